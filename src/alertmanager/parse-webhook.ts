@@ -1,0 +1,36 @@
+import { HttpError } from '../http/http-error.js';
+import { webhookPayloadSchema, type WebhookPayload } from './webhook-payload.js';
+
+/**
+ * Turns a raw request into a validated webhook v4 payload, or a 400 that says exactly what is wrong.
+ * @example parseWebhook('application/json', Buffer.from(json))
+ */
+export function parseWebhook(contentType: string | undefined, body: Buffer): WebhookPayload {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(
+      400,
+      'unsupported_content_type',
+      `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, 'malformed_json', `body is not valid JSON: ${(err as Error).message}`);
+  }
+  const result = webhookPayloadSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 20)
+      .map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    throw new HttpError(
+      400,
+      'invalid_payload',
+      'body is not an Alertmanager webhook v4 notification',
+      problems,
+    );
+  }
+  return result.data;
+}

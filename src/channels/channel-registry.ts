@@ -1,0 +1,76 @@
+import type { Agent } from 'node:https';
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import nodemailer from 'nodemailer';
+import type { AppConfig } from '../config/app-config.js';
+import type { Channel } from './channel.js';
+import { EmailChannel } from './email/email-channel.js';
+import { OutboxChannel } from './outbox/outbox-channel.js';
+import { OutboxStore } from './outbox/outbox-store.js';
+import { PagerDutyChannel } from './pagerduty/pagerduty-channel.js';
+import { SlackChannel } from './slack/slack-channel.js';
+import { SlackMessageStore } from './slack/slack-message-store.js';
+
+export interface ChannelRegistryOptions {
+  /** Trust for a PagerDuty-compatible server with a private CA (tests, air-gapped setups). */
+  readonly pagerdutyAgent?: Agent;
+}
+
+/** An explicit list of the configured channels by name: no discovery, no magic. */
+export function createChannelRegistry(
+  config: AppConfig,
+  redis: Redis,
+  opts: ChannelRegistryOptions = {},
+): Map<string, Channel> {
+  const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
+  const outbox = new OutboxStore(redis, config.queuePrefix);
+  const slackStore = new SlackMessageStore(redis, config.queuePrefix);
+  let slackClient: WebClient | undefined;
+  let mailer: nodemailer.Transporter | undefined;
+  const channels = new Map<string, Channel>();
+  for (const [name, ch] of Object.entries(config.file.channels)) {
+    switch (ch.type) {
+      case 'slack':
+        // No SDK retries and no whole-client pause on 429: the queue owns retries per delivery.
+        slackClient ??= new WebClient(config.slack.token, {
+          slackApiUrl: config.slack.apiUrl,
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          timeout: 15_000,
+        });
+        channels.set(
+          name,
+          new SlackChannel(name, ch.channel, slackClient, slackStore, {
+            ...links,
+            maxAlertsShown: config.file.slack.maxAlertsShown,
+          }),
+        );
+        break;
+      case 'pagerduty':
+        channels.set(
+          name,
+          new PagerDutyChannel(name, config.pagerduty.routingKeys[name]!, {
+            ...links,
+            eventsUrl: config.pagerduty.eventsUrl,
+            ...(opts.pagerdutyAgent ? { agent: opts.pagerdutyAgent } : {}),
+          }),
+        );
+        break;
+      case 'email':
+        mailer ??= nodemailer.createTransport(config.email.smtpUrl!, {
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 20_000,
+        });
+        channels.set(name, new EmailChannel(name, ch.to, mailer, { ...links, from: config.email.from! }));
+        break;
+      case 'outbox':
+        channels.set(
+          name,
+          new OutboxChannel(name, outbox, { ...links, maxAlertsShown: config.file.slack.maxAlertsShown }),
+        );
+        break;
+    }
+  }
+  return channels;
+}

@@ -1,0 +1,117 @@
+import type { WebhookPayload } from '../../alertmanager/webhook-payload.js';
+import type { NotificationContext } from '../../enrichment/notification-context.js';
+import { groupHash } from '../../queue/notification-key.js';
+import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
+
+export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/** The Events API v2 body without `routing_key`: the secret is added at send time, never stored in jobs. */
+export interface PagerDutyEvent {
+  event_action: 'trigger' | 'resolve';
+  dedup_key: string;
+  payload?: {
+    summary: string;
+    source: string;
+    severity: PagerDutySeverity;
+    timestamp?: string;
+    component?: string;
+    group?: string;
+    class?: string;
+    custom_details: Record<string, unknown>;
+  };
+  links?: Array<{ href: string; text: string }>;
+  client: string;
+  client_url?: string;
+}
+
+const MAX_EVENT_BYTES = 500 * 1024; // PagerDuty rejects events over 512 KB; keep a margin.
+
+export function mapSeverity(severity: string | undefined): PagerDutySeverity {
+  switch ((severity ?? '').toLowerCase()) {
+    case 'critical':
+    case 'page':
+      return 'critical';
+    case 'warning':
+      return 'warning';
+    case 'info':
+    case 'none':
+      return 'info';
+    default:
+      return 'error';
+  }
+}
+
+/**
+ * Trigger while firing, resolve when resolved, one incident per alert group: the dedup_key is
+ * sha256(groupKey), as Alertmanager's own PagerDuty integration does.
+ */
+export function formatPagerDutyEvent(
+  p: WebhookPayload,
+  context: NotificationContext | undefined,
+  opts: { publicUrl: string; alertmanagerUrl: string | undefined },
+): PagerDutyEvent {
+  const dedup_key = groupHash(p.groupKey);
+  const alerts = orderedAlerts(p);
+  const alertname = p.commonLabels.alertname ?? alerts[0]?.labels.alertname ?? 'alert';
+  const links = [
+    { href: runbookUrl(opts.publicUrl, alertname), text: 'Runbook' },
+    ...[silenceUrl(p, opts.alertmanagerUrl)]
+      .filter((u): u is string => !!u)
+      .map((href) => ({ href, text: 'Silence in Alertmanager' })),
+    ...[sourceUrl(alerts[0])].filter((u): u is string => !!u).map((href) => ({ href, text: 'Source graph' })),
+  ];
+  if (p.status === 'resolved')
+    return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
+
+  const firing = alerts.filter((a) => a.status === 'firing');
+  const summaryText = p.commonAnnotations.summary ?? firing[0]?.annotations.summary ?? alertname;
+  const details: Record<string, unknown> = {
+    firing: firing.length,
+    resolved: alerts.length - firing.length,
+    truncated_alerts: p.truncatedAlerts,
+    common_labels: p.commonLabels,
+    common_annotations: p.commonAnnotations,
+    ...(context && !context.available
+      ? { live_context: `unavailable${context.reason ? `: ${context.reason}` : ''}` }
+      : {}),
+    ...(context?.runbooks[alertname] ? { runbook: context.runbooks[alertname] } : {}),
+  };
+  const perAlert = alerts.map((a) => ({
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    ...(context?.alerts[a.fingerprint] ? { live: context.alerts[a.fingerprint] } : {}),
+  }));
+  const event: PagerDutyEvent = {
+    event_action: 'trigger',
+    dedup_key,
+    payload: {
+      summary: truncate(`[${firing.length}] ${alertname}: ${summaryText}`, 1024),
+      source: truncate(
+        p.commonLabels.instance ?? p.commonLabels.service ?? p.commonLabels.job ?? 'alertmanager',
+        255,
+      ),
+      severity: mapSeverity(p.commonLabels.severity),
+      timestamp: firing[0]?.startsAt,
+      ...(p.commonLabels.service ? { component: p.commonLabels.service } : {}),
+      ...(p.commonLabels.team ? { group: p.commonLabels.team } : {}),
+      class: alertname,
+      custom_details: { ...details, alerts: perAlert },
+    },
+    links,
+    client: 'alert-router',
+    client_url: opts.publicUrl,
+  };
+  // Keep the event under PagerDuty's size limit for any group size: drop per-alert details from the end.
+  let keep = perAlert.length;
+  while (Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES && keep > 0) {
+    keep = Math.floor(keep / 2);
+    event.payload!.custom_details = {
+      ...details,
+      alerts: perAlert.slice(0, keep),
+      alerts_omitted: perAlert.length - keep,
+    };
+  }
+  return event;
+}

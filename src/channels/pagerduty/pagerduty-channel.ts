@@ -1,0 +1,61 @@
+import type { Agent } from 'node:https';
+import { event } from '@pagerduty/pdjs';
+import type { DeliveryJobData } from '../../queue/job-types.js';
+import type { Channel, DeliveryReceipt } from '../channel.js';
+import { DeliveryError } from '../delivery-error.js';
+import { formatPagerDutyEvent } from './format-pagerduty-event.js';
+
+export interface PagerDutyOptions {
+  /** Full Events API URL, e.g. https://events.eu.pagerduty.com/v2/enqueue. */
+  readonly eventsUrl: string;
+  readonly publicUrl: string;
+  readonly alertmanagerUrl: string | undefined;
+  /** Lets tests (and private CAs) trust a local TLS server. */
+  readonly agent?: Agent;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The official client builds `https://<server>/v2/enqueue`, so the configured URL is split into that
+ * "server" (host, port and any path prefix): EU accounts and local servers then work too.
+ */
+export function pdjsServer(eventsUrl: string): string {
+  const url = new URL(eventsUrl);
+  return `${url.host}${url.pathname.replace(/\/v2\/enqueue\/?$/, '')}`;
+}
+
+/** PagerDuty Events API v2 through @pagerduty/pdjs. 202 delivered; 400 permanent; 429/5xx/network retried. */
+export class PagerDutyChannel implements Channel {
+  readonly kind = 'pagerduty' as const;
+
+  constructor(
+    readonly name: string,
+    private readonly routingKey: string,
+    private readonly opts: PagerDutyOptions,
+  ) {}
+
+  async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
+    const body = formatPagerDutyEvent(d.payload, d.context, this.opts);
+    let res: Awaited<ReturnType<typeof event>>;
+    try {
+      res = await event({
+        server: pdjsServer(this.opts.eventsUrl),
+        data: { ...body, routing_key: this.routingKey } as Parameters<typeof event>[0]['data'],
+        // pdjs waits and retries a 429 itself; keep that short so the queue owns the backoff.
+        retryTimeout: 500,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs ?? 15_000)]),
+        ...(this.opts.agent ? { agent: this.opts.agent } : {}),
+      } as Parameters<typeof event>[0]);
+    } catch (err) {
+      throw new DeliveryError(`pagerduty request failed: ${(err as Error).message}`, true, undefined, {
+        cause: err,
+      });
+    }
+    const status = res.status;
+    if (status === 202 || status === 200)
+      return { outcome: 'delivered', detail: `${body.event_action} ${body.dedup_key}` };
+    const reason = JSON.stringify(res.data ?? {}).slice(0, 300);
+    if (status === 429 || status >= 500) throw new DeliveryError(`pagerduty http ${status}: ${reason}`, true);
+    throw new DeliveryError(`pagerduty rejected the event (http ${status}): ${reason}`, false);
+  }
+}

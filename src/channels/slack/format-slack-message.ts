@@ -1,0 +1,154 @@
+import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
+import type { NotificationContext } from '../../enrichment/notification-context.js';
+import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
+import { escapeMrkdwn } from './slack-escape.js';
+
+/** A Block Kit block: `type` plus whatever that block type takes. */
+export type SlackBlock = { type: string } & Record<string, unknown>;
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: readonly SlackBlock[];
+}
+
+export interface SlackFormatOptions {
+  readonly publicUrl: string;
+  readonly alertmanagerUrl: string | undefined;
+  readonly maxAlertsShown: number;
+}
+
+// Block Kit limits (50 blocks, 3,000-char sections, 150-char headers) with margins.
+const SECTION_MAX = 2900;
+const HEADER_MAX = 148;
+const URL_MAX = 2900;
+
+const SEVERITY_ICON: Record<string, string> = {
+  critical: ':red_circle:',
+  error: ':red_circle:',
+  warning: ':large_orange_circle:',
+  info: ':large_blue_circle:',
+};
+
+function headerText(p: WebhookPayload): string {
+  const firing = p.alerts.filter((a) => a.status === 'firing').length;
+  const severity = (p.commonLabels.severity ?? 'unknown').toUpperCase();
+  const name = p.commonLabels.alertname ?? p.groupLabels.alertname ?? 'alerts';
+  const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING ${firing}/${p.alerts.length}`;
+  return truncate(`${status} [${severity}] ${name}`, HEADER_MAX);
+}
+
+function alertSection(alert: Alert, context: NotificationContext | undefined, publicUrl: string): SlackBlock {
+  const icon = alert.status === 'firing' ? ':fire:' : ':white_check_mark:';
+  const summary = alert.annotations.summary ?? alert.labels.alertname ?? 'alert';
+  const lines = [`${icon} *${escapeMrkdwn(truncate(summary, 300))}*`];
+  if (alert.annotations.description) lines.push(escapeMrkdwn(truncate(alert.annotations.description, 1000)));
+  const labels = Object.entries(alert.labels)
+    .filter(([k]) => k !== 'alertname' && k !== 'severity')
+    .slice(0, 12)
+    .map(([k, v]) => `${k}=${truncate(v, 100)}`)
+    .join(', ');
+  if (labels) lines.push(`\`${escapeMrkdwn(labels)}\``);
+  const live = context?.alerts[alert.fingerprint];
+  if (live?.value !== undefined)
+    lines.push(`Now: *${escapeMrkdwn(live.value)}*${live.sparkline ? `  ${live.sparkline}` : ''}`);
+  for (const v of live?.values ?? [])
+    lines.push(
+      `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*`,
+    );
+  const runbook = context?.runbooks[alert.labels.alertname ?? ''];
+  if (runbook?.summary) lines.push(`:book: ${escapeMrkdwn(truncate(runbook.summary, 300))}`);
+  runbook?.firstSteps
+    ?.slice(0, 3)
+    .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
+  const links = [`<${runbookUrl(publicUrl, alert.labels.alertname)}|runbook>`];
+  const source = sourceUrl(alert);
+  if (source && source.length < 1000) links.push(`<${escapeMrkdwn(source)}|graph>`);
+  lines.push(`${links.join(' · ')} · since ${alert.startsAt.slice(0, 19).replace('T', ' ')} UTC`);
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SECTION_MAX) } };
+}
+
+function button(
+  text: string,
+  url: string | undefined,
+  actionId: string,
+): Record<string, unknown> | undefined {
+  if (!url || url.length > URL_MAX) return undefined;
+  return { type: 'button', text: { type: 'plain_text', text }, url, action_id: actionId };
+}
+
+/**
+ * Block Kit message for one alert group: status and severity at a glance, key labels, the first
+ * few alerts, "+N more", and buttons to runbook, silence and source. At most 8 + maxAlertsShown
+ * blocks whatever the group size, so it stays under Slack's 50.
+ */
+export function formatSlackMessage(
+  p: WebhookPayload,
+  context: NotificationContext | undefined,
+  opts: SlackFormatOptions,
+): SlackMessage {
+  const alerts = orderedAlerts(p);
+  const shown = alerts.slice(0, opts.maxAlertsShown);
+  const header = headerText(p);
+  const fields = KEY_LABELS.filter((k) => p.commonLabels[k] !== undefined)
+    .slice(0, 10)
+    .map((k) => ({ type: 'mrkdwn', text: truncate(`*${k}*\n${escapeMrkdwn(p.commonLabels[k]!)}`, 1900) }));
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
+  const severityIcon =
+    p.status === 'resolved'
+      ? ':large_green_circle:'
+      : (SEVERITY_ICON[p.commonLabels.severity ?? ''] ?? ':white_circle:');
+  const summary = p.commonAnnotations.summary ?? alerts[0]?.annotations.summary ?? '';
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`${severityIcon} ${escapeMrkdwn(summary) || `${alerts.length} alert(s)`}`, SECTION_MAX),
+    },
+    ...(fields.length > 0 ? { fields } : {}),
+  });
+  if (context && !context.available) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `:warning: live context unavailable${context.reason ? `: ${escapeMrkdwn(truncate(context.reason, 200))}` : ''}`,
+        },
+      ],
+    });
+  }
+  blocks.push({ type: 'divider' });
+  for (const alert of shown) blocks.push(alertSection(alert, context, opts.publicUrl));
+  const hidden = alerts.length - shown.length + p.truncatedAlerts;
+  if (hidden > 0)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
+    });
+  const actions = [
+    button(
+      'Runbook',
+      runbookUrl(opts.publicUrl, p.commonLabels.alertname ?? alerts[0]?.labels.alertname),
+      'runbook',
+    ),
+    button('Silence', silenceUrl(p, opts.alertmanagerUrl), 'silence'),
+    button('Source', sourceUrl(alerts[0]), 'source'),
+  ].filter((b): b is Record<string, unknown> => b !== undefined);
+  if (actions.length > 0) blocks.push({ type: 'actions', elements: actions });
+  // `text` is the notification/fallback line: escaped too, since Slack parses it as mrkdwn.
+  return { text: escapeMrkdwn(`${header}: ${truncate(summary, 500)}`), blocks };
+}
+
+/** "What changed" for the thread reply under an updated message. */
+export function describeChange(previous: Readonly<Record<string, string>>, p: WebhookPayload): string {
+  const name = (a: Alert): string => escapeMrkdwn(a.labels.instance ?? a.labels.alertname ?? a.fingerprint);
+  const newFiring = p.alerts.filter((a) => a.status === 'firing' && previous[a.fingerprint] !== 'firing');
+  const resolved = p.alerts.filter((a) => a.status === 'resolved' && previous[a.fingerprint] !== 'resolved');
+  const list = (as: Alert[]): string =>
+    as.slice(0, 5).map(name).join(', ') + (as.length > 5 ? ` and ${as.length - 5} more` : '');
+  const parts: string[] = [];
+  if (newFiring.length) parts.push(`:fire: ${newFiring.length} now firing: ${list(newFiring)}`);
+  if (resolved.length) parts.push(`:white_check_mark: ${resolved.length} resolved: ${list(resolved)}`);
+  if (p.status === 'resolved') parts.push('All alerts in this group are resolved.');
+  return parts.join('\n') || 'Group updated.';
+}

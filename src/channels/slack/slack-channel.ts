@@ -1,0 +1,128 @@
+import type { WebClient } from '@slack/web-api';
+import { groupHash } from '../../queue/notification-key.js';
+import type { DeliveryJobData } from '../../queue/job-types.js';
+import type { Channel, DeliveryReceipt } from '../channel.js';
+import { DeliveryError } from '../delivery-error.js';
+import { describeChange, formatSlackMessage, type SlackFormatOptions } from './format-slack-message.js';
+import { classifySlackError } from './slack-errors.js';
+import type { SlackMessageStore } from './slack-message-store.js';
+
+const alertStates = (d: DeliveryJobData): Record<string, string> =>
+  Object.fromEntries(d.payload.alerts.map((a) => [a.fingerprint, a.status]));
+
+/**
+ * One Slack message per (channel, alert group): posted once, then updated in place with a short
+ * thread reply per change. Each step records its progress in Redis, so a retry after a crash or a
+ * 429 resumes where it stopped instead of posting twice.
+ */
+export class SlackChannel implements Channel {
+  readonly kind = 'slack' as const;
+
+  constructor(
+    readonly name: string,
+    private readonly target: string,
+    private readonly client: WebClient,
+    private readonly store: SlackMessageStore,
+    private readonly format: SlackFormatOptions,
+  ) {}
+
+  async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
+    const group = groupHash(d.payload.groupKey);
+    const release = await this.store.lock(this.name, group);
+    if (!release) throw new DeliveryError('another delivery of this group is in progress', true, 500);
+    try {
+      return await this.deliverLocked(d, group, signal);
+    } finally {
+      await release();
+    }
+  }
+
+  private async call<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) throw new DeliveryError('aborted', true);
+    try {
+      return await fn();
+    } catch (err) {
+      throw classifySlackError(err);
+    }
+  }
+
+  private async waitForSlot(): Promise<void> {
+    const waitMs = await this.store.takePostSlot(this.name);
+    if (waitMs > 0) throw new DeliveryError('channel post rate (1/s) reached', true, waitMs);
+  }
+
+  private async deliverLocked(
+    d: DeliveryJobData,
+    group: string,
+    signal: AbortSignal,
+  ): Promise<DeliveryReceipt> {
+    const state = await this.store.get(this.name, group);
+    const message = formatSlackMessage(d.payload, d.context, this.format);
+    const resolved = d.payload.status === 'resolved';
+    const newEpisode = state?.resolved === true && !resolved && state.key !== d.key;
+    if (!state || newEpisode) {
+      await this.waitForSlot();
+      const res = await this.call(
+        () =>
+          this.client.chat.postMessage({
+            channel: this.target,
+            text: message.text,
+            blocks: [...message.blocks],
+            unfurl_links: false,
+          }),
+        signal,
+      );
+      if (!res.channel || !res.ts) throw new DeliveryError('slack returned no channel/ts', false);
+      const alerts = alertStates(d);
+      await this.store.set(this.name, group, {
+        channel: res.channel,
+        ts: res.ts,
+        key: d.key,
+        replyKey: d.key,
+        receivedAt: d.receivedAt,
+        resolved,
+        alerts,
+        prevAlerts: alerts,
+      });
+      return { outcome: 'delivered', detail: `posted ${res.ts}` };
+    }
+    if (state.key !== d.key && d.receivedAt < state.receivedAt) {
+      return { outcome: 'skipped', detail: 'a newer notification of this group is already shown' };
+    }
+    if (state.key !== d.key) {
+      await this.call(
+        () =>
+          this.client.chat.update({
+            channel: state.channel,
+            ts: state.ts,
+            text: message.text,
+            blocks: [...message.blocks],
+          }),
+        signal,
+      );
+      await this.store.set(this.name, group, {
+        key: d.key,
+        receivedAt: d.receivedAt,
+        resolved,
+        alerts: alertStates(d),
+        prevAlerts: state.alerts,
+      });
+    }
+    if (state.replyKey !== d.key) {
+      const prev = state.key === d.key ? state.prevAlerts : state.alerts;
+      await this.waitForSlot();
+      await this.call(
+        () =>
+          this.client.chat.postMessage({
+            channel: state.channel,
+            thread_ts: state.ts,
+            text: describeChange(prev, d.payload),
+            unfurl_links: false,
+          }),
+        signal,
+      );
+      await this.store.set(this.name, group, { replyKey: d.key });
+    }
+    return { outcome: 'delivered', detail: `updated ${state.ts}` };
+  }
+}

@@ -1,0 +1,45 @@
+import { ErrorCode } from '@slack/web-api';
+import { DeliveryError } from '../delivery-error.js';
+
+// ok:false errors that are Slack's own trouble, worth retrying; every other one (channel_not_found,
+// invalid_auth, msg_too_long, ...) will fail the same way next time.
+const TRANSIENT = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
+/** Sorts a @slack/web-api error into retry-after, retry with backoff, or fail now. */
+export function classifySlackError(err: unknown): DeliveryError {
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    data?: { error?: string };
+    statusCode?: number;
+    message?: string;
+  };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return new DeliveryError(
+        `slack rate limited (retry after ${e.retryAfter ?? 1}s)`,
+        true,
+        Math.max(1, e.retryAfter ?? 1) * 1000,
+        { cause: err },
+      );
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      return new DeliveryError(`slack error: ${code}`, TRANSIENT.has(code), undefined, { cause: err });
+    }
+    case ErrorCode.HTTPError:
+      return new DeliveryError(`slack http ${e.statusCode ?? '?'}`, (e.statusCode ?? 500) >= 500, undefined, {
+        cause: err,
+      });
+    default:
+      // RequestError (network), timeouts, aborts: the message may not have gone out; try again.
+      return new DeliveryError(`slack request failed: ${e.message ?? String(err)}`, true, undefined, {
+        cause: err,
+      });
+  }
+}

@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+
+/** What we remember about the Slack message of one (channel, alert group), shared by all replicas. */
+export interface SlackMessageState {
+  readonly channel: string;
+  readonly ts: string;
+  /** Notification key last rendered into the message, and last announced in the thread. */
+  readonly key: string;
+  readonly replyKey: string;
+  readonly receivedAt: number;
+  readonly resolved: boolean;
+  readonly alerts: Record<string, string>;
+  readonly prevAlerts: Record<string, string>;
+}
+
+const TTL_SECONDS = 30 * 24 * 3600;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Redis-backed message state, a per-group lock, and the one-message-per-second-per-channel bucket. */
+export class SlackMessageStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(channel: string, group: string): string {
+    return `${this.prefix}:slack:msg:${channel}:${group}`;
+  }
+
+  async get(channel: string, group: string): Promise<SlackMessageState | undefined> {
+    const h = await this.redis.hgetall(this.key(channel, group));
+    if (!h.ts || !h.channel) return undefined;
+    return {
+      channel: h.channel,
+      ts: h.ts,
+      key: h.key ?? '',
+      replyKey: h.replyKey ?? '',
+      receivedAt: Number(h.receivedAt ?? 0),
+      resolved: h.resolved === '1',
+      alerts: JSON.parse(h.alerts ?? '{}') as Record<string, string>,
+      prevAlerts: JSON.parse(h.prevAlerts ?? '{}') as Record<string, string>,
+    };
+  }
+
+  async set(channel: string, group: string, fields: Partial<SlackMessageState>): Promise<void> {
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      flat[k] =
+        typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    }
+    const key = this.key(channel, group);
+    await this.redis.multi().hset(key, flat).expire(key, TTL_SECONDS).exec();
+  }
+
+  /** Serialises deliveries of one group across workers and replicas; returns a release function or undefined. */
+  async lock(channel: string, group: string, ttlMs = 30_000): Promise<(() => Promise<void>) | undefined> {
+    const key = `${this.key(channel, group)}:lock`;
+    const token = `${process.pid}-${Math.random()}`;
+    const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
+    if (ok !== 'OK') return undefined;
+    return async () => {
+      await this.redis.eval(RELEASE, 1, key, token);
+    };
+  }
+
+  /** Slack allows about one message per second per channel: 0 if we may post now, else ms to wait. */
+  async takePostSlot(channel: string): Promise<number> {
+    const key = `${this.prefix}:slack:rate:${channel}`;
+    const ok = await this.redis.set(key, '1', 'PX', 1000, 'NX');
+    if (ok === 'OK') return 0;
+    return Math.max(50, await this.redis.pttl(key));
+  }
+}

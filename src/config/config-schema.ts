@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Channel names become BullMQ job-id parts and Redis key parts: keep them to a safe alphabet. */
+const channelName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" or "_"');
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+
+const slackChannel = z
+  .object({
+    type: z.literal('slack'),
+    /** A channel id (C0123...) or name (#alerts); the id Slack returns is what we keep for updates. */
+    channel: z.string().min(1),
+  })
+  .strict();
+
+const pagerdutyChannel = z
+  .object({
+    type: z.literal('pagerduty'),
+    /** Name of the environment variable holding the integration's routing key (never the key itself). */
+    routingKeyEnv: envVarName,
+  })
+  .strict();
+
+const emailChannel = z
+  .object({
+    type: z.literal('email'),
+    to: z.array(z.string().email()).min(1),
+  })
+  .strict();
+
+const outboxChannel = z.object({ type: z.literal('outbox') }).strict();
+
+export const channelSchema = z.discriminatedUnion('type', [
+  slackChannel,
+  pagerdutyChannel,
+  emailChannel,
+  outboxChannel,
+]);
+
+export const routeSchema = z
+  .object({
+    /** Alertmanager receiver name, unquoted (`team.a`, not `team\.a`). */
+    receiver: z.string().min(1).optional(),
+    /** Alertmanager-style matchers on the notification's common labels: `severity="critical"`, `team=~"a|b"`. */
+    matchers: z.array(z.string().min(1)).default([]),
+    channels: z.array(channelName).min(1),
+    /** Like Alertmanager: keep evaluating later routes after this one matched. */
+    continue: z.boolean().default(false),
+  })
+  .strict();
+
+export const heartbeatSourceSchema = z
+  .object({
+    name: channelName,
+    /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
+    labels: z.record(z.string()).default({}),
+    graceSeconds: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const fileConfigSchema = z
+  .object({
+    dedupWindowSeconds: z.number().int().positive().default(600),
+    channels: z.record(channelName, channelSchema),
+    routes: z.array(routeSchema).default([]),
+    /** Where a notification goes when no route matches. */
+    defaultChannels: z.array(channelName).min(1),
+    slack: z
+      .object({ maxAlertsShown: z.number().int().min(1).max(20).default(5) })
+      .strict()
+      .default({}),
+    delivery: z
+      .object({
+        attempts: z.number().int().min(1).max(100).default(12),
+        backoffMs: z.number().int().positive().default(2000),
+        concurrency: z.number().int().min(1).max(500).default(20),
+      })
+      .strict()
+      .default({}),
+    enrichment: z
+      .object({
+        budgetMs: z.number().int().positive().default(2000),
+      })
+      .strict()
+      .default({}),
+    heartbeat: z
+      .object({
+        receiver: z.string().default('watchdog-heartbeat'),
+        alertname: z.string().default('Watchdog'),
+        defaultGraceSeconds: z.number().int().positive().default(300),
+        startupGraceSeconds: z.number().int().positive().default(600),
+        checkIntervalSeconds: z.number().int().positive().default(30),
+        channels: z.array(channelName).default([]),
+        sources: z.array(heartbeatSourceSchema).default([]),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type ChannelConfig = z.infer<typeof channelSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;

@@ -1,0 +1,19 @@
+/** Live context gathered by the worker for one notification (filled by the enrichment stage). */
+export interface AlertContext {
+  /** Current value of the alert's own expression, rendered ("0.23", "NaN", "+Inf"). */
+  readonly value?: string;
+  readonly values?: ReadonlyArray<{ readonly name: string; readonly value: string; readonly unit?: string }>;
+  /** A text sparkline of the last hour of the main series. */
+  readonly sparkline?: string;
+}
+
+export interface NotificationContext {
+  readonly available: boolean;
+  /** Why context is missing ("Prometheus timed out"), shown as "live context unavailable". */
+  readonly reason?: string;
+  /** Keyed by alert fingerprint. */
+  readonly alerts: Readonly<Record<string, AlertContext>>;
+  readonly runbooks: Readonly<
+    Record<string, { readonly summary?: string; readonly firstSteps?: readonly string[] }>
+  >;
+}

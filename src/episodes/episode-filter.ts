@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import { groupHash } from '../queue/notification-key.js';
+
+// Atomic per group: record resolved episodes (fingerprint -> startsAt) and report firing alerts
+// whose episode already resolved. One script, so concurrent workers cannot interleave.
+const SCRIPT = `
+local stale = {}
+for i = 2, #ARGV, 3 do
+  local status, fp, starts = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if status == 'resolved' then
+    redis.call('HSET', KEYS[1], fp, starts)
+  elseif redis.call('HGET', KEYS[1], fp) == starts then
+    table.insert(stale, fp)
+  end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return stale`;
+
+const TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A late "firing" (a slow HA peer, a retry) for an episode that already resolved must not reopen
+ * it. An episode is (fingerprint, startsAt): a genuine re-fire has a new startsAt and passes.
+ * Returns the payload without stale alerts, or undefined when nothing is left to say.
+ */
+export async function dropStaleFiring(
+  redis: Redis,
+  prefix: string,
+  p: WebhookPayload,
+): Promise<{ payload?: WebhookPayload; dropped: number }> {
+  const args = p.alerts.flatMap((a) => [a.status, a.fingerprint, a.startsAt]);
+  const stale = new Set(
+    (await redis.eval(
+      SCRIPT,
+      1,
+      `${prefix}:episodes:${groupHash(p.groupKey)}`,
+      TTL_SECONDS,
+      ...args,
+    )) as string[],
+  );
+  if (stale.size === 0) return { payload: p, dropped: 0 };
+  const alerts = p.alerts.filter((a) => !(a.status === 'firing' && stale.has(a.fingerprint)));
+  const dropped = p.alerts.length - alerts.length;
+  if (!alerts.some((a) => a.status === 'firing')) return { dropped };
+  return { payload: { ...p, alerts, status: 'firing' }, dropped };
+}

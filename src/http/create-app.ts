@@ -1,0 +1,53 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import { HttpError } from './http-error.js';
+import { createWebhookHandler, type WebhookDeps } from './webhook-handler.js';
+
+export interface AppDeps extends Partial<WebhookDeps> {
+  readonly logger: Logger;
+  /** Extra express routers (health, metrics, outbox, runbooks, ...), mounted in order. */
+  readonly routers: readonly Router[];
+}
+
+/**
+ * Builds the request listener without listening, so tests drive it in-process. The webhook is
+ * served on plain node:http (the hot path); everything else goes through express.
+ * @example http.createServer(createApp(deps)).listen(8080)
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  for (const r of deps.routers) app.use(r);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such route' });
+  });
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const e =
+      err instanceof HttpError
+        ? err
+        : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
+    if (e.status >= 500) deps.logger.error({ err }, 'request failed');
+    res.status(e.status).json({ error: e.code, message: e.message });
+  };
+  app.use(onError);
+
+  const webhook =
+    deps.config && deps.producer && deps.metrics
+      ? createWebhookHandler({
+          config: deps.config,
+          producer: deps.producer,
+          metrics: deps.metrics,
+          logger: deps.logger,
+          ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}),
+        })
+      : undefined;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (webhook && (req.url === '/webhook/alertmanager' || req.url?.startsWith('/webhook/alertmanager?'))) {
+      void webhook(req, res);
+      return;
+    }
+    app(req, res);
+  };
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { parseWebhook } from '../alertmanager/parse-webhook.js';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { NotificationProducer } from '../queue/notification-producer.js';
+import { HttpError } from './http-error.js';
+import { readBody } from './read-body.js';
+import { sendJson } from './send-json.js';
+import { isAuthorized } from './webhook-auth.js';
+
+export const WEBHOOK_BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface HeartbeatSink {
+  /** True when the notification is a Watchdog heartbeat, which is recorded instead of delivered. */
+  isHeartbeat(payload: WebhookPayload): boolean;
+  record(payload: WebhookPayload): Promise<void>;
+}
+
+export interface WebhookDeps {
+  readonly config: AppConfig;
+  readonly producer: NotificationProducer;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly heartbeats?: HeartbeatSink;
+}
+
+/**
+ * POST /webhook/alertmanager on plain node:http: this is the hot path Alertmanager hits in a storm,
+ * and express' per-request cost (~105 us) would be most of it (protocol-facts, measured table).
+ * 2xx only once Redis has the job; 503 when Redis cannot confirm within the timeout so Alertmanager
+ * retries; 4xx only for input that can never be valid.
+ */
+export function createWebhookHandler(deps: WebhookDeps) {
+  const { config, producer, metrics, logger } = deps;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
+    let payload: WebhookPayload | undefined;
+    try {
+      if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
+      if (!isAuthorized(req.headers.authorization, config.webhookAuth)) {
+        metrics.notificationsReceived.inc({ receiver: '', status: '', outcome: 'unauthorized' });
+        throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
+      }
+      const body = await readBody(req, WEBHOOK_BODY_LIMIT);
+      payload = parseWebhook(req.headers['content-type'], body);
+      if (deps.heartbeats?.isHeartbeat(payload)) {
+        await deps.heartbeats.record(payload);
+        metrics.notificationsReceived.inc({
+          receiver: payload.receiver,
+          status: payload.status,
+          outcome: 'heartbeat',
+        });
+        sendJson(res, 200, { status: 'heartbeat' }, { 'x-request-id': requestId });
+        return;
+      }
+      const { key } = await producer.enqueue(payload, requestId);
+      metrics.notificationsReceived.inc({
+        receiver: payload.receiver,
+        status: payload.status,
+        outcome: 'queued',
+      });
+      sendJson(res, 200, { status: 'queued', key }, { 'x-request-id': requestId });
+    } catch (err) {
+      const httpErr =
+        err instanceof HttpError
+          ? err
+          : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
+      if (httpErr.status !== 401) {
+        metrics.notificationsReceived.inc({
+          receiver: payload?.receiver ?? '',
+          status: payload?.status ?? '',
+          outcome: httpErr.status >= 500 ? 'unavailable' : 'rejected',
+        });
+      }
+      const log = httpErr.status >= 500 ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log(
+        { requestId, status: httpErr.status, code: httpErr.code, err: httpErr.cause ?? undefined },
+        httpErr.message,
+      );
+      const headers: Record<string, string> = { 'x-request-id': requestId };
+      if (httpErr.status === 401) headers['www-authenticate'] = 'Bearer realm="alert-router"';
+      if (httpErr.status === 503) headers['retry-after'] = '1';
+      if (httpErr.status === 413) headers.connection = 'close';
+      sendJson(
+        res,
+        httpErr.status,
+        {
+          error: httpErr.code,
+          message: httpErr.message,
+          ...(httpErr.details ? { details: httpErr.details } : {}),
+        },
+        headers,
+      );
+    }
+  };
+}

@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per service instance (tests build several apps in one process). Every name shares
+ * the `alert_router_` prefix and every label has a bounded set of values.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'alert_router_' });
+  return {
+    registry,
+    notificationsReceived: new Counter({
+      name: 'alert_router_notifications_received_total',
+      help: 'Webhook notifications received, by receiver, status and outcome (queued|rejected|unavailable|heartbeat|unauthorized).',
+      labelNames: ['receiver', 'status', 'outcome'] as const,
+      registers: [registry],
+    }),
+    notificationsStale: new Counter({
+      name: 'alert_router_stale_alerts_dropped_total',
+      help: 'Firing alerts dropped because their episode had already resolved.',
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'alert_router_deliveries_total',
+      help: 'Delivery attempts by channel type and outcome (delivered|retried|failed|rate_limited|skipped).',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    deliveryDuration: new Histogram({
+      name: 'alert_router_delivery_duration_seconds',
+      help: 'Time spent calling the vendor for one delivery attempt.',
+      labelNames: ['channel'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'alert_router_queue_jobs',
+      help: 'Jobs per queue and state (waiting|active|delayed|failed), sampled at scrape time.',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

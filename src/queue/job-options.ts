@@ -1,0 +1,21 @@
+import type { JobsOptions } from 'bullmq';
+import type { AppConfig } from '../config/app-config.js';
+
+/** Completed jobs are trimmed; failed ones are kept (bounded) so permanent failures stay visible. */
+export function deliveryJobOptions(config: AppConfig): JobsOptions {
+  return {
+    attempts: config.file.delivery.attempts,
+    backoff: { type: 'exponential', delay: config.file.delivery.backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
+  };
+}
+
+export function notificationJobOptions(): JobsOptions {
+  return {
+    attempts: 20,
+    backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
+  };
+}

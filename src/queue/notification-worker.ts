@@ -1,0 +1,63 @@
+import { Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import type { NotificationContext } from '../enrichment/notification-context.js';
+import { dropStaleFiring } from '../episodes/episode-filter.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Router } from '../routing/route-notification.js';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import { QUEUE_NOTIFICATIONS, type DeliveryJobData, type NotificationJobData } from './job-types.js';
+import { deliveryJobOptions } from './job-options.js';
+
+export interface NotificationWorkerDeps {
+  readonly config: AppConfig;
+  readonly connection: Redis;
+  readonly redis: Redis;
+  readonly deliveries: Queue<DeliveryJobData>;
+  readonly router: Router;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Live context (issue: enrichment); never on the ingest path, bounded by its own budget. */
+  readonly enrich?: (payload: WebhookPayload) => Promise<NotificationContext>;
+}
+
+/**
+ * Stage two of the pipeline: drop stale firings, route, enrich once, then fan out one delivery job
+ * per channel. Delivery job ids are derived from the notification job, so a retry of this stage
+ * after a crash cannot create a second delivery.
+ */
+export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<NotificationJobData> {
+  const { config, metrics, logger } = deps;
+  const process = async (job: Job<NotificationJobData>): Promise<{ channels: string[]; stale: number }> => {
+    const { key, receivedAt, payload: original } = job.data;
+    const { payload, dropped } = await dropStaleFiring(deps.redis, config.queuePrefix, original);
+    if (dropped > 0) metrics.notificationsStale.inc(dropped);
+    if (!payload) {
+      logger.info(
+        { key, groupKey: original.groupKey },
+        'late firing for an already resolved episode ignored',
+      );
+      return { channels: [], stale: dropped };
+    }
+    const channels = deps.router.route(payload.receiver, payload.commonLabels);
+    const context = deps.enrich ? await deps.enrich(payload) : undefined;
+    await deps.deliveries.addBulk(
+      channels.map((channel) => ({
+        name: channel,
+        data: { key, receivedAt, channel, payload, ...(context ? { context } : {}) },
+        opts: { ...deliveryJobOptions(config), jobId: `${job.id}-${channel}` },
+      })),
+    );
+    logger.info(
+      { key, requestId: job.data.requestId, channels, alerts: payload.alerts.length },
+      'notification routed',
+    );
+    return { channels, stale: dropped };
+  };
+  return new Worker<NotificationJobData>(QUEUE_NOTIFICATIONS, process, {
+    connection: deps.connection,
+    prefix: config.queuePrefix,
+    concurrency: 10,
+  });
+}

@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agent } from 'node:https';
+import { Queue, type Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config/app-config.js';
+import { createChannelRegistry } from '../channels/channel-registry.js';
+import { OutboxStore } from '../channels/outbox/outbox-store.js';
+import { createApp } from '../http/create-app.js';
+import { healthRoutes } from '../http/health-routes.js';
+import { metricsRoute } from '../http/metrics-route.js';
+import { outboxRoutes } from '../http/outbox-routes.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { producerConnection, workerConnection } from '../queue/connections.js';
+import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import {
+  QUEUE_DELIVERIES,
+  QUEUE_NOTIFICATIONS,
+  type DeliveryJobData,
+  type NotificationJobData,
+} from '../queue/job-types.js';
+import { notificationJobOptions } from '../queue/job-options.js';
+import { createNotificationProducer } from '../queue/notification-producer.js';
+import { startNotificationWorker } from '../queue/notification-worker.js';
+import { createRouter } from '../routing/route-notification.js';
+
+export interface RunningAlertRouter {
+  readonly server: Server | undefined;
+  readonly url: string | undefined;
+  readonly metrics: Metrics;
+  readonly queues: {
+    readonly notifications: Queue<NotificationJobData>;
+    readonly deliveries: Queue<DeliveryJobData>;
+  };
+  /** Stops accepting, lets in-flight jobs finish, closes Redis connections. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Listen port override (tests pass 0 for an ephemeral port). */
+  readonly port?: number;
+  readonly pagerdutyAgent?: Agent;
+  /** How long the webhook waits for Redis before answering 503. */
+  readonly ingestTimeoutMs?: number;
+}
+
+/**
+ * The composition root shared by main.ts and the tests: builds queues, workers and the HTTP server
+ * for the configured ROLE. Nothing here reads process.env.
+ */
+export async function startAlertRouter(config: AppConfig, opts: StartOptions): Promise<RunningAlertRouter> {
+  const { logger } = opts;
+  const metrics = createMetrics();
+  const producerRedis = producerConnection(config.redisUrl);
+  producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis (producer) error'));
+  const queueOpts = { connection: producerRedis, prefix: config.queuePrefix };
+  const notifications = new Queue<NotificationJobData>(QUEUE_NOTIFICATIONS, {
+    ...queueOpts,
+    defaultJobOptions: notificationJobOptions(),
+  });
+  const deliveries = new Queue<DeliveryJobData>(QUEUE_DELIVERIES, queueOpts);
+  for (const q of [notifications, deliveries])
+    q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+
+  const workers: Worker[] = [];
+  const workerRedis: Redis[] = [];
+  if (config.role !== 'api') {
+    const conn = (): Redis => {
+      const r = workerConnection(config.redisUrl);
+      r.on('error', (err) => logger.warn({ err: err.message }, 'redis (worker) error'));
+      workerRedis.push(r);
+      return r;
+    };
+    const shared = conn();
+    const channels = createChannelRegistry(
+      config,
+      shared,
+      opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {},
+    );
+    workers.push(
+      startNotificationWorker({
+        config,
+        connection: conn(),
+        redis: shared,
+        deliveries,
+        router: createRouter(config.file.routes, config.file.defaultChannels),
+        metrics,
+        logger,
+      }),
+      startDeliveryWorker({
+        connection: conn(),
+        prefix: config.queuePrefix,
+        channels,
+        concurrency: config.file.delivery.concurrency,
+        metrics,
+        logger,
+      }),
+    );
+    for (const w of workers) w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  const readiness = {
+    async check(): Promise<string[]> {
+      const problems: string[] = [];
+      try {
+        await Promise.race([
+          producerRedis.ping(),
+          new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000)),
+        ]);
+      } catch {
+        problems.push('redis unreachable');
+      }
+      if (workers.some((w) => !w.isRunning())) problems.push('a worker is not running');
+      return problems;
+    },
+  };
+  const sampleQueues = async (): Promise<void> => {
+    for (const q of [notifications, deliveries]) {
+      const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
+    }
+  };
+  if (config.role !== 'worker' || opts.port !== undefined) {
+    const listener = createApp({
+      logger,
+      config,
+      metrics,
+      producer: createNotificationProducer(notifications, {
+        dedupWindowMs: config.file.dedupWindowSeconds * 1000,
+        timeoutMs: opts.ingestTimeoutMs ?? 1000,
+      }),
+      routers: [
+        healthRoutes(readiness),
+        metricsRoute(metrics, sampleQueues),
+        outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
+      ],
+    });
+    server = createServer(listener);
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve) => server!.listen(opts.port ?? config.port, resolve));
+    const addr = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${addr.port}`;
+    logger.info({ port: addr.port, role: config.role }, 'listening');
+  }
+  if (!config.webhookAuth.bearerToken && !config.webhookAuth.basic) {
+    logger.warn(
+      'no WEBHOOK_BEARER_TOKEN or WEBHOOK_BASIC_AUTH configured: the webhook accepts unauthenticated requests',
+    );
+  }
+
+  return {
+    server,
+    url,
+    metrics,
+    queues: { notifications, deliveries },
+    async close() {
+      if (server) {
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve());
+          server!.closeIdleConnections();
+        });
+      }
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([notifications.close(), deliveries.close()]);
+      for (const r of [producerRedis, ...workerRedis]) r.disconnect();
+    },
+  };
+}
