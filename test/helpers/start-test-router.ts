@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { loadConfig, type Env } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRouter extends RunningAlertRouter {
+  readonly prefix: string;
+  readonly redis: Redis;
+  /** Closes the router and deletes every Redis key under its prefix. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a whole alert-router in-process on an ephemeral port with its own QUEUE_PREFIX, from a
+ * config object (written to a temp YAML file) and extra environment.
+ * @example const r = await startTestRouter({ channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] })
+ */
+export async function startTestRouter(
+  fileConfig: Record<string, unknown>,
+  env: Env = {},
+  opts: { pagerdutyAgent?: Agent; ingestTimeoutMs?: number; logLevel?: string } = {},
+): Promise<TestRouter> {
+  const dir = mkdtempSync(join(tmpdir(), 'ar-test-'));
+  const path = join(dir, 'config.yml');
+  writeFileSync(path, stringify(fileConfig));
+  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({ REDIS_URL, QUEUE_PREFIX: prefix, PUBLIC_URL: 'http://alert-router.test', ALERT_ROUTER_CONFIG: path, ...env });
+  const running = await startAlertRouter(config, {
+    logger: createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent'),
+    port: 0,
+    ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),
+    ...(opts.ingestTimeoutMs ? { ingestTimeoutMs: opts.ingestTimeoutMs } : {}),
+  });
+  const redis = new Redis(config.redisUrl);
+  return {
+    ...running,
+    prefix,
+    redis,
+    async stop() {
+      await running.close();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Polls until `fn` returns a truthy value or the timeout passes (then throws with `what`). */
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
