@@ -33,7 +33,7 @@ wait_gone() {
 stop_service() {
   local name=$1 pid
   if ! pid=$(running_pid "$name"); then
-    [[ -f $PID_DIR/$name.pid ]] && info "$name: not running (stale pid file removed)"
+    if [[ -f $PID_DIR/$name.pid ]]; then info "$name: not running (stale pid file removed)"; fi
     rm -f "$PID_DIR/$name.pid"
     return
   fi
@@ -47,15 +47,17 @@ stop_service() {
 
 stop_redis() {
   if [[ ! -f $PID_DIR/redis.started-by-stack-up ]]; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && info "redis: not started by stack-up; leaving it running"
-    return
+    if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+      info "redis: not started by stack-up; leaving it running"
+    fi
+    return 0
   fi
   local pid=""
   pid=$(running_pid redis) || true
   info "redis: shutting down"
   # SHUTDOWN (not a signal) so Redis fsyncs the append-only file before exiting.
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || { [[ -n $pid ]] && kill -TERM "$pid"; } || true
-  [[ -n $pid ]] && wait_gone redis "$pid"
+  if [[ -n $pid ]]; then wait_gone redis "$pid"; fi
   rm -f "$PID_DIR/redis.pid" "$PID_DIR/redis.started-by-stack-up"
 }
 

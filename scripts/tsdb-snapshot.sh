@@ -40,14 +40,12 @@ url="${PROMETHEUS_URL%/}/api/v1/admin/tsdb/snapshot?skip_head=$SKIP_HEAD"
 if ! status=$(curl -sS -m 120 -o "$body" -w '%{http_code}' -X POST "$url"); then
   die "cannot reach Prometheus at $PROMETHEUS_URL (is the stack up? npm run stack:up)"
 fi
-case $status in
-  200) ;;
-  # With the admin API off, Prometheus answers 404 on /api/v1/admin/* (older releases: 403/405
-  # with "admin APIs disabled").
-  404 | 403 | 405)
-    die "Prometheus refused the admin API (HTTP $status: $(head -c 300 "$body")). Start it with --web.enable-admin-api (stack-up does)." ;;
-  *) die "snapshot failed: HTTP $status: $(head -c 500 "$body")" ;;
-esac
+# Prometheus 2.x answers {"errorType":"unavailable","error":"admin APIs disabled"} (HTTP 500 on
+# 2.42) when started without --web.enable-admin-api; match the body, since the status varies.
+if grep -q 'admin APIs disabled' "$body"; then
+  die "the Prometheus admin API is disabled at $PROMETHEUS_URL. Start Prometheus with --web.enable-admin-api (scripts/stack-up.sh does)."
+fi
+[[ $status == 200 ]] || die "snapshot failed: HTTP $status from $url: $(head -c 500 "$body")"
 
 # {"status":"success","data":{"name":"20240101T120000Z-0123456789abcdef"}}
 name=$(sed -n 's/.*"name":"\([^"]*\)".*/\1/p' "$body")
