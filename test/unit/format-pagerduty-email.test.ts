@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { formatEmail } from '../../src/channels/email/format-email.js';
+import { formatPagerDutyEvent, mapSeverity } from '../../src/channels/pagerduty/format-pagerduty-event.js';
+import { fixture } from '../helpers/fixtures.js';
+
+const links = { publicUrl: 'https://ar.example', alertmanagerUrl: undefined };
+
+test('PagerDuty: trigger with a dedup_key per group, resolve with the same key', () => {
+  const firing = fixture('firing');
+  const trigger = formatPagerDutyEvent(firing, undefined, links);
+  const expectedKey = createHash('sha256').update(firing.groupKey).digest('hex');
+  assert.equal(trigger.event_action, 'trigger');
+  assert.equal(trigger.dedup_key, expectedKey);
+  assert.equal(trigger.payload?.severity, 'critical');
+  assert.ok(trigger.links?.some((l) => l.href === 'https://ar.example/runbooks/HighErrorRate'));
+  assert.equal((trigger as Record<string, unknown>).routing_key, undefined, 'the secret is added at send time only');
+  const resolve = formatPagerDutyEvent(fixture('resolved'), undefined, links);
+  assert.deepEqual([resolve.event_action, resolve.dedup_key], ['resolve', expectedKey]);
+});
+
+test('PagerDuty: summary <= 1024 chars and the event < 512 KB for any group', () => {
+  const p = fixture('firing');
+  p.commonAnnotations.summary = 'x'.repeat(5000);
+  assert.ok(formatPagerDutyEvent(p, undefined, links).payload!.summary.length <= 1024);
+  const big = fixture('group-1000');
+  for (const a of big.alerts) a.annotations.description = 'd'.repeat(600);
+  const event = formatPagerDutyEvent(big, undefined, links);
+  assert.ok(Buffer.byteLength(JSON.stringify(event)) < 512 * 1024);
+  assert.ok(Number(event.payload!.custom_details.alerts_omitted) > 0);
+  assert.deepEqual(['critical', 'warning', 'info', 'none', 'weird'].map(mapSeverity), ['critical', 'warning', 'info', 'info', 'error']);
+});
+
+test('email: subject with status, severity, alertname and count; HTML escaped; one thread per group', () => {
+  const p = fixture('grouped');
+  p.alerts[0]!.annotations.summary = '<script>alert(1)</script>';
+  const a = formatEmail(p, undefined, { ...links, key: 'k1', domain: 'example.com' });
+  assert.match(a.subject, /^\[FIRING:2\] \[WARNING\] HighRequestLatency \(inference-gateway\)$/);
+  assert.ok(!a.html.includes('<script>'));
+  assert.ok(a.html.includes('&lt;script&gt;'));
+  assert.ok(a.text.includes('<script>alert(1)</script>'), 'plain text is not HTML-escaped');
+  const b = formatEmail(fixture('resolved'), undefined, { ...links, key: 'k2', domain: 'example.com' });
+  assert.notEqual(a.messageId, b.messageId);
+  const c = formatEmail(fixture('grouped'), undefined, { ...links, key: 'k3', domain: 'example.com' });
+  assert.equal(a.references, c.references);
+});

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeChange, formatSlackMessage } from '../../src/channels/slack/format-slack-message.js';
+import { escapeMrkdwn } from '../../src/channels/slack/slack-escape.js';
+import { fixture } from '../helpers/fixtures.js';
+
+const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
+
+test('escapes only &, < and > so label values cannot mention anyone', () => {
+  assert.equal(escapeMrkdwn('<!channel> & <@U123> <https://x|y>'), '&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://x|y&gt;');
+  const p = fixture('firing');
+  p.alerts[0]!.labels.instance = '<!channel>';
+  p.alerts[0]!.annotations.summary = 'ping <!here> & <@U1>';
+  p.commonAnnotations.summary = 'ping <!here>';
+  const msg = formatSlackMessage(p, undefined, opts);
+  const all = JSON.stringify(msg);
+  assert.doesNotMatch(all, /<!channel>|<!here>|<@U1>/);
+  assert.match(all, /&lt;!channel&gt;/);
+});
+
+test('any group size stays inside Block Kit limits', () => {
+  const msg = formatSlackMessage(fixture('group-1000'), undefined, opts);
+  assert.ok(msg.blocks.length <= 50, `${msg.blocks.length} blocks`);
+  for (const b of msg.blocks) {
+    const text = (b.text as { text?: string } | undefined)?.text ?? '';
+    assert.ok(text.length <= 3000, `${b.type} text ${text.length}`);
+    if (b.type === 'header') assert.ok(text.length <= 150);
+  }
+  assert.match(JSON.stringify(msg.blocks), /\+995 more alert\(s\)/);
+});
+
+test('shows status, severity and count, and links runbook, silence and source', () => {
+  const p = fixture('grouped');
+  const msg = formatSlackMessage(p, undefined, opts);
+  const header = msg.blocks[0]!.text as { text: string };
+  assert.match(header.text, /^FIRING 2\/3 \[WARNING\] HighRequestLatency$/);
+  const actions = msg.blocks.find((b) => b.type === 'actions')!.elements as Array<{ url: string; action_id: string }>;
+  const byId = Object.fromEntries(actions.map((a) => [a.action_id, a.url]));
+  assert.equal(byId.runbook, `https://ar.example/runbooks/${p.commonLabels.alertname}`);
+  assert.match(byId.silence!, /^https:\/\/am\.example\/#\/silences\/new\?filter=%7B/);
+  assert.ok(decodeURIComponent(byId.silence!).includes(`alertname="${p.commonLabels.alertname}"`));
+  assert.match(byId.source!, /g0\.expr=/);
+});
+
+test('a resolved group says so; the thread reply says what changed', () => {
+  const resolved = fixture('resolved');
+  assert.match((formatSlackMessage(resolved, undefined, opts).blocks[0]!.text as { text: string }).text, /^RESOLVED /);
+  const grouped = fixture('grouped');
+  const prev = Object.fromEntries(grouped.alerts.map((a) => [a.fingerprint, 'firing']));
+  const text = describeChange(prev, grouped);
+  assert.match(text, /1 resolved/);
+  assert.doesNotMatch(text, /now firing/);
+});
+
+test('live context unavailable is visible', () => {
+  const msg = formatSlackMessage(fixture('firing'), { available: false, reason: 'Prometheus timed out', alerts: {}, runbooks: {} }, opts);
+  assert.match(JSON.stringify(msg.blocks), /live context unavailable: Prometheus timed out/);
+});
