@@ -39,6 +39,23 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
+    deadmanSecondsSinceHeartbeat: new Gauge({
+      name: 'alert_router_deadman_seconds_since_heartbeat',
+      help: 'Seconds since the last Watchdog heartbeat per configured source (NaN before the first one).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    deadmanSilent: new Gauge({
+      name: 'alert_router_deadman_silent',
+      help: '1 while a heartbeat source is past its grace and paged (DeadMansSwitch), else 0.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    deadmanUnknownHeartbeats: new Counter({
+      name: 'alert_router_deadman_unknown_heartbeats_total',
+      help: 'Firing Watchdog alerts that matched no configured heartbeat source (not tracked).',
+      registers: [registry],
+    }),
   };
 }
 
