@@ -15,7 +15,7 @@ test('PagerDuty: trigger with a dedup_key per group, resolve with the same key',
   assert.equal(trigger.dedup_key, expectedKey);
   assert.equal(trigger.payload?.severity, 'critical');
   assert.ok(trigger.links?.some((l) => l.href === 'https://ar.example/runbooks/HighErrorRate'));
-  assert.equal((trigger as Record<string, unknown>).routing_key, undefined, 'the secret is added at send time only');
+  assert.equal((trigger as unknown as Record<string, unknown>).routing_key, undefined, 'the secret is added at send time only');
   const resolve = formatPagerDutyEvent(fixture('resolved'), undefined, links);
   assert.deepEqual([resolve.event_action, resolve.dedup_key], ['resolve', expectedKey]);
 });
