@@ -7,6 +7,8 @@ export interface SlackRequest {
   readonly body: Record<string, unknown>;
   readonly headers: IncomingHttpHeaders;
   readonly at: number;
+  /** What the fake answered (undefined while hanging). */
+  response?: { status: number; body: unknown };
 }
 
 /** A scripted answer for the next call of one method. `hang` never answers (until close). */
@@ -24,6 +26,8 @@ export interface FakeSlack {
   readonly requests: SlackRequest[];
   /** Requests of one method, in arrival order. */
   calls(method: string): SlackRequest[];
+  /** The ts Slack returned for a request (chat.postMessage / chat.update). */
+  tsOf(request: SlackRequest): string;
   respondNext(method: string, response: SlackScript): void;
   close(): Promise<void>;
 }
@@ -103,7 +107,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":false,"error":"invalid_form_data"}');
         return;
       }
-      requests.push({ method, body, headers: req.headers, at: Date.now() });
+      const record: SlackRequest = { method, body, headers: req.headers, at: Date.now() };
+      requests.push(record);
       const script = scripts.get(method)?.shift();
       if (script?.hang) {
         hanging.add(res);
@@ -112,6 +117,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const send = (): void => {
         const status = script?.status ?? 200;
         const payload = script?.body !== undefined ? script.body : status === 429 ? { ok: false, error: 'ratelimited' } : answer(method, body, req.headers);
+        record.response = { status, body: payload };
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...script?.headers });
         res.end(JSON.stringify(payload));
       };
@@ -125,6 +131,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `http://127.0.0.1:${port}/api/`,
     requests,
     calls: (method) => requests.filter((r) => r.method === method),
+    tsOf(request) {
+      const ts = (request.response?.body as { ts?: unknown } | undefined)?.ts;
+      if (typeof ts !== 'string') throw new Error(`no ts in the answer to ${request.method}`);
+      return ts;
+    },
     respondNext(method, response) {
       const list = scripts.get(method) ?? [];
       list.push(response);
