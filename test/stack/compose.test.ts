@@ -53,7 +53,9 @@ function envOf(service: Obj): Map<string, string | null> {
       env.set(i < 0 ? text : text.slice(0, i), i < 0 ? null : text.slice(i + 1));
     }
   } else if (isObj(raw)) {
-    for (const [k, v] of Object.entries(raw)) env.set(k, v === null || v === undefined ? null : String(v));
+    for (const [k, v] of Object.entries(raw)) {
+      env.set(k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+    }
   }
   return env;
 }
@@ -72,7 +74,7 @@ function service(name: string): Obj {
   return obj(services[name], `services.${name}`);
 }
 
-test('docker-compose config -q accepts the file', () => {
+void test('docker-compose config -q accepts the file', () => {
   const result = spawnSync('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -89,11 +91,14 @@ test('docker-compose config -q accepts the file', () => {
   assert.equal(result.status, 0, `docker-compose config -q failed:\n${result.stderr}${result.stdout}`);
 });
 
-test('uses the compose specification: no obsolete top-level `version` key', () => {
-  assert.ok(!('version' in compose), 'remove the top-level `version:` key (obsolete in the compose specification)');
+void test('uses the compose specification: no obsolete top-level `version` key', () => {
+  assert.ok(
+    !('version' in compose),
+    'remove the top-level `version:` key (obsolete in the compose specification)',
+  );
 });
 
-test('declares every service of the stack', () => {
+void test('declares every service of the stack', () => {
   for (const name of [
     'prometheus',
     'alertmanager',
@@ -109,7 +114,7 @@ test('declares every service of the stack', () => {
   }
 });
 
-test('every service has a health check that is not disabled', () => {
+void test('every service has a health check that is not disabled', () => {
   for (const [name, value] of Object.entries(services)) {
     const hc = obj(obj(value, name).healthcheck, `services.${name}.healthcheck`);
     assert.notEqual(hc.disable, true, `${name}: healthcheck disabled`);
@@ -117,42 +122,57 @@ test('every service has a health check that is not disabled', () => {
     assert.ok(asCommandLine(testCmd).length > 0, `${name}: healthcheck.test is empty`);
     assert.notEqual(list(testCmd, `${name}.healthcheck.test`)[0], 'NONE', `${name}: healthcheck test NONE`);
     // curl is not in node:*-slim, and the prom/* images are busybox-based (wget, no curl).
-    assert.ok(!/\bcurl\b/.test(asCommandLine(testCmd)), `${name}: healthcheck uses curl, absent from the image`);
+    assert.ok(
+      !/\bcurl\b/.test(asCommandLine(testCmd)),
+      `${name}: healthcheck uses curl, absent from the image`,
+    );
   }
 });
 
-test('alert-router health checks use node against /healthz (no curl in the slim image)', () => {
+void test('alert-router health checks use node against /healthz (no curl in the slim image)', () => {
   const cmd = asCommandLine(obj(service('alert-router').healthcheck, 'alert-router.healthcheck').test);
   assert.match(cmd, /\bnode\b/);
   assert.match(cmd, /\/healthz/);
 });
 
-test('redis runs with AOF and noeviction, on a named volume', () => {
+void test('redis runs with AOF and noeviction, on a named volume', () => {
   const redis = service('redis');
   assert.match(str(redis.image, 'redis.image'), /^redis:7(\.|-|$)/);
   const cmd = asCommandLine(redis.command);
   assert.match(cmd, /--appendonly\s+yes/, 'redis must run with --appendonly yes');
   assert.match(cmd, /--maxmemory-policy\s+noeviction/, 'BullMQ needs --maxmemory-policy noeviction');
   const volumes = list(redis.volumes, 'redis.volumes').map(String);
-  assert.ok(volumes.some((v) => /^[a-z0-9][a-z0-9_.-]*:\/data(:|$)/.test(v)), 'redis /data must be a named volume');
+  assert.ok(
+    volumes.some((v) => /^[a-z0-9][a-z0-9_.-]*:\/data(:|$)/.test(v)),
+    'redis /data must be a named volume',
+  );
 });
 
-test('every named volume is declared at the top level', () => {
+void test('every named volume is declared at the top level', () => {
   const declared = new Set(Object.keys(obj(compose.volumes, 'volumes')));
   const used = new Set<string>();
   for (const [name, value] of Object.entries(services)) {
     for (const v of (obj(value, name).volumes as unknown[] | undefined) ?? []) {
-      const source = isObj(v) ? String(v.source ?? '') : String(v).split(':')[0] ?? '';
+      const source = isObj(v)
+        ? typeof v.source === 'string'
+          ? v.source
+          : ''
+        : (String(v).split(':')[0] ?? '');
       if (isObj(v) && v.type !== undefined && v.type !== 'volume') continue;
-      if (source === '' || source.startsWith('.') || source.startsWith('/') || source.startsWith('~')) continue;
+      if (source === '' || source.startsWith('.') || source.startsWith('/') || source.startsWith('~'))
+        continue;
       used.add(source);
-      assert.ok(declared.has(source), `${name}: named volume "${source}" is not declared under top-level volumes`);
+      assert.ok(
+        declared.has(source),
+        `${name}: named volume "${source}" is not declared under top-level volumes`,
+      );
     }
   }
-  for (const name of ['prometheus-data', 'alertmanager-data', 'redis-data']) assert.ok(used.has(name), `${name} unused`);
+  for (const name of ['prometheus-data', 'alertmanager-data', 'redis-data'])
+    assert.ok(used.has(name), `${name} unused`);
 });
 
-test('every service is on a declared network', () => {
+void test('every service is on a declared network', () => {
   const networks = new Set(Object.keys(obj(compose.networks, 'networks')));
   for (const [name, value] of Object.entries(services)) {
     const nets = obj(value, name).networks;
@@ -162,13 +182,16 @@ test('every service is on a declared network', () => {
   }
 });
 
-test('start-up order waits on health where it matters', () => {
+void test('start-up order waits on health where it matters', () => {
   const healthyDeps = (name: string): string[] =>
     Object.entries(obj(service(name).depends_on, `${name}.depends_on`))
       .filter(([, v]) => isObj(v) && v.condition === 'service_healthy')
       .map(([k]) => k);
   assert.ok(healthyDeps('alert-router').includes('redis'), 'alert-router must wait for a healthy redis');
-  assert.ok(healthyDeps('alertmanager').includes('alert-router'), 'alertmanager should wait for a healthy alert-router');
+  assert.ok(
+    healthyDeps('alertmanager').includes('alert-router'),
+    'alertmanager should wait for a healthy alert-router',
+  );
   for (const [name, value] of Object.entries(services)) {
     const deps = obj(value, name).depends_on;
     if (deps === undefined) continue;
@@ -178,22 +201,31 @@ test('start-up order waits on health where it matters', () => {
   }
 });
 
-test('prometheus mounts the whole ./prometheus directory and enables lifecycle + admin API', () => {
+void test('prometheus mounts the whole ./prometheus directory and enables lifecycle + admin API', () => {
   const prom = service('prometheus');
   const volumes = list(prom.volumes, 'prometheus.volumes').map(String);
-  assert.ok(volumes.some((v) => /^\.\/prometheus\/?:\/etc\/prometheus(:ro)?$/.test(v)), 'mount ./prometheus at /etc/prometheus');
+  assert.ok(
+    volumes.some((v) => /^\.\/prometheus\/?:\/etc\/prometheus(:ro)?$/.test(v)),
+    'mount ./prometheus at /etc/prometheus',
+  );
   const cmd = asCommandLine(prom.command);
   assert.match(cmd, /--config\.file=\/etc\/prometheus\/prometheus\.yml/);
   assert.match(cmd, /--web\.enable-lifecycle/);
   assert.match(cmd, /--web\.enable-admin-api/);
-  assert.ok(volumes.some((v) => /^prometheus-data:\/prometheus$/.test(v)), 'TSDB on the prometheus-data volume');
+  assert.ok(
+    volumes.some((v) => /^prometheus-data:\/prometheus$/.test(v)),
+    'TSDB on the prometheus-data volume',
+  );
 });
 
-test('secrets: declared, files exist on a clean clone, mounted where the configs expect them', () => {
+void test('secrets: declared, files exist on a clean clone, mounted where the configs expect them', () => {
   const secrets = obj(compose.secrets, 'secrets');
   for (const [name, value] of Object.entries(secrets)) {
     const file = withDefaults(str(obj(value, `secrets.${name}`).file, `secrets.${name}.file`));
-    assert.ok(existsSync(resolve(ROOT, file)), `secret ${name}: ${file} does not exist (compose up would fail)`);
+    assert.ok(
+      existsSync(resolve(ROOT, file)),
+      `secret ${name}: ${file} does not exist (compose up would fail)`,
+    );
   }
   for (const [name, value] of Object.entries(services)) {
     for (const s of (obj(value, name).secrets as unknown[] | undefined) ?? []) {
@@ -203,26 +235,47 @@ test('secrets: declared, files exist on a clean clone, mounted where the configs
   }
   const amSecrets = list(service('alertmanager').secrets, 'alertmanager.secrets');
   assert.ok(
-    amSecrets.some((s) => isObj(s) && s.source === 'webhook-token' && s.target === '/etc/alertmanager/secrets/webhook-token'),
+    amSecrets.some(
+      (s) =>
+        isObj(s) && s.source === 'webhook-token' && s.target === '/etc/alertmanager/secrets/webhook-token',
+    ),
     'alertmanager needs the webhook token at /etc/alertmanager/secrets/webhook-token (credentials_file)',
   );
 });
 
-test('alert-router gets the contract environment, secrets only as *_FILE', () => {
+void test('alert-router gets the contract environment, secrets only as *_FILE', () => {
   const router = service('alert-router');
   const env = envOf(router);
   assert.equal(env.get('ROLE'), 'all');
   assert.equal(env.get('REDIS_URL'), 'redis://redis:6379');
-  assert.match(env.get('SMTP_URL') ?? '', /^smtp:\/\/mailpit:1025$/, 'SMTP_URL must point at the mail catcher');
-  for (const name of ['PORT', 'PUBLIC_URL', 'PROMETHEUS_URL', 'ALERTMANAGER_URL', 'EMAIL_FROM', 'QUEUE_PREFIX']) {
+  assert.match(
+    env.get('SMTP_URL') ?? '',
+    /^smtp:\/\/mailpit:1025$/,
+    'SMTP_URL must point at the mail catcher',
+  );
+  for (const name of [
+    'PORT',
+    'PUBLIC_URL',
+    'PROMETHEUS_URL',
+    'ALERTMANAGER_URL',
+    'EMAIL_FROM',
+    'QUEUE_PREFIX',
+  ]) {
     assert.ok(env.has(name), `alert-router: ${name} not set`);
   }
-  const mounted = new Set(list(router.secrets, 'alert-router.secrets').map((s) => (isObj(s) ? String(s.target ?? s.source) : String(s))));
+  const mounted = new Set(
+    list(router.secrets, 'alert-router.secrets').map((s) =>
+      isObj(s) ? String(s.target ?? s.source) : String(s),
+    ),
+  );
   for (const secret of ['WEBHOOK_BEARER_TOKEN', 'SLACK_BOT_TOKEN', 'PAGERDUTY_ROUTING_KEY']) {
     const path = env.get(`${secret}_FILE`);
     assert.ok(path, `alert-router: ${secret}_FILE not set`);
     const m = /^\/run\/secrets\/(.+)$/.exec(path);
-    assert.ok(m?.[1] && mounted.has(m[1]), `alert-router: ${secret}_FILE=${path} is not a mounted compose secret`);
+    assert.ok(
+      m?.[1] && mounted.has(m[1]),
+      `alert-router: ${secret}_FILE=${path} is not a mounted compose secret`,
+    );
   }
   // No service carries a credential in plain text.
   for (const [name, value] of Object.entries(services)) {
@@ -234,7 +287,7 @@ test('alert-router gets the contract environment, secrets only as *_FILE', () =>
   }
 });
 
-test('inference-gateway runs the demo from the alert-router image', () => {
+void test('inference-gateway runs the demo from the alert-router image', () => {
   const gw = service('inference-gateway');
   assert.equal(gw.image, service('alert-router').image);
   assert.match(asCommandLine(gw.command), /node dist\/demo\/inference-gateway\.js/);
@@ -255,32 +308,50 @@ for (const line of instructions) {
   stages.at(-1)?.push(line);
 }
 
-test('Dockerfile is multi-stage on node 20 bookworm-slim, with a dev build and a prod-only install', () => {
+void test('Dockerfile is multi-stage on node 20 bookworm-slim, with a dev build and a prod-only install', () => {
   assert.ok(stages.length >= 2, 'expected a build stage and a runtime stage');
   assert.match(dockerfile, /node:20-bookworm-slim/);
-  assert.ok(instructions.some((l) => /^RUN\s.*npm ci(?!.*--omit=dev)/.test(l)), 'build stage: npm ci with dev dependencies');
-  assert.ok(instructions.some((l) => /^RUN\s.*npm run build/.test(l)), 'build stage: npm run build');
-  assert.ok(instructions.some((l) => /^RUN\s.*npm ci .*--omit=dev/.test(l)), 'runtime dependencies: npm ci --omit=dev');
+  assert.ok(
+    instructions.some((l) => /^RUN\s.*npm ci(?!.*--omit=dev)/.test(l)),
+    'build stage: npm ci with dev dependencies',
+  );
+  assert.ok(
+    instructions.some((l) => /^RUN\s.*npm run build/.test(l)),
+    'build stage: npm run build',
+  );
+  assert.ok(
+    instructions.some((l) => /^RUN\s.*npm ci .*--omit=dev/.test(l)),
+    'runtime dependencies: npm ci --omit=dev',
+  );
 });
 
-test('Dockerfile runtime stage: non-root USER, EXPOSE 8080, HEALTHCHECK on /healthz with node, files from the contract', () => {
+void test('Dockerfile runtime stage: non-root USER, EXPOSE 8080, HEALTHCHECK on /healthz with node, files from the contract', () => {
   const runtime = stages.at(-1) ?? [];
   const users = runtime.filter((l) => /^USER\s/i.test(l));
   assert.ok(users.length > 0, 'runtime stage has no USER line: the service would run as root');
   const user = (users.at(-1) ?? '').replace(/^USER\s+/i, '').split(':')[0] ?? '';
   assert.ok(!['root', '0', ''].includes(user), `runtime USER is ${user}`);
   assert.match(user, /^[1-9][0-9]*$/, 'use a numeric uid so Kubernetes runAsNonRoot can verify it');
-  assert.ok(runtime.some((l) => /^EXPOSE\s+8080\b/.test(l)), 'EXPOSE 8080');
+  assert.ok(
+    runtime.some((l) => /^EXPOSE\s+8080\b/.test(l)),
+    'EXPOSE 8080',
+  );
   const hc = runtime.find((l) => /^HEALTHCHECK\s/.test(l)) ?? '';
   assert.match(hc, /CMD \["node"/, 'HEALTHCHECK must use node (no curl in slim)');
   assert.match(hc, /\/healthz/);
   for (const dir of ['config', 'runbooks', 'dist']) {
-    assert.ok(runtime.some((l) => new RegExp(`^COPY\\s.*\\b${dir}\\b`).test(l)), `runtime stage must copy ${dir}/`);
+    assert.ok(
+      runtime.some((l) => new RegExp(`^COPY\\s.*\\b${dir}\\b`).test(l)),
+      `runtime stage must copy ${dir}/`,
+    );
   }
-  assert.ok(runtime.some((l) => /^CMD \["node", "dist\/src\/main\.js"\]/.test(l)), 'exec-form CMD node dist/src/main.js');
+  assert.ok(
+    runtime.some((l) => /^CMD \["node", "dist\/src\/main\.js"\]/.test(l)),
+    'exec-form CMD node dist/src/main.js',
+  );
 });
 
-test('.dockerignore keeps node_modules, git, build output and secrets out of the context', () => {
+void test('.dockerignore keeps node_modules, git, build output and secrets out of the context', () => {
   const lines = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())
