@@ -66,7 +66,8 @@ function parseCommand(argv: string[]): Command {
   }
   if (values.clear) return { method: 'DELETE', url };
   if (values.status) return { method: 'GET', url };
-  if (!injecting) throw new UsageError('nothing to do: pass --error-rate and/or --latency-ms, or --clear, or --status');
+  if (!injecting)
+    throw new UsageError('nothing to do: pass --error-rate and/or --latency-ms, or --clear, or --status');
   const body: Record<string, number> = {};
   if (errorRate !== undefined) body.errorRate = errorRate;
   if (latencyMs !== undefined) body.latencyMs = latencyMs;
@@ -93,7 +94,9 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    process.stderr.write(`error: cannot reach ${command.url} (${cause}); is the demo running? (npm run demo)\n`);
+    process.stderr.write(
+      `error: cannot reach ${command.url} (${cause}); is the demo running? (npm run demo)\n`,
+    );
     return 1;
   }
   const text = await response.text();

@@ -26,10 +26,16 @@ export interface RunningDemo {
  *
  * @example const demo = await startDemo({ port: 0 }); await fetch(`${demo.url}/metrics`);
  */
-export async function startDemo(options: { port: number; host?: string; requestsPerSecond?: number }): Promise<RunningDemo> {
+export async function startDemo(options: {
+  port: number;
+  host?: string;
+  requestsPerSecond?: number;
+}): Promise<RunningDemo> {
   const metrics = createDemoMetrics(new Registry());
   const faults = new FaultState();
-  const traffic = new TrafficGenerator(metrics, faults, { requestsPerSecond: options.requestsPerSecond ?? 20 });
+  const traffic = new TrafficGenerator(metrics, faults, {
+    requestsPerSecond: options.requestsPerSecond ?? 20,
+  });
   const app = createDemoApp({ metrics, faults });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {

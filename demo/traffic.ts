@@ -31,7 +31,8 @@ export class TrafficGenerator {
     // Initialise every status_code series the rules divide by, so the ratio exists from the
     // first scrape instead of appearing (and looking like a rate spike) on the first error.
     const http = { service: SERVICE, endpoint: '/predict', method: 'POST' };
-    for (const code of ['200', '500', '503']) this.metrics.httpRequests.inc({ ...http, status_code: code }, 0);
+    for (const code of ['200', '500', '503'])
+      this.metrics.httpRequests.inc({ ...http, status_code: code }, 0);
     for (const model of MODELS) {
       for (const status of ['success', 'error']) {
         this.metrics.inferenceRequests.inc({ service: SERVICE, model: model.name, status }, 0);
@@ -62,6 +63,9 @@ export class TrafficGenerator {
     // Little's law: requests in flight = arrival rate x mean latency, so injected latency
     // visibly backs the queue up just as it would in a real gateway.
     const meanLatency = count > 0 ? latencySum / count : 0;
-    this.metrics.queueDepth.set({ service: SERVICE }, Math.round(this.options.requestsPerSecond * meanLatency));
+    this.metrics.queueDepth.set(
+      { service: SERVICE },
+      Math.round(this.options.requestsPerSecond * meanLatency),
+    );
   }
 }

@@ -47,11 +47,14 @@ function parseOptions(argv: string[]): Options {
   }
   // Loopback only: this is a tool for hammering our own demo, not somebody else's service.
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-    throw new UsageError(`--url must be a loopback address (127.0.0.1, localhost, [::1]), got "${url.hostname}"`);
+    throw new UsageError(
+      `--url must be a loopback address (127.0.0.1, localhost, [::1]), got "${url.hostname}"`,
+    );
   }
   const int = (flag: string, raw: string, max: number): number => {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${flag} must be an integer in [1, ${max}], got "${raw}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new UsageError(`--${flag} must be an integer in [1, ${max}], got "${raw}"`);
     return n;
   };
   return {
@@ -140,9 +143,13 @@ async function main(): Promise<number> {
   const result = await run(options);
   process.stdout.write(`${report(options, result)}\n`);
   // Every request failing at the socket level means the target is down, not slow.
-  const failures = [...result.statuses.keys()].filter((k) => k.startsWith('error')).reduce((n, k) => n + (result.statuses.get(k) ?? 0), 0);
+  const failures = [...result.statuses.keys()]
+    .filter((k) => k.startsWith('error'))
+    .reduce((n, k) => n + (result.statuses.get(k) ?? 0), 0);
   if (failures === result.latenciesMs.length) {
-    process.stderr.write(`error: no request reached ${options.url.href}; is the demo running? (npm run demo)\n`);
+    process.stderr.write(
+      `error: no request reached ${options.url.href}; is the demo running? (npm run demo)\n`,
+    );
     return 1;
   }
   return 0;

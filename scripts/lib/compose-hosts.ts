@@ -11,7 +11,9 @@ export interface LocalService {
   localPort: number;
 }
 
-export type PortOverrides = Partial<Record<'prometheus' | 'alertmanager' | 'alert-router' | 'inference-gateway' | 'redis', number>>;
+export type PortOverrides = Partial<
+  Record<'prometheus' | 'alertmanager' | 'alert-router' | 'inference-gateway' | 'redis', number>
+>;
 
 export function localServices(ports: PortOverrides = {}): LocalService[] {
   const defaults = [
@@ -21,7 +23,11 @@ export function localServices(ports: PortOverrides = {}): LocalService[] {
     ['inference-gateway', 8000],
     ['redis', 6379],
   ] as const;
-  return defaults.map(([name, composePort]) => ({ name, composePort, localPort: ports[name] ?? composePort }));
+  return defaults.map(([name, composePort]) => ({
+    name,
+    composePort,
+    localPort: ports[name] ?? composePort,
+  }));
 }
 
 // host:port not preceded by a host-name character, so `my-prometheus:9090` or

@@ -6,7 +6,16 @@
  *   tsx scripts/lib/prepare-run-config.ts --repo . --run-dir .run [--port prometheus=9090 ...]
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -49,12 +58,27 @@ export function prepareRunConfig(options: PrepareOptions): PrepareResult {
       services,
     );
 
-  const prometheusConfig = copyConfigDir(join(repoDir, 'prometheus'), join(runDir, 'prometheus'), 'prometheus.yml', rewrite, warnings);
-  const alertmanagerConfig = copyConfigDir(join(repoDir, 'alertmanager'), join(runDir, 'alertmanager'), 'alertmanager.yml', rewrite, warnings);
+  const prometheusConfig = copyConfigDir(
+    join(repoDir, 'prometheus'),
+    join(runDir, 'prometheus'),
+    'prometheus.yml',
+    rewrite,
+    warnings,
+  );
+  const alertmanagerConfig = copyConfigDir(
+    join(repoDir, 'alertmanager'),
+    join(runDir, 'alertmanager'),
+    'alertmanager.yml',
+    rewrite,
+    warnings,
+  );
 
   const targetsDir = join(runDir, 'prometheus', 'targets');
-  const targetFiles = existsSync(targetsDir) ? readdirSync(targetsDir).filter((f) => /\.(ya?ml|json)$/.test(f)) : [];
-  if (targetFiles.length === 0) warnings.push(`no file_sd files in prometheus/targets/: nothing to point at 127.0.0.1`);
+  const targetFiles = existsSync(targetsDir)
+    ? readdirSync(targetsDir).filter((f) => /\.(ya?ml|json)$/.test(f))
+    : [];
+  if (targetFiles.length === 0)
+    warnings.push(`no file_sd files in prometheus/targets/: nothing to point at 127.0.0.1`);
   for (const file of targetFiles) {
     warnings.push(...rewriteTargetsFile(join(targetsDir, file), services));
   }
@@ -128,7 +152,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         port: { type: 'string', multiple: true, default: [] },
       },
     });
-    const result = prepareRunConfig({ repoDir: values.repo, runDir: values['run-dir'], ports: parsePorts(values.port) });
+    const result = prepareRunConfig({
+      repoDir: values.repo,
+      runDir: values['run-dir'],
+      ports: parsePorts(values.port),
+    });
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(`prometheus config:   ${result.prometheusConfig}\n`);
     process.stdout.write(`alertmanager config: ${result.alertmanagerConfig}\n`);

@@ -26,13 +26,14 @@ function parseExposition(text: string): Sample[] {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] ?? ''] = pair[2] ?? '';
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1] ?? ''] = pair[2] ?? '';
     samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
   }
   return samples;
 }
 
-describe('demo inference gateway', () => {
+void describe('demo inference gateway', () => {
   let demo: RunningDemo;
   const scrape = async (): Promise<Sample[]> => {
     const response = await fetch(`${demo.url}/metrics`);
@@ -57,12 +58,12 @@ describe('demo inference gateway', () => {
     await demo.stop();
   });
 
-  it('answers /healthz', async () => {
+  void it('answers /healthz', async () => {
     const response = await fetch(`${demo.url}/healthz`);
     assert.equal(response.status, 200);
   });
 
-  it('exposes every metric the rules use, with their labels', async () => {
+  void it('exposes every metric the rules use, with their labels', async () => {
     demo.traffic.tick(1); // do not depend on the timer having fired yet
     const samples = await scrape();
     for (const [name, labels] of Object.entries(EXPECTED)) {
@@ -74,20 +75,23 @@ describe('demo inference gateway', () => {
       }
     }
     // The latency SLI divides the le="0.3" bucket by _count: the boundary must exist.
-    assert.ok(samples.some((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.le === '0.3'));
+    assert.ok(
+      samples.some((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.le === '0.3'),
+    );
   });
 
-  it('keeps latency mostly under 0.3 s and errors rare when healthy', async () => {
+  void it('keeps latency mostly under 0.3 s and errors rare when healthy', async () => {
     demo.traffic.tick(100); // 2000 simulated requests
     const samples = await scrape();
     const bucket = (le: string): number =>
-      samples.find((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.le === le)?.value ?? 0;
+      samples.find((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.le === le)?.value ??
+      0;
     assert.ok(bucket('0.3') / bucket('+Inf') > 0.98, 'at least 98% under 0.3 s');
     const total = samples.filter((s) => s.name === 'http_requests_total').reduce((n, s) => n + s.value, 0);
     assert.ok(count5xx(samples) / total < 0.01, 'baseline error rate under 1%');
   });
 
-  it('raises the 5xx counter while a fault is injected, and clears it', async () => {
+  void it('raises the 5xx counter while a fault is injected, and clears it', async () => {
     const before5xx = count5xx(await scrape());
     const injected = await setFault('POST', { errorRate: 0.5 });
     assert.equal(injected.status, 200);
@@ -102,14 +106,14 @@ describe('demo inference gateway', () => {
     assert.equal(current.errorRate, 0);
   });
 
-  it('rejects an invalid fault with every problem listed', async () => {
+  void it('rejects an invalid fault with every problem listed', async () => {
     const response = await setFault('POST', { errorRate: 2, latency: 5 });
     assert.equal(response.status, 400);
     const body = (await response.json()) as { problems: string[] };
     assert.equal(body.problems.length, 2);
   });
 
-  it('lets a fault expire after durationSeconds', async () => {
+  void it('lets a fault expire after durationSeconds', async () => {
     const response = await setFault('POST', { errorRate: 0.2, durationSeconds: 1 });
     const view = (await response.json()) as { expiresAt: string };
     assert.ok(Date.parse(view.expiresAt) > Date.now());

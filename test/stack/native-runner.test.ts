@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +22,8 @@ import { prepareRunConfig } from '../../scripts/lib/prepare-run-config.js';
 const REPO = resolve(import.meta.dirname, '../..');
 const SCRIPTS = ['stack-up.sh', 'stack-down.sh', 'tsdb-snapshot.sh', 'lib/stack-common.sh'];
 // Compose names that must never survive into a config a native process reads.
-const COMPOSE_HOSTS = /(?<![\w.-])(alertmanager|prometheus|alert-router|inference-gateway|redis|node-exporter|cadvisor|pushgateway|[\w-]+-exporter):\d+/;
+const COMPOSE_HOSTS =
+  /(?<![\w.-])(alertmanager|prometheus|alert-router|inference-gateway|redis|node-exporter|cadvisor|pushgateway|[\w-]+-exporter):\d+/;
 const hasBinary = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'native-runner-'));
 const run = promisify(execFile);
@@ -28,14 +38,14 @@ function generatedFiles(runDir: string): string[] {
   ];
 }
 
-describe('shell scripts', () => {
+void describe('shell scripts', () => {
   for (const script of SCRIPTS) {
-    it(`${script} parses (bash -n)`, () => {
+    void it(`${script} parses (bash -n)`, () => {
       execFileSync('bash', ['-n', join(REPO, 'scripts', script)]);
     });
   }
 
-  it('stack-down with nothing recorded stops nothing and succeeds', () => {
+  void it('stack-down with nothing recorded stops nothing and succeeds', () => {
     const runDir = tmp();
     // An unused Redis port, so a Redis someone else runs on 6379 is not even asked.
     const out = execFileSync('bash', [join(REPO, 'scripts/stack-down.sh')], {
@@ -46,30 +56,38 @@ describe('shell scripts', () => {
     rmSync(runDir, { recursive: true, force: true });
   });
 
-  it('stack-up rejects unknown flags', () => {
+  void it('stack-up rejects unknown flags', () => {
     const result = spawnSync('bash', [join(REPO, 'scripts/stack-up.sh'), '--bogus'], { encoding: 'utf8' });
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /unknown argument: --bogus/);
   });
 });
 
-describe('compose host rewriting', () => {
+void describe('compose host rewriting', () => {
   const services = localServices({ 'alert-router': 18080 });
 
-  it('maps compose names and localhost to 127.0.0.1 and leaves look-alikes', () => {
-    assert.equal(rewriteHosts('url: http://alert-router:8080/webhook', services), 'url: http://127.0.0.1:18080/webhook');
+  void it('maps compose names and localhost to 127.0.0.1 and leaves look-alikes', () => {
+    assert.equal(
+      rewriteHosts('url: http://alert-router:8080/webhook', services),
+      'url: http://127.0.0.1:18080/webhook',
+    );
     assert.equal(rewriteHosts("targets: ['alertmanager:9093']", services), "targets: ['127.0.0.1:9093']");
     assert.equal(rewriteHosts('localhost:9090', services), '127.0.0.1:9090');
-    assert.equal(rewriteHosts('my-prometheus:9090 prometheus.example.com:9090', services), 'my-prometheus:9090 prometheus.example.com:9090');
+    assert.equal(
+      rewriteHosts('my-prometheus:9090 prometheus.example.com:9090', services),
+      'my-prometheus:9090 prometheus.example.com:9090',
+    );
     assert.equal(rewriteHosts("service: 'prometheus'", services), "service: 'prometheus'");
   });
 
-  it('reports hosts the native stack cannot resolve, ignoring comments', () => {
-    assert.deepEqual(unresolvedHosts('- node-exporter:9100\n# cadvisor:8080\nurl: http://x'), ['node-exporter:9100']);
+  void it('reports hosts the native stack cannot resolve, ignoring comments', () => {
+    assert.deepEqual(unresolvedHosts('- node-exporter:9100\n# cadvisor:8080\nurl: http://x'), [
+      'node-exporter:9100',
+    ]);
   });
 });
 
-describe('config generation against a seed-style fixture', () => {
+void describe('config generation against a seed-style fixture', () => {
   let repo: string;
   let runDir: string;
   before(() => {
@@ -92,9 +110,18 @@ describe('config generation against a seed-style fixture', () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(join(repo, 'prometheus', 'rules', 'x.rules.yml'), 'groups: [{ name: x, rules: [{ alert: Up, expr: up == 0 }] }]\n');
-    writeFileSync(join(repo, 'prometheus', 'targets', 'inference-gateway.json'), '[{"targets":["inference-gateway:8000"],"labels":{"env":"lab"}}]');
-    writeFileSync(join(repo, 'prometheus', 'targets', 'node-exporter.yml'), "- targets: ['node-exporter:9100']\n");
+    writeFileSync(
+      join(repo, 'prometheus', 'rules', 'x.rules.yml'),
+      'groups: [{ name: x, rules: [{ alert: Up, expr: up == 0 }] }]\n',
+    );
+    writeFileSync(
+      join(repo, 'prometheus', 'targets', 'inference-gateway.json'),
+      '[{"targets":["inference-gateway:8000"],"labels":{"env":"lab"}}]',
+    );
+    writeFileSync(
+      join(repo, 'prometheus', 'targets', 'node-exporter.yml'),
+      "- targets: ['node-exporter:9100']\n",
+    );
     writeFileSync(
       join(repo, 'alertmanager', 'alertmanager.yml'),
       [
@@ -108,19 +135,27 @@ describe('config generation against a seed-style fixture', () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(join(repo, 'alertmanager', 'templates', 'x.tmpl'), '{{ define "x" }}http://prometheus:9090{{ end }}\n');
+    writeFileSync(
+      join(repo, 'alertmanager', 'templates', 'x.tmpl'),
+      '{{ define "x" }}http://prometheus:9090{{ end }}\n',
+    );
   });
   after(() => rmSync(repo, { recursive: true, force: true }));
 
-  it('rewrites hosts, container paths and file_sd targets; drops unreachable targets', () => {
+  void it('rewrites hosts, container paths and file_sd targets; drops unreachable targets', () => {
     const result = prepareRunConfig({ repoDir: repo, runDir, ports: { prometheus: 19090 } });
     const prom = readFileSync(result.prometheusConfig, 'utf8');
     assert.match(prom, new RegExp(`${runDir}/prometheus/rules/\\*\\.rules\\.yml`));
     assert.match(prom, /targets: \[127\.0\.0\.1:9093\]/);
     assert.match(prom, /targets: \[127\.0\.0\.1:19090\]/);
-    const gateway = JSON.parse(readFileSync(join(runDir, 'prometheus/targets/inference-gateway.json'), 'utf8')) as unknown;
+    const gateway = JSON.parse(
+      readFileSync(join(runDir, 'prometheus/targets/inference-gateway.json'), 'utf8'),
+    ) as unknown;
     assert.deepEqual(gateway, [{ targets: ['127.0.0.1:8000'], labels: { env: 'lab' } }]);
-    assert.doesNotMatch(readFileSync(join(runDir, 'prometheus/targets/node-exporter.yml'), 'utf8'), /node-exporter:9100/);
+    assert.doesNotMatch(
+      readFileSync(join(runDir, 'prometheus/targets/node-exporter.yml'), 'utf8'),
+      /node-exporter:9100/,
+    );
     assert.ok(result.warnings.some((w) => w.includes('node-exporter:9100')));
     assert.equal(existsSync(join(runDir, 'prometheus', 'data')), false, 'TSDB data dirs are not copied');
 
@@ -129,10 +164,11 @@ describe('config generation against a seed-style fixture', () => {
     assert.ok(am.includes(`credentials_file: ${result.tokenFile}`));
     assert.ok(am.includes(`${runDir}/alertmanager/templates/*.tmpl`));
     assert.match(readFileSync(join(runDir, 'alertmanager/templates/x.tmpl'), 'utf8'), /127\.0\.0\.1:19090/);
-    for (const file of generatedFiles(runDir)) assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
+    for (const file of generatedFiles(runDir))
+      assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
   });
 
-  it('keeps the webhook token across runs (a running alert-router already read it)', () => {
+  void it('keeps the webhook token across runs (a running alert-router already read it)', () => {
     const first = readFileSync(prepareRunConfig({ repoDir: repo, runDir }).tokenFile, 'utf8');
     const result = prepareRunConfig({ repoDir: repo, runDir });
     assert.equal(readFileSync(result.tokenFile, 'utf8'), first);
@@ -141,9 +177,11 @@ describe('config generation against a seed-style fixture', () => {
   });
 });
 
-describe('stack-up --prepare-only on the repository configs', () => {
+void describe('stack-up --prepare-only on the repository configs', () => {
   let runDir: string;
-  const ready = existsSync(join(REPO, 'prometheus/prometheus.yml')) && existsSync(join(REPO, 'alertmanager/alertmanager.yml'));
+  const ready =
+    existsSync(join(REPO, 'prometheus/prometheus.yml')) &&
+    existsSync(join(REPO, 'alertmanager/alertmanager.yml'));
   before(() => {
     runDir = tmp();
     if (!ready) return;
@@ -154,30 +192,52 @@ describe('stack-up --prepare-only on the repository configs', () => {
   });
   after(() => rmSync(runDir, { recursive: true, force: true }));
 
-  it('generates configs without compose host names', { skip: !ready && 'repository configs not written yet' }, () => {
-    for (const file of generatedFiles(runDir)) assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
-    const am = readFileSync(join(runDir, 'alertmanager/alertmanager.yml'), 'utf8');
-    assert.ok(am.includes(join(runDir, 'secrets/webhook-token')), 'alertmanager reads the generated token');
-    assert.ok(am.includes('http://127.0.0.1:18080'), 'alertmanager posts to the overridden alert-router port');
-    assert.ok(!existsSync(join(runDir, 'pids')), '--prepare-only starts nothing');
-  });
+  void it(
+    'generates configs without compose host names',
+    { skip: !ready && 'repository configs not written yet' },
+    () => {
+      for (const file of generatedFiles(runDir))
+        assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
+      const am = readFileSync(join(runDir, 'alertmanager/alertmanager.yml'), 'utf8');
+      assert.ok(am.includes(join(runDir, 'secrets/webhook-token')), 'alertmanager reads the generated token');
+      assert.ok(
+        am.includes('http://127.0.0.1:18080'),
+        'alertmanager posts to the overridden alert-router port',
+      );
+      assert.ok(!existsSync(join(runDir, 'pids')), '--prepare-only starts nothing');
+    },
+  );
 
-  it('passes promtool check config', { skip: (!ready && 'no configs') || (!hasBinary('promtool') && 'promtool not installed') }, () => {
-    execFileSync('promtool', ['check', 'config', join(runDir, 'prometheus/prometheus.yml')], { stdio: 'pipe' });
-  });
+  void it(
+    'passes promtool check config',
+    { skip: (!ready && 'no configs') || (!hasBinary('promtool') && 'promtool not installed') },
+    () => {
+      execFileSync('promtool', ['check', 'config', join(runDir, 'prometheus/prometheus.yml')], {
+        stdio: 'pipe',
+      });
+    },
+  );
 
-  it('passes amtool check-config', { skip: (!ready && 'no configs') || (!hasBinary('amtool') && 'amtool not installed') }, () => {
-    execFileSync('amtool', ['check-config', join(runDir, 'alertmanager/alertmanager.yml')], { stdio: 'pipe' });
-  });
+  void it(
+    'passes amtool check-config',
+    { skip: (!ready && 'no configs') || (!hasBinary('amtool') && 'amtool not installed') },
+    () => {
+      execFileSync('amtool', ['check-config', join(runDir, 'alertmanager/alertmanager.yml')], {
+        stdio: 'pipe',
+      });
+    },
+  );
 });
 
-describe('tsdb-snapshot.sh against a fake Prometheus', () => {
+void describe('tsdb-snapshot.sh against a fake Prometheus', () => {
   let server: Server;
   let url: string;
   let reply: { status: number; body: string } = { status: 200, body: '' };
   before(async () => {
     server = createServer((req, res) => {
-      res.writeHead(req.method === 'POST' && req.url?.startsWith('/api/v1/admin/tsdb/snapshot') ? reply.status : 405);
+      res.writeHead(
+        req.method === 'POST' && req.url?.startsWith('/api/v1/admin/tsdb/snapshot') ? reply.status : 405,
+      );
       res.end(reply.body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -187,21 +247,31 @@ describe('tsdb-snapshot.sh against a fake Prometheus', () => {
 
   // execFile, not execFileSync: the fake server lives on this process's event loop.
   const snapshot = (env: Record<string, string>) =>
-    run('bash', [join(REPO, 'scripts/tsdb-snapshot.sh')], { env: { ...process.env, PROMETHEUS_URL: url, ...env } });
+    run('bash', [join(REPO, 'scripts/tsdb-snapshot.sh')], {
+      env: { ...process.env, PROMETHEUS_URL: url, ...env },
+    });
 
-  it('explains a disabled admin API', async () => {
+  void it('explains a disabled admin API', async () => {
     // What Prometheus 2.42 really answers without --web.enable-admin-api.
-    reply = { status: 500, body: '{"status":"error","errorType":"unavailable","error":"admin APIs disabled"}' };
-    await assert.rejects(snapshot({}), (err: { stderr: string }) => /--web\.enable-admin-api/.test(err.stderr));
+    reply = {
+      status: 500,
+      body: '{"status":"error","errorType":"unavailable","error":"admin APIs disabled"}',
+    };
+    await assert.rejects(snapshot({}), (err: { stderr: string }) =>
+      /--web\.enable-admin-api/.test(err.stderr),
+    );
   });
 
-  it('moves the snapshot into a dated backup directory', async () => {
+  void it('moves the snapshot into a dated backup directory', async () => {
     const dir = tmp();
     const name = '20260101T000000Z-0123456789abcdef';
     mkdirSync(join(dir, 'data', 'snapshots', name, '01BLOCK'), { recursive: true });
     writeFileSync(join(dir, 'data', 'snapshots', name, '01BLOCK', 'meta.json'), '{}');
     reply = { status: 200, body: `{"status":"success","data":{"name":"${name}"}}` };
-    const { stdout } = await snapshot({ PROMETHEUS_DATA_DIR: join(dir, 'data'), BACKUP_DIR: join(dir, 'backups') });
+    const { stdout } = await snapshot({
+      PROMETHEUS_DATA_DIR: join(dir, 'data'),
+      BACKUP_DIR: join(dir, 'backups'),
+    });
     const [backup] = readdirSync(join(dir, 'backups'));
     assert.match(backup ?? '', /^prometheus-\d{4}-\d{2}-\d{2}-\d{6}$/);
     assert.ok(existsSync(join(dir, 'backups', backup ?? '', '01BLOCK', 'meta.json')));
