@@ -5,6 +5,8 @@ export interface AlertContext {
   readonly values?: ReadonlyArray<{ readonly name: string; readonly value: string; readonly unit?: string }>;
   /** A text sparkline of the last hour of the main series. */
   readonly sparkline?: string;
+  /** The alert's firing condition when its expression ends in one (`> 0.05`), shown next to the value. */
+  readonly threshold?: string;
 }
 
 export interface NotificationContext {

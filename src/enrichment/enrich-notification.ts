@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { RunbookStore } from '../runbooks/runbook.js';
+import { concurrencyLimit } from './concurrency-limit.js';
+import { formatValue } from './format-value.js';
+import type { AlertContext, NotificationContext } from './notification-context.js';
+import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
+import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
+import { PrometheusError } from './prometheus-error.js';
+import { QueryCache, untilAborted } from './query-cache.js';
+import { seriesFor, describeSeries } from './match-series.js';
+import { sparkline } from './sparkline.js';
+
+export interface EnrichmentOptions {
+  /** Undefined when PROMETHEUS_URL is not configured: runbooks only, context marked unavailable. */
+  readonly client: PrometheusClient | undefined;
+  readonly cache: QueryCache;
+  readonly runbooks?: Pick<RunbookStore, 'forAlert'>;
+  /** Hard limit per notification (config `enrichment.budgetMs`). */
+  readonly budgetMs: number;
+  readonly maxAlerts?: number;
+  /** Requests in flight to Prometheus per process. */
+  readonly concurrency?: number;
+  readonly trendSeconds?: number;
+  readonly stepSeconds?: number;
+  readonly logger?: Logger;
+}
+
+export type Enricher = ((payload: WebhookPayload) => Promise<NotificationContext>) & {
+  /** The query plan for a payload (what would be asked), for previews and the benchmark. */
+  plan(payload: WebhookPayload): QueryPlan;
+};
+
+// Assembly after the deadline is synchronous and small; the margin keeps the total under budget.
+const ASSEMBLY_MARGIN_MS = 25;
+
+export function unavailableReason(err: unknown, budgetMs: number): string {
+  if (!(err instanceof PrometheusError)) return 'enrichment failed';
+  switch (err.kind) {
+    case 'timeout':
+      return `Prometheus did not answer within ${budgetMs} ms`;
+    case 'network':
+      return 'Prometheus unreachable';
+    case 'unavailable':
+      return `Prometheus unavailable${err.status ? ` (HTTP ${err.status})` : ''}`;
+    case 'bad_request':
+    case 'unprocessable':
+      return `Prometheus rejected the query${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message.slice(0, 150)}`;
+    default:
+      return `Prometheus answer unusable: ${err.message.slice(0, 150)}`;
+  }
+}
+
+function runbookSummaries(payload: WebhookPayload, store: EnrichmentOptions['runbooks']): NotificationContext['runbooks'] {
+  const out: Record<string, { summary?: string; firstSteps?: readonly string[] }> = {};
+  if (!store) return out;
+  const names = new Set(payload.alerts.map((a) => a.labels.alertname).filter((n): n is string => !!n));
+  for (const name of [...names].slice(0, 20)) {
+    try {
+      const rb = store.forAlert(name);
+      if (rb) out[name] = { summary: rb.summary, firstSteps: rb.firstSteps.slice(0, 5) };
+    } catch {
+      // A broken store must not cost the notification its delivery.
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds the enrichment stage: `enrich(payload)` returns live context for a notification within
+ * `budgetMs`, whatever Prometheus does. Slow, down or erroring Prometheus yields
+ * `{available: false, reason}` at the budget, never later, and it never throws. One client, cache
+ * and limiter per process, so concurrent notifications share requests too.
+ * @example const enrich = createEnricher({ client, cache: new QueryCache(), budgetMs: 2000 })
+ */
+export function createEnricher(opts: EnrichmentOptions): Enricher {
+  const limit = concurrencyLimit(opts.concurrency ?? 8);
+  const maxAlerts = opts.maxAlerts ?? 10;
+  const trendSeconds = opts.trendSeconds ?? 3600;
+  const stepSeconds = opts.stepSeconds ?? 120;
+  const plan = (payload: WebhookPayload): QueryPlan =>
+    planQueries(payload, {
+      ...(opts.runbooks ? { runbooks: opts.runbooks } : {}),
+      maxAlerts,
+      mainMaxSeries: 2000,
+      contextMaxSeries: 20,
+    });
+
+  const load = (client: PrometheusClient, q: PlannedQuery): Promise<QueryResult<InstantSeries | RangeSeries>> => {
+    // The shared request has its own deadline, independent of the caller that happened to start it.
+    const signal = AbortSignal.timeout(opts.budgetMs);
+    const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
+    return limit<QueryResult<InstantSeries | RangeSeries>>(() => {
+      if (signal.aborted) throw new PrometheusError('timeout', 'queued past the deadline');
+      if (q.kind === 'instant') return client.query(q.expr, qopts);
+      const end = Math.floor(Date.now() / 1000);
+      return client.queryRange(q.expr, { start: end - trendSeconds, end, step: stepSeconds }, qopts);
+    });
+  };
+
+  async function enrich(payload: WebhookPayload): Promise<NotificationContext> {
+    const runbooks = runbookSummaries(payload, opts.runbooks);
+    const client = opts.client;
+    if (!client) return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: {}, runbooks };
+    const p = plan(payload);
+    if (p.skipped.length > 0) opts.logger?.warn({ skipped: p.skipped }, 'runbook context queries skipped');
+    if (p.queries.size === 0) return { available: true, alerts: {}, runbooks };
+
+    const deadline = AbortSignal.timeout(Math.max(1, opts.budgetMs - ASSEMBLY_MARGIN_MS));
+    const keys = [...p.queries.keys()];
+    const settled = await Promise.allSettled(
+      keys.map((k) => untilAborted(opts.cache.get(k, () => load(client, p.queries.get(k)!), deadline), deadline)),
+    );
+    const results = new Map<string, QueryResult<InstantSeries | RangeSeries>>();
+    let firstError: unknown;
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') results.set(keys[i]!, s.value);
+      else firstError ??= s.reason;
+    });
+    if (results.size === 0) {
+      const reason = unavailableReason(firstError, opts.budgetMs);
+      opts.logger?.warn({ reason, queries: keys.length }, 'live context unavailable');
+      return { available: false, reason, alerts: {}, runbooks };
+    }
+
+    const alerts: Record<string, AlertContext> = {};
+    for (const a of p.alerts) {
+      const ctx: { -readonly [K in keyof AlertContext]: AlertContext[K] } = {};
+      if (a.main) {
+        const now = results.get(a.main.instant) as QueryResult<InstantSeries> | undefined;
+        const series = now && seriesFor(now.series, a.alert.labels);
+        if (now) {
+          const f = series ? formatValue(series.value, a.main.unit) : { value: 'no data' };
+          ctx.value = f.unit ? `${f.value} ${f.unit}` : f.value;
+        }
+        if (a.main.threshold) ctx.threshold = a.main.threshold;
+        const trend = results.get(a.main.range) as QueryResult<RangeSeries> | undefined;
+        const line = trend && seriesFor(trend.series, a.alert.labels);
+        if (line && line.points.length > 0) ctx.sparkline = sparkline(line.points.map(([, v]) => v));
+      }
+      const values = a.context.flatMap((c) => {
+        const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
+        if (!r) return [];
+        return [{ name: c.name, ...describeSeries(r, c.unit) }];
+      });
+      if (values.length > 0) ctx.values = values;
+      if (Object.keys(ctx).length > 0) alerts[a.alert.fingerprint] = ctx;
+    }
+    const failed = keys.length - results.size;
+    return {
+      available: true,
+      ...(failed > 0 ? { reason: `${failed} of ${keys.length} queries failed: ${unavailableReason(firstError, opts.budgetMs)}` } : {}),
+      alerts,
+      runbooks,
+    };
+  }
+
+  const safe = async (payload: WebhookPayload): Promise<NotificationContext> => {
+    let timer: NodeJS.Timeout | undefined;
+    const fallback = new Promise<NotificationContext>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ available: false, reason: `enrichment exceeded its ${opts.budgetMs} ms budget`, alerts: {}, runbooks: {} }),
+        opts.budgetMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([enrich(payload), fallback]);
+    } catch (err) {
+      opts.logger?.error({ err }, 'enrichment failed');
+      return { available: false, reason: 'enrichment failed', alerts: {}, runbooks: {} };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return Object.assign(safe, { plan });
+}

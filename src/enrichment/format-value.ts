@@ -1,0 +1,98 @@
+/** A sample rendered for a human: the number with 3 significant digits and its display unit. */
+export interface FormattedValue {
+  readonly value: string;
+  readonly unit?: string;
+}
+
+const sig3 = (x: number): string => {
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e15)) return x.toExponential(2).replace(/\.?0+e/, 'e');
+  // toPrecision(3) gives "1.23e+3" for 1234: Number() brings it back to plain notation.
+  return String(Number(x.toPrecision(3)));
+};
+
+function scaled(x: number, steps: ReadonlyArray<readonly [number, string]>): FormattedValue {
+  const abs = Math.abs(x);
+  for (const [factor, unit] of steps) {
+    if (abs >= factor) return { value: sig3(x / factor), unit };
+  }
+  const last = steps[steps.length - 1]!;
+  return { value: sig3(x / last[0]), unit: last[1] };
+}
+
+function seconds(x: number): FormattedValue {
+  const abs = Math.abs(x);
+  if (abs === 0) return { value: '0', unit: 's' };
+  // Minutes from 2 min and hours from 2 h: "90 s" reads better than "1.5 min".
+  if (abs >= 7200) return { value: sig3(x / 3600), unit: 'h' };
+  if (abs >= 120) return { value: sig3(x / 60), unit: 'min' };
+  return scaled(x, [
+    [1, 's'],
+    [1e-3, 'ms'],
+    [1e-6, 'µs'],
+  ]);
+}
+
+const SI: ReadonlyArray<readonly [number, string]> = [
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+/**
+ * Formats a Prometheus sample string for the on-call. "NaN" becomes "no data (NaN)", "+Inf"/"-Inf"
+ * stay as such, numbers get 3 significant digits, and the runbook's unit picks a readable scale:
+ * `ratio` -> %, `seconds` -> µs/ms/s/min/h, `bytes` -> B/KiB/MiB/GiB/TiB, `percent` -> %.
+ * @example formatValue('0.01234', 'ratio') // => { value: '1.23', unit: '%' }
+ */
+export function formatValue(raw: string, unit?: string): FormattedValue {
+  const trimmed = raw.trim();
+  if (trimmed === 'NaN' || trimmed === '') return { value: 'no data (NaN)' };
+  if (trimmed === '+Inf' || trimmed === 'Inf') return { value: '+Inf' };
+  if (trimmed === '-Inf') return { value: '-Inf' };
+  const x = Number(trimmed);
+  if (!Number.isFinite(x)) return { value: trimmed.slice(0, 40) };
+  switch ((unit ?? '').toLowerCase()) {
+    case 'ratio':
+      return { value: sig3(x * 100), unit: '%' };
+    case 'percent':
+    case '%':
+      return { value: sig3(x), unit: '%' };
+    case 'seconds':
+    case 's':
+      return seconds(x);
+    case 'bytes':
+    case 'b':
+      if (Math.abs(x) < 1024) return { value: sig3(x), unit: 'B' };
+      return scaled(x, [
+        [1024 ** 4, 'TiB'],
+        [1024 ** 3, 'GiB'],
+        [1024 ** 2, 'MiB'],
+        [1024, 'KiB'],
+      ]);
+    case '':
+      if (Math.abs(x) < 1e3) return { value: sig3(x) };
+      return { value: scaled(x, SI).value + scaled(x, SI).unit };
+    default:
+      return { value: sig3(x), unit: unit!.slice(0, 20) };
+  }
+}
+
+/**
+ * Guesses a unit from the expression's metric names (Prometheus naming conventions), used for the
+ * alert's own expression, which has no runbook unit. Rates of counters are left unitless.
+ * @example unitFromExpression('histogram_quantile(0.99, sum by (le) (rate(x_seconds_bucket[5m])))') // => 'seconds'
+ */
+export function unitFromExpression(expr: string): string | undefined {
+  if (/histogram_quantile\s*\(/.test(expr) && /_seconds_bucket\b/.test(expr)) return 'seconds';
+  if (/histogram_quantile\s*\(/.test(expr) && /_bytes_bucket\b/.test(expr)) return 'bytes';
+  const names = new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[]|\s*$)/g) ?? []);
+  if (names.size !== 1) return undefined;
+  const name = [...names][0]!;
+  if (/(^|[_:])ratio([_:]|$)/.test(name)) return 'ratio';
+  if (/\b(rate|irate|increase|deriv)\s*\(/.test(expr)) return undefined;
+  if (/_seconds$/.test(name)) return 'seconds';
+  if (/_bytes$/.test(name)) return 'bytes';
+  return undefined;
+}

@@ -1,0 +1,95 @@
+import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
+import { orderedAlerts } from '../channels/alert-links.js';
+import type { RunbookStore } from '../runbooks/runbook.js';
+import { alertExpression, splitThreshold } from './alert-expression.js';
+import { unitFromExpression } from './format-value.js';
+import { renderQuery } from './render-query.js';
+
+/** One distinct query to send; many alerts may point at the same one. */
+export interface PlannedQuery {
+  readonly key: string;
+  readonly kind: 'instant' | 'range';
+  readonly expr: string;
+  /** The main expression must keep every alert's series for label matching; context queries fewer. */
+  readonly maxSeries: number;
+}
+
+export interface AlertPlan {
+  readonly alert: Alert;
+  readonly main?: { readonly instant: string; readonly range: string; readonly threshold?: string; readonly unit?: string };
+  readonly context: ReadonlyArray<{ readonly name: string; readonly key: string; readonly unit?: string }>;
+}
+
+export interface QueryPlan {
+  readonly alerts: readonly AlertPlan[];
+  /** Distinct queries by key, in first-use order. */
+  readonly queries: ReadonlyMap<string, PlannedQuery>;
+  /** Context queries that could not be rendered ("Runbook/query: reason"). */
+  readonly skipped: readonly string[];
+}
+
+export interface PlanOptions {
+  readonly runbooks?: Pick<RunbookStore, 'forAlert'>;
+  /** Alerts enriched per notification, in the order the channels show them. */
+  readonly maxAlerts: number;
+  readonly mainMaxSeries: number;
+  readonly contextMaxSeries: number;
+}
+
+/**
+ * Decides what to ask Prometheus for one notification: for the first `maxAlerts` distinct alerts,
+ * the alert's own expression (now and over the last hour) and its runbook's context queries with
+ * the alert's label values filled in. Identical queries collapse into one key, so a 1,000-alert
+ * group of one rule needs a handful of queries, not thousands.
+ */
+export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPlan {
+  const queries = new Map<string, PlannedQuery>();
+  const skipped: string[] = [];
+  const add = (kind: PlannedQuery['kind'], expr: string, maxSeries: number): string => {
+    const key = `${kind}:${expr}`;
+    if (!queries.has(key)) queries.set(key, { key, kind, expr, maxSeries });
+    return key;
+  };
+  const seen = new Set<string>();
+  const alerts: AlertPlan[] = [];
+  for (const alert of orderedAlerts(payload)) {
+    if (alerts.length >= opts.maxAlerts) break;
+    if (seen.has(alert.fingerprint)) continue;
+    seen.add(alert.fingerprint);
+    const expr = alertExpression(alert.generatorURL);
+    let main: AlertPlan['main'];
+    if (expr) {
+      const { measured, threshold } = splitThreshold(expr);
+      const unit = unitFromExpression(measured);
+      main = {
+        instant: add('instant', measured, opts.mainMaxSeries),
+        range: add('range', measured, opts.mainMaxSeries),
+        ...(threshold ? { threshold } : {}),
+        ...(unit ? { unit } : {}),
+      };
+    }
+    const context: Array<AlertPlan['context'][number]> = [];
+    const alertname = alert.labels.alertname;
+    let runbook;
+    try {
+      runbook = alertname ? opts.runbooks?.forAlert(alertname) : undefined;
+    } catch {
+      runbook = undefined;
+    }
+    for (const q of runbook?.context ?? []) {
+      try {
+        const rendered = renderQuery(q.query, alert.labels);
+        if (rendered === undefined) continue; // the alert lacks a label this query needs
+        context.push({
+          name: q.name,
+          key: add('instant', rendered, opts.contextMaxSeries),
+          ...(q.unit ? { unit: q.unit } : {}),
+        });
+      } catch (err) {
+        skipped.push(`${runbook?.name ?? alertname}/${q.name}: ${(err as Error).message}`);
+      }
+    }
+    alerts.push({ alert, ...(main ? { main } : {}), context });
+  }
+  return { alerts, queries, skipped };
+}
