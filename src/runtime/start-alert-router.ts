@@ -24,6 +24,11 @@ import { notificationJobOptions } from '../queue/job-options.js';
 import { createNotificationProducer } from '../queue/notification-producer.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
 import { createRouter } from '../routing/route-notification.js';
+import { deadmanRoutes } from '../deadman/deadman-routes.js';
+import { startDeadmanScheduler, type DeadmanScheduler } from '../deadman/deadman-scheduler.js';
+import { deadmanStatus } from '../deadman/deadman-status.js';
+import { createHeartbeatSink } from '../deadman/heartbeat-sink.js';
+import { HeartbeatStore } from '../deadman/heartbeat-store.js';
 
 export interface RunningAlertRouter {
   readonly server: Server | undefined;
@@ -64,8 +69,11 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   for (const q of [notifications, deliveries])
     q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
+  const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
+
   const workers: Worker[] = [];
   const workerRedis: Redis[] = [];
+  let deadman: DeadmanScheduler | undefined;
   if (config.role !== 'api') {
     const conn = (): Redis => {
       const r = workerConnection(config.redisUrl);
@@ -98,6 +106,16 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         logger,
       }),
     );
+    deadman = startDeadmanScheduler({
+      config,
+      store: new HeartbeatStore(shared, config.queuePrefix),
+      deliveries,
+      metrics,
+      logger,
+      connection: conn(),
+      workerConnection: conn(),
+    });
+    workers.push(deadman.worker);
     for (const w of workers) w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
   }
 
@@ -123,17 +141,31 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
     }
+    await deadmanStatus(heartbeatStore, config.file.heartbeat, metrics);
   };
-  if (config.role !== 'worker' || opts.port !== undefined) {
+  // Every role serves health, readiness and metrics (probes and scrapes); only api/all take webhooks.
+  {
+    const producer =
+      config.role === 'worker'
+        ? undefined
+        : createNotificationProducer(notifications, {
+            dedupWindowMs: config.file.dedupWindowSeconds * 1000,
+            timeoutMs: opts.ingestTimeoutMs ?? 1000,
+          });
     const listener = createApp({
       logger,
       config,
       metrics,
-      producer: createNotificationProducer(notifications, {
-        dedupWindowMs: config.file.dedupWindowSeconds * 1000,
+      ...(producer ? { producer } : {}),
+      heartbeats: createHeartbeatSink({
+        config: config.file.heartbeat,
+        store: heartbeatStore,
+        metrics,
+        logger,
         timeoutMs: opts.ingestTimeoutMs ?? 1000,
       }),
       routers: [
+        deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
         healthRoutes(readiness),
         metricsRoute(metrics, sampleQueues),
         outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
@@ -165,6 +197,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         });
       }
       await Promise.all(workers.map((w) => w.close()));
+      await deadman?.close();
       await Promise.all([notifications.close(), deliveries.close()]);
       for (const r of [producerRedis, ...workerRedis]) r.disconnect();
     },
