@@ -89,6 +89,15 @@ void describe('demo inference gateway', () => {
     assert.ok(bucket('0.3') / bucket('+Inf') > 0.98, 'at least 98% under 0.3 s');
     const total = samples.filter((s) => s.name === 'http_requests_total').reduce((n, s) => n + s.value, 0);
     assert.ok(count5xx(samples) / total < 0.01, 'baseline error rate under 1%');
+    // ModelConfidenceLow fires when 70% or fewer predictions score above 0.7.
+    const confidence = (name: string, le?: string): number =>
+      samples
+        .filter((s) => s.name === name && (le === undefined || s.labels.le === le))
+        .reduce((n, s) => n + s.value, 0);
+    const high =
+      1 -
+      confidence('inference_confidence_score_bucket', '0.7') / confidence('inference_confidence_score_count');
+    assert.ok(high > 0.75, `high-confidence share ${high} stays above the alert threshold`);
   });
 
   void it('raises the 5xx counter while a fault is injected, and clears it', async () => {
