@@ -1,0 +1,106 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { deliveryJobOptions } from '../queue/job-options.js';
+import type { DeliveryJobData } from '../queue/job-types.js';
+import { notificationKey } from '../queue/notification-key.js';
+import { deadmanJobId, deadmanPayload } from './deadman-alert.js';
+import { graceSecondsOf, setDeadmanGauges } from './deadman-status.js';
+import type { HeartbeatStore, SourceRecord } from './heartbeat-store.js';
+
+export type Verdict = { action: 'none' } | { action: 'page'; since: number } | { action: 'resolve' };
+
+/**
+ * The dead man's switch rule for one source, pure. A source is due after its grace since the last
+ * heartbeat, but never before the start-up grace has passed since it was first expected or since
+ * the router resumed watching after a gap (a deploy, or alert-router itself being down, must not
+ * page for time nobody was listening). A silent source resolves on any heartbeat newer than the
+ * outage start.
+ * @example evaluate({ state: 'ok', lastHeartbeat: 0 }, { now: 10_000, graceMs: 5000, startupGraceMs: 1000, watchedSince: 0 }) // page
+ */
+export function evaluate(
+  r: SourceRecord,
+  t: { now: number; graceMs: number; startupGraceMs: number; watchedSince: number },
+): Verdict {
+  if (r.state === 'silent') {
+    return r.lastHeartbeat !== undefined && r.lastHeartbeat > (r.since ?? -Infinity)
+      ? { action: 'resolve' }
+      : { action: 'none' };
+  }
+  const base = Math.max(r.expectedSince ?? t.now, t.watchedSince);
+  const deadline = Math.max((r.lastHeartbeat ?? -Infinity) + t.graceMs, base + t.startupGraceMs);
+  return t.now > deadline ? { action: 'page', since: r.lastHeartbeat ?? base } : { action: 'none' };
+}
+
+export interface DeadmanCheckDeps {
+  readonly config: AppConfig;
+  readonly store: HeartbeatStore;
+  readonly deliveries: Queue<DeliveryJobData>;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/**
+ * One tick, run by whichever worker got the scheduler's job: move sources between ok and silent
+ * with atomic compare-and-set transitions, then queue the page or resolve for each transition.
+ * Queuing happens after the transition and is retried on every tick until it succeeded (`pending`),
+ * with job ids naming the incident, so a crash in between neither loses nor doubles a page.
+ */
+export async function runDeadmanCheck(deps: DeadmanCheckDeps, now = Date.now()): Promise<void> {
+  const { config, store, logger } = deps;
+  const hb = config.file.heartbeat;
+  const names = hb.sources.map((s) => s.name);
+  if (names.length === 0) return;
+  await store.expect(names, now);
+  const maxGapMs = Math.max(3 * hb.checkIntervalSeconds * 1000, 10_000);
+  const watchedSince = await store.watchedSince(now, maxGapMs);
+  const before = await store.read(names);
+  for (const [name, r] of before) {
+    const v = evaluate(r, {
+      now,
+      graceMs: graceSecondsOf(hb, name) * 1000,
+      startupGraceMs: hb.startupGraceSeconds * 1000,
+      watchedSince,
+    });
+    if (v.action === 'page' && (await store.markSilent(name, r.lastHeartbeat, v.since, String(now), now)))
+      logger.error({ source: name, since: new Date(v.since).toISOString() }, 'DeadMansSwitch: source silent');
+    if (v.action === 'resolve' && r.incident && (await store.markOk(name, r.incident, now)))
+      logger.info({ source: name, incident: r.incident }, 'DeadMansSwitch: heartbeats resumed');
+  }
+  const after = await store.read(names);
+  setDeadmanGauges(deps.metrics, after, now);
+  for (const [name, r] of after) if (r.pending) await queueNotification(deps, name, r, r.pending, now);
+}
+
+async function queueNotification(
+  deps: DeadmanCheckDeps,
+  source: string,
+  r: SourceRecord,
+  pending: string,
+  now: number,
+): Promise<void> {
+  const { config } = deps;
+  const [action, incident] = pending.split(':') as ['trigger' | 'resolve', string];
+  if (r.since === undefined || !incident) return;
+  const payload = deadmanPayload({
+    source,
+    incident,
+    since: r.since,
+    ...(action === 'resolve' ? { resolvedAt: r.resolvedAt ?? now } : {}),
+    labels: config.file.heartbeat.sources.find((s) => s.name === source)?.labels ?? {},
+    publicUrl: config.publicUrl,
+  });
+  const hb = config.file.heartbeat;
+  const channels = hb.channels.length > 0 ? hb.channels : config.file.defaultChannels;
+  const key = notificationKey(payload);
+  await deps.deliveries.addBulk(
+    channels.map((channel) => ({
+      name: channel,
+      data: { key, receivedAt: now, channel, payload },
+      opts: { ...deliveryJobOptions(config), jobId: deadmanJobId(source, incident, action, channel) },
+    })),
+  );
+  await deps.store.clearPending(source, pending);
+  deps.logger.info({ source, incident, action, channels }, 'DeadMansSwitch notification queued');
+}

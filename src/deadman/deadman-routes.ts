@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import { HttpError } from '../http/http-error.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { deadmanStatus } from './deadman-status.js';
+import type { HeartbeatConfig } from './heartbeat-sink.js';
+import type { HeartbeatStore } from './heartbeat-store.js';
+
+/**
+ * GET /api/deadman: `{sources:[{name, lastHeartbeat, state, silentSince, graceSeconds}]}`.
+ * 503 when Redis does not answer: the state lives only there.
+ */
+export function deadmanRoutes(store: HeartbeatStore, hb: HeartbeatConfig, metrics?: Metrics): Router {
+  const router = Router();
+  router.get('/api/deadman', async (_req, res) => {
+    let status;
+    try {
+      status = await deadmanStatus(store, hb, metrics);
+    } catch (err) {
+      throw new HttpError(503, 'redis_unavailable', 'heartbeat state is unavailable', undefined, { cause: err });
+    }
+    res.json(status);
+  });
+  return router;
+}

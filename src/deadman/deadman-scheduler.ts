@@ -1,0 +1,66 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runDeadmanCheck, type DeadmanCheckDeps } from './deadman-check.js';
+
+export const QUEUE_DEADMAN = 'deadman';
+export const DEADMAN_SCHEDULER_ID = 'deadman-check';
+
+export interface DeadmanScheduler {
+  readonly queue: Queue;
+  readonly worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * The periodic check as a BullMQ job scheduler: one job per tick however many replicas run (a timer
+ * per process would check, and race, once per replica). Every replica upserts the same scheduler,
+ * so the last deployed interval wins and no replica owns it. Closing leaves it in place for the
+ * others.
+ * @example const s = startDeadmanScheduler({ ...checkDeps, connection, workerConnection })
+ */
+export function startDeadmanScheduler(
+  deps: DeadmanCheckDeps & { readonly connection: Redis; readonly workerConnection: Redis },
+): DeadmanScheduler {
+  const { config, logger } = deps;
+  const queue = new Queue(QUEUE_DEADMAN, { connection: deps.connection, prefix: config.queuePrefix });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'deadman queue error'));
+  let closed = false;
+  // In the background and retried: start-up must not hang (or fail) while Redis is away.
+  const upsert = async (): Promise<void> => {
+    while (!closed) {
+      try {
+        await queue.upsertJobScheduler(
+          DEADMAN_SCHEDULER_ID,
+          { every: config.file.heartbeat.checkIntervalSeconds * 1000 },
+          {
+            name: 'check',
+            opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+          },
+        );
+        return;
+      } catch (err) {
+        if (closed) return;
+        logger.warn({ err: (err as Error).message }, 'deadman scheduler not registered yet; retrying');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+  void upsert();
+  const worker = new Worker(
+    QUEUE_DEADMAN,
+    async () => {
+      await runDeadmanCheck(deps);
+    },
+    { connection: deps.workerConnection, prefix: config.queuePrefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'deadman check failed'));
+  return {
+    queue,
+    worker,
+    async close() {
+      closed = true;
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

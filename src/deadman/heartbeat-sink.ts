@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { FileConfig } from '../config/config-schema.js';
+import { HttpError } from '../http/http-error.js';
+import type { HeartbeatSink } from '../http/webhook-handler.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { unquoteReceiver } from '../routing/route-notification.js';
+import type { HeartbeatStore } from './heartbeat-store.js';
+
+export type HeartbeatConfig = FileConfig['heartbeat'];
+export type HeartbeatSource = HeartbeatConfig['sources'][number];
+
+/**
+ * A Watchdog notification: sent to the heartbeat receiver, or made only of Watchdog alerts (so a
+ * Watchdog that an operator routed elsewhere still never reaches a human).
+ */
+export function isHeartbeat(hb: Pick<HeartbeatConfig, 'receiver' | 'alertname'>, p: WebhookPayload): boolean {
+  if (unquoteReceiver(p.receiver) === hb.receiver) return true;
+  return p.alerts.length > 0 && p.alerts.every((a) => a.labels.alertname === hb.alertname);
+}
+
+/** A source matches an alert when its labels are a subset of the alert's labels. */
+export function sourceMatches(source: Pick<HeartbeatSource, 'labels'>, alert: Pick<Alert, 'labels'>): boolean {
+  return Object.entries(source.labels).every(([k, v]) => alert.labels[k] === v);
+}
+
+/**
+ * Which configured sources a notification proves alive, and how many firing alerts match none.
+ * Only *firing* alerts count: when Prometheus dies, Alertmanager resolves the Watchdog and sends a
+ * resolved notification, which is the pipeline saying goodbye, not a heartbeat.
+ * @example heartbeatSources(cfg.sources, fixture('watchdog')) // { sources: ['lab'], unknown: 0 }
+ */
+export function heartbeatSources(
+  sources: readonly HeartbeatSource[],
+  p: WebhookPayload,
+): { sources: string[]; unknown: Alert[] } {
+  const seen = new Set<string>();
+  const unknown: Alert[] = [];
+  for (const alert of p.alerts) {
+    if (alert.status !== 'firing') continue;
+    const matched = sources.filter((s) => sourceMatches(s, alert));
+    matched.forEach((s) => seen.add(s.name));
+    if (matched.length === 0) unknown.push(alert);
+  }
+  return { sources: [...seen], unknown };
+}
+
+/**
+ * The webhook's heartbeat hook: records the time of each matching source in Redis (one round
+ * trip), answering 503 like the queue when Redis does not confirm in time, so Alertmanager retries.
+ */
+export function createHeartbeatSink(deps: {
+  readonly config: HeartbeatConfig;
+  readonly store: HeartbeatStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly timeoutMs: number;
+  readonly now?: () => number;
+}): HeartbeatSink {
+  const { config, store, metrics, logger } = deps;
+  const now = deps.now ?? Date.now;
+  return {
+    isHeartbeat: (p) => isHeartbeat(config, p),
+    async record(p) {
+      const { sources, unknown } = heartbeatSources(config.sources, p);
+      if (unknown.length > 0) {
+        metrics.deadmanUnknownHeartbeats.inc(unknown.length);
+        logger.warn(
+          { groupKey: p.groupKey, labels: unknown.slice(0, 3).map((a) => a.labels) },
+          'heartbeat from a source that is not configured: not tracked',
+        );
+      }
+      if (sources.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          store.record(sources, now()),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timeout')), deps.timeoutMs);
+          }),
+        ]);
+      } catch (err) {
+        throw new HttpError(503, 'heartbeat_unavailable', 'Redis did not record the heartbeat; retry', undefined, {
+          cause: err,
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Queue } from 'bullmq';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load-config.js';
+import { runDeadmanCheck } from '../../src/deadman/deadman-check.js';
+import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import type { DeliveryJobData } from '../../src/queue/job-types.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
+import { fixture } from '../helpers/fixtures.js';
+import { deletePrefix, sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+
+const PD_KEY = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY12';
+const DEDUP_KEY = createHash('sha256').update('deadmans-switch/lab').digest('hex');
+
+// Short intervals: grace 2 s, start-up grace 2 s, one check per second.
+const config = {
+  channels: { pd: { type: 'pagerduty', routingKeyEnv: 'PD_KEY' }, outbox: { type: 'outbox' } },
+  defaultChannels: ['outbox'],
+  delivery: { backoffMs: 200 },
+  heartbeat: {
+    receiver: 'watchdog-heartbeat',
+    alertname: 'Watchdog',
+    defaultGraceSeconds: 2,
+    startupGraceSeconds: 2,
+    checkIntervalSeconds: 1,
+    channels: ['pd'],
+    sources: [{ name: 'lab', labels: { cluster: 'lab' } }],
+  },
+};
+
+const heartbeat = async (r: TestRouter, body: unknown = fixture('watchdog')): Promise<Response> =>
+  fetch(`${r.url}/webhook/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+interface DeadmanJson {
+  sources: Array<{ name: string; lastHeartbeat: string | null; state: string; silentSince: string | null; graceSeconds: number }>;
+}
+/** Keeps a source alive for `ms` (one heartbeat every 500 ms). */
+const keepAlive = async (r: TestRouter, ms: number): Promise<void> => {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(500)) assert.equal((await heartbeat(r)).status, 200);
+};
+
+const status = async (r: TestRouter): Promise<DeadmanJson> =>
+  (await (await fetch(`${r.url}/api/deadman`)).json()) as DeadmanJson;
+
+describe('dead man’s switch against real Redis and a local PagerDuty', () => {
+  let pd: FakePagerDuty;
+  const start = (env: Record<string, string> = {}): Promise<TestRouter> =>
+    startTestRouter(config, { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, ...env }, { pagerdutyAgent: pd.agent });
+  const actions = (): string[] => pd.events.map((e) => String(e.event_action));
+
+  before(async () => {
+    pd = await startFakePagerDuty();
+  });
+  after(() => pd.close());
+
+  test('start-up grace, one page, no repeat on later ticks, resolve on resume', async () => {
+    pd.events.length = 0;
+    const r = await start();
+    try {
+      const t0 = Date.now();
+      await sleep(1500);
+      assert.deepEqual(actions(), [], 'no page during the start-up grace');
+      const s0 = await status(r);
+      assert.deepEqual(s0.sources, [{ name: 'lab', lastHeartbeat: null, state: 'ok', silentSince: null, graceSeconds: 2 }]);
+
+      await waitFor(() => pd.events.length > 0, 'the page', 6000);
+      const page = pd.events[0]!;
+      const after = Date.now() - t0;
+      assert.ok(after >= 2000, `paged after ${after} ms, before the start-up grace ended`);
+      assert.equal(page.event_action, 'trigger');
+      assert.equal(page.dedup_key, DEDUP_KEY);
+      assert.equal(page.routing_key, PD_KEY);
+      const payload = page.payload as { summary: string; severity: string };
+      assert.match(payload.summary, /DeadMansSwitch: lab silent since \d{4}-\d\d-\d\dT/);
+      assert.equal(payload.severity, 'critical');
+
+      await sleep(3000);
+      assert.deepEqual(actions(), ['trigger'], 'one page per outage, not one per tick');
+      const s1 = await status(r);
+      assert.equal(s1.sources[0]!.state, 'silent');
+      assert.ok(s1.sources[0]!.silentSince);
+      const metrics = await (await fetch(`${r.url}/metrics`)).text();
+      assert.match(metrics, /alert_router_deadman_silent\{source="lab"\} 1/);
+
+      // A resolved Watchdog is the pipeline saying goodbye, not a heartbeat.
+      const bye = fixture('watchdog');
+      bye.status = 'resolved';
+      bye.alerts[0]!.status = 'resolved';
+      assert.equal((await heartbeat(r, bye)).status, 200);
+      await sleep(1500);
+      assert.deepEqual(actions(), ['trigger']);
+
+      const res = await heartbeat(r);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { status: 'heartbeat' });
+      await waitFor(() => pd.events.length > 1, 'the resolve', 4000);
+      await keepAlive(r, 2500);
+      assert.deepEqual(actions(), ['trigger', 'resolve']);
+      assert.equal(pd.events[1]!.dedup_key, DEDUP_KEY, 'the resolve closes the same incident');
+      const s2 = await status(r);
+      assert.equal(s2.sources[0]!.state, 'ok');
+      assert.equal(s2.sources[0]!.silentSince, null);
+      assert.ok(s2.sources[0]!.lastHeartbeat);
+      const m2 = await (await fetch(`${r.url}/metrics`)).text();
+      assert.match(m2, /alert_router_deadman_silent\{source="lab"\} 0/);
+      assert.match(m2, /alert_router_deadman_seconds_since_heartbeat\{source="lab"\} \d/);
+      const outbox = (await (await fetch(`${r.url}/api/outbox`)).json()) as { entries: unknown[] };
+      assert.equal(outbox.entries.length, 0, 'heartbeats are never delivered to humans');
+    } finally {
+      await r.stop();
+    }
+  });
+
+  test('steady heartbeats never page; unknown sources are counted, not tracked', async () => {
+    pd.events.length = 0;
+    const r = await start();
+    try {
+      const other = fixture('watchdog');
+      other.alerts[0]!.labels.cluster = 'elsewhere';
+      assert.equal((await heartbeat(r, other)).status, 200);
+      await keepAlive(r, 5000);
+      assert.deepEqual(actions(), []);
+      assert.equal((await status(r)).sources[0]!.state, 'ok');
+      assert.match(await (await fetch(`${r.url}/metrics`)).text(), /alert_router_deadman_unknown_heartbeats_total 1/);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  test('two routers on one Redis page exactly once and resolve once', async () => {
+    pd.events.length = 0;
+    const a = await start();
+    const b = await start({ QUEUE_PREFIX: a.prefix });
+    try {
+      await waitFor(() => pd.events.length > 0, 'the page', 8000);
+      await sleep(3000);
+      assert.deepEqual(actions(), ['trigger']);
+      assert.equal((await heartbeat(b)).status, 200);
+      await waitFor(() => pd.events.length > 1, 'the resolve', 4000);
+      await keepAlive(b, 2500);
+      assert.deepEqual(actions(), ['trigger', 'resolve']);
+    } finally {
+      await b.stop(); // b.prefix is its own unused one; a.stop() removes the shared prefix
+      await a.stop();
+    }
+  });
+
+  test('concurrent checks at the same instant transition and queue once', async () => {
+    const r = await start({ ROLE: 'api' });
+    try {
+      const cfg = loadConfig({
+        QUEUE_PREFIX: r.prefix,
+        PUBLIC_URL: 'http://alert-router.test',
+        PD_KEY,
+        ALERT_ROUTER_CONFIG: 'inline',
+      }, () => JSON.stringify(config));
+      const store = new HeartbeatStore(r.redis, r.prefix);
+      const deps = {
+        config: cfg,
+        store,
+        deliveries: r.queues.deliveries as Queue<DeliveryJobData>,
+        metrics: createMetrics(),
+        logger: pino({ level: 'silent' }),
+      };
+      const t = Date.now();
+      await store.record(['lab'], t - 10_000);
+      await store.expect(['lab'], t - 60_000);
+      await runDeadmanCheck(deps, t - 5000); // watching since well before the outage
+      await Promise.all(Array.from({ length: 8 }, () => runDeadmanCheck(deps, t)));
+      const jobs = await r.queues.deliveries.getJobs(['waiting', 'delayed', 'active', 'completed']);
+      assert.deepEqual(
+        jobs.map((j) => j.id),
+        [`deadman-lab-${t}-trigger-pd`],
+      );
+      const rec = (await store.read(['lab'])).get('lab')!;
+      assert.equal(rec.state, 'silent');
+      assert.equal(rec.since, t - 10_000);
+      assert.equal(rec.pending, undefined);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  test('a restart during an outage neither forgets it nor pages again', async () => {
+    pd.events.length = 0;
+    const a = await start();
+    const prefix = a.prefix;
+    await waitFor(() => pd.events.length > 0, 'the page', 8000);
+    await a.close();
+    a.redis.disconnect();
+    const b = await start({ QUEUE_PREFIX: prefix });
+    try {
+      await sleep(3000);
+      assert.deepEqual(actions(), ['trigger'], 'no second page after the restart');
+      assert.equal((await status(b)).sources[0]!.state, 'silent');
+      assert.equal((await heartbeat(b)).status, 200);
+      await waitFor(() => pd.events.length > 1, 'the resolve', 4000);
+      assert.equal(pd.events[1]!.event_action, 'resolve');
+      assert.equal(pd.events[1]!.dedup_key, pd.events[0]!.dedup_key);
+    } finally {
+      await b.close();
+      await deletePrefix(b.redis, prefix);
+      b.redis.disconnect();
+    }
+  });
+});
