@@ -80,7 +80,12 @@ export const fileConfigSchema = z
       .default({}),
     enrichment: z
       .object({
-        budgetMs: z.number().int().positive().default(2000),
+        /** Hard limit on live context per notification; past it the notification goes out without. */
+        budgetMs: z.number().int().positive().max(30_000).default(2000),
+        /** Alerts per notification that get live values (the first ones the channels show). */
+        maxAlerts: z.number().int().min(1).max(50).default(10),
+        /** How long a Prometheus answer is reused across notifications. */
+        cacheTtlMs: z.number().int().min(0).max(300_000).default(10_000),
       })
       .strict()
       .default({}),

@@ -1,0 +1,63 @@
+import type { Runbook } from '../runbooks/runbook.js';
+import type { LiveContext, LiveValue } from '../runbooks-web/live-context.js';
+import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
+import { QueryCache } from './query-cache.js';
+import { renderQuery } from './render-query.js';
+
+const MAX_SERIES_SHOWN = 5;
+const CHART_POINTS = 120;
+
+/**
+ * The runbook pages' LiveContext over the same Prometheus client and cache as the notifications,
+ * so a page opened from a Slack message during a storm reuses the answers the worker just got.
+ * Queries whose labels the alert lacks are left out; several series of one query become one
+ * value each, named by the labels that differ. Rejects (the page shows "unavailable") when
+ * Prometheus fails or `signal` aborts.
+ * @example createLiveContext(client, cache, { timeoutMs: 2500 }).queryValues(runbook, labels)
+ */
+export function createLiveContext(
+  client: PrometheusClient,
+  cache: QueryCache,
+  opts: { timeoutMs: number },
+): LiveContext {
+  const signalOr = (signal: AbortSignal | undefined): AbortSignal => signal ?? AbortSignal.timeout(opts.timeoutMs);
+  return {
+    async queryValues(runbook: Runbook, labels, signal) {
+      const wait = signalOr(signal);
+      const jobs = runbook.context.flatMap((q) => {
+        const expr = renderQuery(q.query, labels);
+        if (expr === undefined) return [];
+        const load = (): Promise<QueryResult<InstantSeries>> =>
+          client.query(expr, { signal: AbortSignal.timeout(opts.timeoutMs), timeoutMs: opts.timeoutMs, maxSeries: 20 });
+        return [cache.get(`instant:${expr}`, load, wait).then((r) => ({ q, r }))];
+      });
+      const values: LiveValue[] = [];
+      for (const { q, r } of await Promise.all(jobs)) {
+        const unit = q.unit ? { unit: q.unit } : {};
+        if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
+        const keys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels)))];
+        const varying = keys.filter((k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1);
+        for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
+          const which = varying.map((k) => `${k}=${s.labels[k] ?? ''}`).join(', ');
+          values.push({ name: which ? `${q.name} (${which})` : q.name, value: s.value, ...unit });
+        }
+      }
+      return values;
+    },
+    async queryRange(query, hours, signal) {
+      const seconds = Math.max(60, Math.round(hours * 3600));
+      // A step on a 15 s grid keeps the cache key stable between page loads.
+      const step = Math.max(15, Math.ceil(seconds / CHART_POINTS / 15) * 15);
+      const load = (): Promise<QueryResult<RangeSeries>> => {
+        const end = Math.floor(Date.now() / 1000);
+        return client.queryRange(
+          query,
+          { start: end - seconds, end, step },
+          { signal: AbortSignal.timeout(opts.timeoutMs), timeoutMs: opts.timeoutMs, maxSeries: 1 },
+        );
+      };
+      const r = await cache.get(`range:${step}:${seconds}:${query}`, load, signalOr(signal));
+      return r.series[0]?.points ?? [];
+    },
+  };
+}
