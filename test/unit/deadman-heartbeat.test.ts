@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { heartbeatSources, isHeartbeat } from '../../src/deadman/heartbeat-sink.js';
+import { heartbeatSources, isHeartbeat, type HeartbeatSource } from '../../src/deadman/heartbeat-sink.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const hb = { receiver: 'watchdog-heartbeat', alertname: 'Watchdog' };
-const sources = [
+const sources: HeartbeatSource[] = [
   { name: 'lab', labels: { cluster: 'lab' } },
   { name: 'lab-prom0', labels: { cluster: 'lab', prometheus: 'lab/prometheus-0' } },
   { name: 'eu', labels: { cluster: 'eu-1' } },
