@@ -5,7 +5,7 @@
  *   npm run demo                        # port 8000 (PORT or DEMO_PORT to change)
  *   npm run demo:fault -- --error-rate 0.2
  */
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
@@ -38,9 +38,11 @@ export async function startDemo(options: {
   });
   const app = createDemoApp({ metrics, faults });
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port, host, () => resolve(s));
-    s.once('error', reject);
+  // node:http directly: Express 5's app.listen() also calls its callback on EADDRINUSE.
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
   });
   traffic.start();
   const { port } = server.address() as AddressInfo;
