@@ -29,6 +29,8 @@ import { startDeadmanScheduler, type DeadmanScheduler } from '../deadman/deadman
 import { deadmanStatus } from '../deadman/deadman-status.js';
 import { createHeartbeatSink } from '../deadman/heartbeat-sink.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
+import { createEnrichment } from '../enrichment/create-enrichment.js';
+import { previewRoute } from '../http/preview-route.js';
 
 export interface RunningAlertRouter {
   readonly server: Server | undefined;
@@ -70,6 +72,8 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
+  // One Prometheus client and query cache per process: worker, preview and runbook pages share it.
+  const enrichment = createEnrichment(config, { logger });
 
   const workers: Worker[] = [];
   const workerRedis: Redis[] = [];
@@ -96,6 +100,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         router: createRouter(config.file.routes, config.file.defaultChannels),
         metrics,
         logger,
+        enrich: enrichment.enrich,
       }),
       startDeliveryWorker({
         connection: conn(),
@@ -169,6 +174,11 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         healthRoutes(readiness),
         metricsRoute(metrics, sampleQueues),
         outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
+        previewRoute({
+          config,
+          router: createRouter(config.file.routes, config.file.defaultChannels),
+          enrich: enrichment.enrich,
+        }),
       ],
     });
     server = createServer(listener);

@@ -1,0 +1,58 @@
+import { Router as expressRouter, type Router } from 'express';
+import { parseWebhook } from '../alertmanager/parse-webhook.js';
+import { formatEmail } from '../channels/email/format-email.js';
+import { formatPagerDutyEvent } from '../channels/pagerduty/format-pagerduty-event.js';
+import { formatSlackMessage } from '../channels/slack/format-slack-message.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { NotificationContext } from '../enrichment/notification-context.js';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { Router as AlertRouter } from '../routing/route-notification.js';
+import { HttpError } from './http-error.js';
+import { readBody } from './read-body.js';
+import { WEBHOOK_BODY_LIMIT } from './webhook-handler.js';
+import { isAuthorized } from './webhook-auth.js';
+
+export interface PreviewDeps {
+  readonly config: AppConfig;
+  readonly router: AlertRouter;
+  readonly enrich: (payload: WebhookPayload) => Promise<NotificationContext>;
+}
+
+/**
+ * POST /api/preview: takes a webhook body and answers with what every channel would send for it
+ * (Slack text and blocks, the PagerDuty event without its routing key, the email), enriched with
+ * live context, without sending or enqueuing anything. The tool for trying a new alert or runbook.
+ * Same credentials, size limit and validation as the webhook itself.
+ * @example curl -H 'content-type: application/json' -d @test/fixtures/firing.json localhost:8080/api/preview
+ */
+export function previewRoute(deps: PreviewDeps): Router {
+  const { config } = deps;
+  const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
+  const router = expressRouter();
+  router.post('/api/preview', async (req, res) => {
+    try {
+      if (!isAuthorized(req.headers.authorization, config.webhookAuth)) {
+        res.setHeader('www-authenticate', 'Bearer realm="alert-router"');
+        throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
+      }
+      const payload = parseWebhook(req.headers['content-type'], await readBody(req, WEBHOOK_BODY_LIMIT));
+      const channels = deps.router.route(payload.receiver, payload.commonLabels);
+      const context = await deps.enrich(payload);
+      const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });
+      res.json({
+        channels,
+        slack: formatSlackMessage(payload, context, { ...links, maxAlertsShown: config.file.slack.maxAlertsShown }),
+        // The event as built has no routing_key: that secret is only added at send time.
+        pagerduty: formatPagerDutyEvent(payload, context, links),
+        email: { subject: email.subject, text: email.text, html: email.html },
+        context,
+      });
+    } catch (err) {
+      const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
+      if (e.status === 413) res.setHeader('connection', 'close');
+      if (e.status >= 500) throw e; // logged by the app's error middleware
+      res.status(e.status).json({ error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) });
+    }
+  });
+  return router;
+}
