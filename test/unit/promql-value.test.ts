@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alertExpression, splitThreshold } from '../../src/enrichment/alert-expression.js';
+import { formatValue, unitFromExpression } from '../../src/enrichment/format-value.js';
+import { describeSeries, seriesFor } from '../../src/enrichment/match-series.js';
+
+describe('formatValue', () => {
+  it('renders NaN and infinities sanely', () => {
+    assert.deepEqual(formatValue('NaN'), { value: 'no data (NaN)' });
+    assert.deepEqual(formatValue('+Inf'), { value: '+Inf' });
+    assert.deepEqual(formatValue('-Inf', 'seconds'), { value: '-Inf' });
+  });
+  it('uses 3 significant digits', () => {
+    assert.deepEqual(formatValue('0.123456'), { value: '0.123' });
+    assert.deepEqual(formatValue('42'), { value: '42' });
+    assert.deepEqual(formatValue('123456'), { value: '123k' });
+    assert.deepEqual(formatValue('0.0000123'), { value: '1.23e-5' });
+  });
+  it('applies runbook units', () => {
+    assert.deepEqual(formatValue('0.01234', 'ratio'), { value: '1.23', unit: '%' });
+    assert.deepEqual(formatValue('0.0123', 'seconds'), { value: '12.3', unit: 'ms' });
+    assert.deepEqual(formatValue('2.5', 'seconds'), { value: '2.5', unit: 's' });
+    assert.deepEqual(formatValue('600', 'seconds'), { value: '10', unit: 'min' });
+    assert.deepEqual(formatValue(String(3 * 1024 ** 3), 'bytes'), { value: '3', unit: 'GiB' });
+    assert.deepEqual(formatValue(String(512 * 1024 ** 2), 'bytes'), { value: '512', unit: 'MiB' });
+    assert.deepEqual(formatValue('17', 'requests'), { value: '17', unit: 'requests' });
+  });
+  it('guesses units from metric names', () => {
+    assert.equal(unitFromExpression('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'), 'seconds');
+    assert.equal(unitFromExpression('node_filesystem_avail_bytes{mountpoint="/"}'), 'bytes');
+    assert.equal(unitFromExpression('slo:error_ratio:rate5m{service="x"}'), 'ratio');
+    assert.equal(unitFromExpression('rate(cpu_seconds_total[5m])'), undefined);
+    assert.equal(unitFromExpression('up{job="a"}'), undefined);
+  });
+});
+
+describe('alertExpression', () => {
+  it('reads g0.expr and never needs the host', () => {
+    const url = 'http://prometheus:9090/graph?g0.expr=up%7Bjob%3D%22embedding-worker%22%7D%20%3D%3D%200&g0.tab=1';
+    assert.equal(alertExpression(url), 'up{job="embedding-worker"} == 0');
+    assert.equal(alertExpression(''), undefined);
+    assert.equal(alertExpression('not a url'), undefined);
+    assert.equal(alertExpression('http://x/graph?g1.expr=up'), undefined);
+  });
+  it('splits a trailing threshold off the measured expression', () => {
+    assert.deepEqual(splitThreshold('up{job="a"} == 0'), { measured: 'up{job="a"}', threshold: '== 0' });
+    assert.deepEqual(splitThreshold('sum(rate(e[5m])) / sum(rate(r[5m])) > 0.05'), {
+      measured: 'sum(rate(e[5m])) / sum(rate(r[5m]))',
+      threshold: '> 0.05',
+    });
+    assert.deepEqual(splitThreshold('(a > 1)'), { measured: '(a > 1)' });
+    assert.deepEqual(splitThreshold('a > 1 and b > 2'), { measured: 'a > 1 and b > 2' });
+    assert.deepEqual(splitThreshold('absent(up{job="x"})'), { measured: 'absent(up{job="x"})' });
+  });
+});
+
+describe('series matching', () => {
+  it('picks the series whose labels the alert carries', () => {
+    const series = [
+      { labels: { __name__: 'up', job: 'a', instance: 'i1' }, value: '1' },
+      { labels: { __name__: 'up', job: 'a', instance: 'i2' }, value: '0' },
+    ];
+    assert.equal(seriesFor(series, { alertname: 'X', job: 'a', instance: 'i2', severity: 'warning' })?.value, '0');
+    assert.equal(seriesFor(series, { job: 'b' }), undefined);
+    assert.equal(seriesFor([{ labels: {}, value: '3' }], { job: 'b' })?.value, '3');
+  });
+  it('describes several series in one line', () => {
+    const r = {
+      series: [
+        { labels: { instance: 'a', job: 'j' }, value: '0.5' },
+        { labels: { instance: 'b', job: 'j' }, value: 'NaN' },
+      ],
+      omitted: 4,
+    };
+    assert.deepEqual(describeSeries(r, 'ratio'), { value: 'a: 50 %, b: no data (NaN) (+3 more)' });
+    assert.deepEqual(describeSeries({ series: [], omitted: 0 }, undefined), { value: 'no data' });
+  });
+});
