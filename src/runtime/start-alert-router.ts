@@ -31,11 +31,16 @@ import { createHeartbeatSink } from '../deadman/heartbeat-sink.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
 import { createEnrichment } from '../enrichment/create-enrichment.js';
 import { previewRoute } from '../http/preview-route.js';
+import { loadRunbookStore, type ReloadableRunbookStore } from '../runbooks/runbook-store.js';
+import { alertmanagerFiringAlerts } from '../runbooks-web/firing-alerts.js';
+import { runbookRoutes } from '../runbooks-web/runbook-routes.js';
 
 export interface RunningAlertRouter {
   readonly server: Server | undefined;
   readonly url: string | undefined;
   readonly metrics: Metrics;
+  /** Reload with `runbooks.reload()` (main.ts does on SIGHUP); also reloads on file change. */
+  readonly runbooks: ReloadableRunbookStore;
   readonly queues: {
     readonly notifications: Queue<NotificationJobData>;
     readonly deliveries: Queue<DeliveryJobData>;
@@ -73,7 +78,8 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
   // One Prometheus client and query cache per process: worker, preview and runbook pages share it.
-  const enrichment = createEnrichment(config, { logger });
+  const runbooks = loadRunbookStore(config.runbooksDir, logger, { watch: true });
+  const enrichment = createEnrichment(config, { logger, runbooks });
 
   const workers: Worker[] = [];
   const workerRedis: Redis[] = [];
@@ -174,6 +180,16 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         healthRoutes(readiness),
         metricsRoute(metrics, sampleQueues),
         outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
+        runbookRoutes({
+          store: runbooks,
+          runbooksDir: config.runbooksDir,
+          logger,
+          ...(enrichment.live ? { live: enrichment.live } : {}),
+          ...(config.alertmanagerUrl
+            ? { firing: alertmanagerFiringAlerts(config.alertmanagerUrl), alertmanagerUrl: config.alertmanagerUrl }
+            : {}),
+          ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
+        }),
         previewRoute({
           config,
           router: createRouter(config.file.routes, config.file.defaultChannels),
@@ -198,6 +214,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     server,
     url,
     metrics,
+    runbooks,
     queues: { notifications, deliveries },
     async close() {
       if (server) {
@@ -208,6 +225,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
       }
       await Promise.all(workers.map((w) => w.close()));
       await deadman?.close();
+      runbooks.close();
       await Promise.all([notifications.close(), deliveries.close()]);
       for (const r of [producerRedis, ...workerRedis]) r.disconnect();
     },

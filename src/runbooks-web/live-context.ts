@@ -1,0 +1,26 @@
+import type { Runbook } from '../runbooks/runbook.js';
+
+/** One context query's current value, as Prometheus renders it ("0.0123", "NaN", "+Inf"). */
+export interface LiveValue {
+  readonly name: string;
+  readonly value: string;
+  readonly unit?: string;
+}
+
+/**
+ * Live numbers for the runbook pages, implemented over Prometheus by the enrichment stage
+ * (issue #4). Any rejection, or no LiveContext at all, renders as "live context unavailable".
+ */
+export interface LiveContext {
+  /**
+   * The current value of each of `runbook.context`, with `{{ label }}` filled from `labels`
+   * (values as escaped PromQL literals, e.g. with fillQueryTemplate).
+   */
+  queryValues(
+    runbook: Runbook,
+    labels: Readonly<Record<string, string>>,
+    signal?: AbortSignal,
+  ): Promise<readonly LiveValue[]>;
+  /** Samples `[unix seconds, value]` of one already-filled query over the last `hours`. */
+  queryRange(query: string, hours: number, signal?: AbortSignal): Promise<ReadonlyArray<readonly [number, number]>>;
+}

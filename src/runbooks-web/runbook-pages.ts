@@ -1,0 +1,120 @@
+import { escapeHtml } from '../channels/html-escape.js';
+import { formatDuration, formatValue } from './format-value.js';
+import { labelChips, page, runbookHref, severityBadge } from './page-layout.js';
+import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';
+import { svgChart } from './svg-chart.js';
+
+const e = escapeHtml;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function firingPanel(d: RunbookPageData): string {
+  const f = d.firing;
+  if (!f.available)
+    return `<section class="panel"><h2>Firing now</h2><p class="muted">Firing instances unavailable: ${e(f.reason ?? 'unknown')}</p></section>`;
+  if (f.total === 0)
+    return `<section class="panel calm"><h2>Firing now</h2><p><span class="badge ok">not firing</span> <span class="muted">No active, unsilenced instance in Alertmanager.</span></p></section>`;
+  const items = f.instances
+    .map(
+      (i) => `<div class="instance"><div class="meta"><span class="badge firing">firing ${e(formatDuration(i.firingForSeconds))}</span>
+<strong>${e(i.alertname)}</strong> <small class="muted">since ${e(i.startsAt)}</small></div>${labelChips(i.labels)}
+${i.silenceUrl ? `<a class="btn" href="${e(i.silenceUrl)}" rel="noopener noreferrer">Silence…</a>` : ''}</div>`,
+    )
+    .join('\n');
+  const more = f.total > f.instances.length ? `<p class="muted">+${f.total - f.instances.length} more</p>` : '';
+  return `<section class="panel alarm"><h2>Firing now · ${plural(f.total, 'instance')}</h2>${items}${more}</section>`;
+}
+
+function livePanel(d: RunbookPageData): string {
+  const l = d.live;
+  if (!l.available)
+    return `<section class="panel"><h2>Live context</h2><p class="muted">live context unavailable: ${e(l.reason ?? 'unknown')}</p></section>`;
+  if (l.values.length === 0 && !l.chart)
+    return `<section class="panel"><h2>Live context</h2><p class="muted">No context query can be answered${d.firing.total === 0 ? ' while nothing fires (the queries need its labels)' : ''}.</p></section>`;
+  const values = l.values
+    .map((v) => `<div class="value"><span>${e(v.name)}</span><b>${e(formatValue(v.value, v.unit))}</b></div>`)
+    .join('');
+  const chart = l.chart
+    ? `<h3>${e(l.chart.name)} <small class="muted">last ${l.chart.hours} h</small></h3>${svgChart(l.chart.samples, {
+        label: l.chart.name,
+        ...(l.chart.unit ? { unit: l.chart.unit } : {}),
+      })}`
+    : '';
+  const forWhat = Object.keys(l.labels).length > 0 ? `<small class="muted">for the oldest firing instance</small>` : '';
+  return `<section class="panel"><h2>Live context</h2>${forWhat}<div class="values">${values}</div>${chart}</section>`;
+}
+
+function linksPanel(d: RunbookPageData): string {
+  const links = d.runbook.links.map((l) => `<a class="btn" href="${e(l.url)}" rel="noopener noreferrer">${e(l.title)}</a>`);
+  const queries = d.queries
+    .map(
+      (q) => `<li><code>${e(q.name)}</code>${q.unit ? ` <small class="muted">(${e(q.unit)})</small>` : ''}
+<pre><code>${e(q.query)}</code></pre>${q.graphUrl ? `<a href="${e(q.graphUrl)}" rel="noopener noreferrer">Open in Prometheus</a>` : ''}</li>`,
+    )
+    .join('');
+  if (links.length === 0 && !queries) return '';
+  return `<section class="panel"><h2>Links</h2>${links.join('')}${
+    queries ? `<details><summary>Context queries (${d.queries.length})</summary><ul>${queries}</ul></details>` : ''
+  }</section>`;
+}
+
+/** GET /runbooks/:alert as HTML. Everything interpolated is escaped; the body was sanitised. */
+export function runbookPageHtml(d: RunbookPageData): string {
+  const rb = d.runbook;
+  const steps = rb.firstSteps.length
+    ? `<section class="panel"><h2>First steps</h2><ol class="steps">${rb.firstSteps.map((s) => `<li>${e(s)}</li>`).join('')}</ol></section>`
+    : '';
+  const covers = rb.alerts
+    .map((a) => (a === d.alert ? `<span class="badge">${e(a)}</span>` : `<a class="badge" href="${e(runbookHref(a))}">${e(a)}</a>`))
+    .join('');
+  return page(
+    `${d.alert} · runbook`,
+    `<h1>${e(rb.title)}</h1>
+<div class="meta">${severityBadge(rb.severity)}${rb.team ? `<span class="badge">team ${e(rb.team)}</span>` : ''}${covers}</div>
+<p class="lead">${e(rb.summary)}</p>
+${firingPanel(d)}
+${livePanel(d)}
+${steps}
+${linksPanel(d)}
+<article class="body">${rb.bodyHtml}</article>`,
+  );
+}
+
+/** GET /runbooks as HTML: firing runbooks first, then alerts firing without a runbook. */
+export function runbookIndexHtml(d: RunbookIndexData): string {
+  const firingCount = (r: RunbookIndexData['runbooks'][number]): number => r.alerts.reduce((n, a) => n + a.firing, 0);
+  const sorted = [...d.runbooks].sort((a, b) => firingCount(b) - firingCount(a));
+  const cards = sorted
+    .map((r) => {
+      const n = firingCount(r);
+      const alerts = r.alerts
+        .map((a) => `<a class="badge${a.firing ? ' firing' : ''}" href="${e(runbookHref(a.name))}">${e(a.name)}${a.firing ? ` · ${a.firing} firing` : ''}</a>`)
+        .join('');
+      return `<li${n ? ' class="is-firing"' : ''}><a class="title" href="${e(runbookHref(r.alerts[0]?.name ?? r.name))}">${e(r.title)}</a>
+<p>${e(r.summary)}</p><div class="meta">${severityBadge(r.severity)}${alerts}</div></li>`;
+    })
+    .join('\n');
+  const status = d.firing.available
+    ? ''
+    : `<section class="panel"><p class="muted">Firing alerts unavailable: ${e(d.firing.reason ?? 'unknown')}</p></section>`;
+  const orphans = d.withoutRunbook.length
+    ? `<section class="panel alarm"><h2>Firing without a runbook</h2><ul>${d.withoutRunbook
+        .map((o) => `<li><code>${e(o.alertname)}</code> · ${plural(o.firing, 'instance')}</li>`)
+        .join('')}</ul></section>`
+    : '';
+  const problems = d.problems.length
+    ? `<section class="panel"><h2>Runbook problems</h2><ul>${d.problems.map((p) => `<li><code>${e(p)}</code></li>`).join('')}</ul></section>`
+    : '';
+  return page(
+    'Runbooks · alert-router',
+    `<h1>Runbooks</h1><p class="lead">${plural(d.runbooks.length, 'runbook')}; firing ones first.</p>${status}${orphans}<ul class="cards">${cards}</ul>${problems}`,
+  );
+}
+
+/** 404 for an unknown alert, with close names to try. */
+export function notFoundHtml(alert: string, suggestions: readonly string[]): string {
+  const shown = alert.length > 128 ? `${alert.slice(0, 128)}…` : alert;
+  const list = suggestions.length
+    ? `<p>Did you mean:</p><ul>${suggestions.map((s) => `<li><a href="${e(runbookHref(s))}">${e(s)}</a></li>`).join('')}</ul>`
+    : '';
+  return page('No such runbook', `<h1>No runbook for <code>${e(shown)}</code></h1>${list}<p><a href="/runbooks">See every runbook</a></p>`);
+}
