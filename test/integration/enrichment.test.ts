@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import { createEnricher } from '../../src/enrichment/enrich-notification.js';
+import { createPrometheusClient } from '../../src/enrichment/prometheus-client.js';
+import { PrometheusError } from '../../src/enrichment/prometheus-error.js';
+import { PromqlEscapeError } from '../../src/enrichment/promql-escape.js';
+import { QueryCache } from '../../src/enrichment/query-cache.js';
+import { renderQuery } from '../../src/enrichment/render-query.js';
+import type { Runbook } from '../../src/runbooks/runbook.js';
+import { fixture } from '../helpers/fixtures.js';
+import {
+  backfillText,
+  freePort,
+  startCountingProxy,
+  startMetricsTarget,
+  startPrometheus,
+  type MetricsTarget,
+  type TestPrometheus,
+} from '../helpers/prometheus-server.js';
+import { startTestRouter, waitFor } from '../helpers/start-test-router.js';
+
+const HOSTILE = ['a"b', 'back\\slash', 'line\nbreak', '"} or vector(1) or up{a="', 'ünïcødé ✓ 🚀', 'clean'];
+const genUrl = (expr: string): string =>
+  `http://prometheus.elsewhere.invalid:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
+
+const runbook: Runbook = {
+  name: 'CheckoutTrend',
+  file: 'CheckoutTrend.md',
+  title: 'Checkout trend',
+  alerts: ['CheckoutTrend'],
+  summary: 'Checkout is trending up.',
+  links: [],
+  context: [
+    { name: 'latency', query: 'demo_latency_seconds{service="{{ service }}"}', unit: 'seconds' },
+    { name: 'needs a missing label', query: 'demo_latency_seconds{pod="{{ pod }}"}' },
+  ],
+  firstSteps: ['Look at the dashboard', 'Roll back'],
+  body: '',
+};
+const runbooks = { forAlert: (n: string) => (n === 'CheckoutTrend' ? runbook : undefined) };
+
+function payload(alerts: Array<{ labels: Record<string, string>; expr: string; fp: string }>): WebhookPayload {
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="CheckoutTrend"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'alert-router',
+    groupLabels: {},
+    commonLabels: { alertname: 'CheckoutTrend' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: alerts.map((a) => ({
+      status: 'firing',
+      labels: { alertname: 'CheckoutTrend', ...a.labels },
+      annotations: { summary: 'checkout trend' },
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: genUrl(a.expr),
+      fingerprint: a.fp,
+    })),
+  };
+}
+
+let target: MetricsTarget;
+let prom: TestPrometheus;
+
+before(async () => {
+  target = await startMetricsTarget([
+    { name: 'demo_latency_seconds', labels: { service: 'checkout', job: 'demo', instance: 'i1' }, value: 0.0123 },
+    ...HOSTILE.map((v, i) => ({ name: 'demo_hostile', labels: { v }, value: i + 1 })),
+  ]);
+  prom = await startPrometheus({
+    targets: [target.address],
+    backfill: [backfillText('demo_trend', { service: 'checkout' }, (ago) => 60 - ago)],
+  });
+  await prom.waitFor('demo_hostile', HOSTILE.length);
+});
+after(async () => {
+  await prom?.close();
+  await target?.close();
+});
+
+describe('escaping against a real Prometheus', () => {
+  const client = (): ReturnType<typeof createPrometheusClient> => createPrometheusClient({ url: prom.url });
+  for (const [i, v] of HOSTILE.entries()) {
+    it(`label value ${JSON.stringify(v)} reaches Prometheus as one literal`, async () => {
+      for (const template of ['demo_hostile{v="{{ v }}"}', 'demo_hostile{v={{v}}}', 'demo_hostile{v=~"{{ v }}"}']) {
+        const q = renderQuery(template, { v })!;
+        const r = await client().query(q, { signal: AbortSignal.timeout(5000) });
+        assert.equal(r.series.length, 1, `${template} -> ${q}`);
+        assert.equal(r.series[0]!.labels.v, v);
+        assert.equal(r.series[0]!.value, String(i + 1));
+      }
+    });
+  }
+  it('an injection attempt finds no series instead of vector(1)', async () => {
+    const q = renderQuery('up{job="{{ job }}"}', { job: 'nope"} or vector(1) or up{a="' })!;
+    const r = await client().query(q, { signal: AbortSignal.timeout(5000) });
+    assert.deepEqual(r.series, []);
+  });
+  it('a lone surrogate is rejected before any request', () => {
+    assert.throws(() => renderQuery('demo_hostile{v="{{ v }}"}', { v: 'x\uD800' }), PromqlEscapeError);
+  });
+  it('Prometheus errors become typed errors', async () => {
+    await assert.rejects(client().query('sum(', { signal: AbortSignal.timeout(5000) }), (e: unknown) => {
+      assert.ok(e instanceof PrometheusError);
+      assert.equal(e.kind, 'bad_request');
+      assert.equal(e.status, 400);
+      return true;
+    });
+  });
+});
+
+describe('enrichNotification against a real Prometheus', () => {
+  it('adds the current value, threshold, trend, context values and runbook; asks only PROMETHEUS_URL', async () => {
+    const proxy = await startCountingProxy(prom.url);
+    try {
+      const enrich = createEnricher({
+        client: createPrometheusClient({ url: proxy.url }),
+        cache: new QueryCache(),
+        runbooks,
+        budgetMs: 3000,
+      });
+      const labels = { service: 'checkout', job: 'demo', instance: 'i1' };
+      const ctx = await enrich(payload([{ labels, expr: 'demo_trend{service="checkout"} > 10', fp: 'f1' }]));
+      assert.equal(ctx.available, true, ctx.reason);
+      const a = ctx.alerts.f1!;
+      assert.equal(a.value, '59');
+      assert.equal(a.threshold, '> 10');
+      assert.ok(a.sparkline && a.sparkline.includes('▁') && a.sparkline.includes('█'), a.sparkline);
+      assert.deepEqual(a.values, [{ name: 'latency', value: '12.3', unit: 'ms' }]);
+      assert.deepEqual(ctx.runbooks.CheckoutTrend, { summary: 'Checkout is trending up.', firstSteps: ['Look at the dashboard', 'Roll back'] });
+      // Three distinct queries (now, trend, one context query); the one needing `pod` was skipped.
+      assert.deepEqual(proxy.requests.map((r) => r.path).sort(), ['/api/v1/query', '/api/v1/query', '/api/v1/query_range']);
+      assert.ok(proxy.requests.every((r) => !r.query.includes('elsewhere')));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('coalesces a 1,000-alert storm: requests equal distinct queries, however many notifications', async () => {
+    const proxy = await startCountingProxy(prom.url);
+    try {
+      const enrich = createEnricher({ client: createPrometheusClient({ url: proxy.url }), cache: new QueryCache(), budgetMs: 3000 });
+      const storm = fixture('group-1000');
+      const distinct = enrich.plan(storm).queries.size;
+      assert.equal(distinct, 2); // one rule: its value now and its trend
+      const results = await Promise.all(Array.from({ length: 5 }, () => enrich(storm)));
+      assert.ok(results.every((r) => r.available));
+      assert.equal(proxy.requests.length, distinct);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('coalescing, counted on a fake Prometheus', () => {
+  it('1,000 callers needing one query send exactly one request', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] } }));
+      }, 100);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const client = createPrometheusClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const cache = new QueryCache();
+      const signal = AbortSignal.timeout(5000);
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, () => cache.get('instant:up', () => client.query('up', { signal }), signal)),
+      );
+      assert.equal(answers.length, 1000);
+      assert.equal(hits, 1);
+      await cache.get('instant:up', () => client.query('up', { signal }), signal); // served from cache
+      assert.equal(hits, 1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('delivery when Prometheus is down, slow or erroring', () => {
+  const BUDGET = 800;
+  const SLACK = 2500;
+  const servers: Server[] = [];
+  const serve = async (handler: Parameters<typeof createServer>[1]): Promise<string> => {
+    const s = createServer(handler);
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  };
+  after(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  });
+
+  const cases: Array<[string, () => Promise<string>, RegExp]> = [
+    ['down (closed port)', async () => `http://127.0.0.1:${await freePort()}`, /unreachable/],
+    ['slow (never answers)', () => serve(() => undefined), /did not answer within/],
+    [
+      'erroring (503)',
+      () => serve((_q, s) => s.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"timeout","error":"query timed out"}')),
+      /unavailable \(HTTP 503\)/,
+    ],
+    [
+      'erroring (422)',
+      () => serve((_q, s) => s.writeHead(422, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"execution","error":"boom"}')),
+      /rejected the query \(HTTP 422\)/,
+    ],
+  ];
+  for (const [name, url, reason] of cases) {
+    it(`${name}: delivered within budget + slack, marked "live context unavailable"`, async () => {
+      const router = await startTestRouter(
+        { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'], enrichment: { budgetMs: BUDGET } },
+        { PROMETHEUS_URL: await url() },
+      );
+      try {
+        const body = fixture('firing');
+        const started = Date.now();
+        const res = await fetch(`${router.url}/webhook/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(res.status, 200);
+        const entry = await waitFor(async () => {
+          const r = (await (await fetch(`${router.url}/api/outbox`)).json()) as { entries: Array<{ rendered: { slack: { blocks: unknown[] }; email: { text: string } } }> };
+          return r.entries[0];
+        }, 'the outbox delivery', BUDGET + SLACK + 2000, 25);
+        const took = Date.now() - started;
+        assert.ok(took <= BUDGET + SLACK, `delivered after ${took} ms`);
+        const slack = JSON.stringify(entry.rendered.slack.blocks);
+        assert.match(slack, /live context unavailable/);
+        assert.match(slack, reason);
+        assert.match(entry.rendered.email.text, /Live context unavailable/);
+      } finally {
+        await router.stop();
+      }
+    });
+  }
+});
