@@ -13,9 +13,9 @@ export type Verdict = { action: 'none' } | { action: 'page'; since: number } | {
 
 /**
  * The dead man's switch rule for one source, pure. A source is due after its grace since the last
- * heartbeat, but never before the start-up grace has passed since it was first expected or since
- * the router resumed watching after a gap (a deploy, or alert-router itself being down, must not
- * page for time nobody was listening). A silent source resolves on any heartbeat newer than the
+ * heartbeat. One not heard from since it was first expected, or since the router resumed watching
+ * after a gap, gets the start-up grace instead (a deploy, or alert-router itself being down, must
+ * not page for time nobody was listening). A silent source resolves on any heartbeat newer than the
  * outage start.
  * @example evaluate({ state: 'ok', lastHeartbeat: 0 }, { now: 10_000, graceMs: 5000, startupGraceMs: 1000, watchedSince: 0 }) // page
  */
@@ -29,7 +29,8 @@ export function evaluate(
       : { action: 'none' };
   }
   const base = Math.max(r.expectedSince ?? t.now, t.watchedSince);
-  const deadline = Math.max((r.lastHeartbeat ?? -Infinity) + t.graceMs, base + t.startupGraceMs);
+  const last = r.lastHeartbeat ?? -Infinity;
+  const deadline = last >= base ? last + t.graceMs : Math.max(last + t.graceMs, base + t.startupGraceMs);
   return t.now > deadline ? { action: 'page', since: r.lastHeartbeat ?? base } : { action: 'none' };
 }
 

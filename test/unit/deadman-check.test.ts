@@ -18,6 +18,12 @@ test('a source pages after its grace since the last heartbeat, dated from that h
   assert.deepEqual(evaluate(r, t(1300 * S + 1)), { action: 'page', since: 1000 * S });
 });
 
+test('a source heard from during the start-up grace is judged by its own grace at once', () => {
+  const r = { state: 'ok' as const, expectedSince: 0, lastHeartbeat: 10 * S };
+  assert.deepEqual(evaluate(r, t(310 * S)), { action: 'none' });
+  assert.deepEqual(evaluate(r, t(310 * S + 1)), { action: 'page', since: 10 * S });
+});
+
 test('after a gap in watching (router or Redis down) sources get the start-up grace again', () => {
   const r = { state: 'ok' as const, expectedSince: 0, lastHeartbeat: 1000 * S };
   assert.deepEqual(evaluate(r, t(2000 * S, 1900 * S)), { action: 'none' });

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
+import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+
+// Real Debian `prometheus` (2.42) and `prometheus-alertmanager` (0.25) processes. Missing binaries
+// fail the test: a skipped end-to-end test proves nothing.
+const GRACE_S = 5;
+const CHECK_S = 1;
+const PD_KEY = 'E2EROUTINGKEYE2EROUTINGKEYE2E123';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+const binary = (name: string): string => {
+  try {
+    return execFileSync('which', [name], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`${name} is not installed (apt-get install prometheus prometheus-alertmanager)`);
+  }
+};
+
+class Proc {
+  child: ChildProcess | undefined;
+  log = '';
+  constructor(
+    readonly name: string,
+    private readonly cmd: string,
+    private readonly args: string[],
+  ) {}
+
+  start(): void {
+    const child = spawn(this.cmd, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (this.log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
+    this.child = child;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+const ready = (url: string, proc: Proc): Promise<boolean> =>
+  waitFor(
+    async () => {
+      if (proc.child?.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.log.slice(-2000)}`);
+      return fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    `${proc.name} ready`,
+    15_000,
+    100,
+  );
+
+let dir: string;
+let pd: FakePagerDuty;
+let router: TestRouter;
+let prometheus: Proc;
+let alertmanager: Proc;
+let promUrl: string;
+
+before(async () => {
+  const promBin = binary('prometheus');
+  const amBin = binary('prometheus-alertmanager');
+  dir = mkdtempSync(join(tmpdir(), 'ar-e2e-deadman-'));
+  pd = await startFakePagerDuty();
+  router = await startTestRouter(
+    {
+      channels: { pd: { type: 'pagerduty', routingKeyEnv: 'PD_KEY' } },
+      defaultChannels: ['pd'],
+      delivery: { backoffMs: 200 },
+      heartbeat: {
+        receiver: 'watchdog-heartbeat',
+        alertname: 'Watchdog',
+        defaultGraceSeconds: GRACE_S,
+        startupGraceSeconds: 20,
+        checkIntervalSeconds: CHECK_S,
+        channels: ['pd'],
+        sources: [{ name: 'e2e', labels: { cluster: 'e2e' } }],
+      },
+    },
+    { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl },
+    { pagerdutyAgent: pd.agent },
+  );
+  const [amPort, promPort] = [await freePort(), await freePort()];
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    stringify({
+      route: {
+        receiver: 'watchdog-heartbeat',
+        group_by: ['alertname'],
+        // Alertmanager re-sends only on a group_interval flush once repeat_interval has passed,
+        // so heartbeats arrive every ~2 s here (every ~1 min in production).
+        group_wait: '0s',
+        group_interval: '1s',
+        repeat_interval: '1s',
+      },
+      receivers: [
+        {
+          name: 'watchdog-heartbeat',
+          webhook_configs: [{ url: `${router.url}/webhook/alertmanager`, send_resolved: true }],
+        },
+      ],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    stringify({
+      groups: [
+        {
+          name: 'meta',
+          rules: [{ alert: 'Watchdog', expr: 'vector(1)', labels: { severity: 'none' } }],
+        },
+      ],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    stringify({
+      global: { evaluation_interval: '1s', scrape_interval: '15s', external_labels: { cluster: 'e2e' } },
+      rule_files: [join(dir, 'rules.yml')],
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
+    }),
+  );
+  alertmanager = new Proc('alertmanager', amBin, [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'am-data')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  prometheus = new Proc('prometheus', promBin, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    // Alerts are sent with endsAt = now + 4 x max(resend delay, evaluation interval): 4 s here.
+    '--rules.alert.resend-delay=1s',
+    '--log.level=warn',
+  ]);
+  promUrl = `http://127.0.0.1:${promPort}`;
+  alertmanager.start();
+  await ready(`http://127.0.0.1:${amPort}/-/ready`, alertmanager);
+  prometheus.start();
+  await ready(`${promUrl}/-/ready`, prometheus);
+});
+
+after(async () => {
+  await prometheus?.stop();
+  await alertmanager?.stop();
+  await router?.stop();
+  await pd?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const received = async (status: 'firing' | 'resolved'): Promise<number> => {
+  const text = await (await fetch(`${router.url}/metrics`)).text();
+  const re = new RegExp(
+    `alert_router_notifications_received_total\\{receiver="watchdog-heartbeat",status="${status}",outcome="heartbeat"\\} (\\d+)`,
+  );
+  return Number(re.exec(text)?.[1] ?? 0);
+};
+const deadman = async (): Promise<{ state: string; lastHeartbeat: string | null }> =>
+  ((await (await fetch(`${router.url}/api/deadman`)).json()) as { sources: Array<{ state: string; lastHeartbeat: string | null }> })
+    .sources[0]!;
+
+test('Prometheus stops: one page within grace + one check; it starts again: the same incident resolves', async () => {
+  await waitFor(async () => (await received('firing')) >= 2, 'two Watchdog heartbeats through Alertmanager', 15_000, 100);
+  assert.equal((await deadman()).state, 'ok');
+  assert.deepEqual(pd.events, [], 'heartbeats are never delivered');
+
+  const stoppedAt = Date.now();
+  await prometheus.stop();
+  const page = await waitFor(() => pd.requests.find((r) => r.body.event_action === 'trigger'), 'the page', 20_000, 50);
+  // Alertmanager keeps the Watchdog firing (and re-sending it) until the endsAt Prometheus last
+  // gave it: 4 x max(evaluation interval, resend delay) = 4 s here, 4 min with Prometheus' default
+  // 1 min resend delay. The grace therefore runs from the last firing heartbeat, not from the stop.
+  const last = Date.parse((await deadman()).lastHeartbeat!);
+  const sinceLast = page.at - last;
+  const elapsed = page.at - stoppedAt;
+  process.stdout.write(
+    `# Prometheus stopped -> page: ${elapsed} ms; last heartbeat -> page: ${sinceLast} ms (grace ${GRACE_S} s, check every ${CHECK_S} s)\n`,
+  );
+  assert.ok(sinceLast >= GRACE_S * 1000, `paged ${sinceLast} ms after the last heartbeat, inside the grace`);
+  assert.ok(sinceLast <= (GRACE_S + CHECK_S) * 1000 + 500, `page came ${sinceLast} ms after the last heartbeat`);
+  const endsAtWindow = 4 * 1000 + 1000; // endsAt ahead + one group_interval flush
+  assert.ok(elapsed <= endsAtWindow + (GRACE_S + CHECK_S) * 1000 + 500, `page came ${elapsed} ms after Prometheus stopped`);
+  assert.match(String((page.body.payload as { summary: string }).summary), /DeadMansSwitch: e2e silent since /);
+
+  // Alertmanager resolves the Watchdog (endsAt passed) and sends a *resolved* notification: it must
+  // neither count as a heartbeat nor resolve the page. Then it sends nothing at all.
+  await waitFor(async () => (await received('resolved')) >= 1, 'the resolved Watchdog notification', 15_000, 100);
+  await new Promise((r) => setTimeout(r, 2 * CHECK_S * 1000 + 500));
+  assert.equal((await deadman()).state, 'silent');
+  assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger'], 'one page, not one per tick');
+
+  const restartedAt = Date.now();
+  prometheus.start();
+  const resolve = await waitFor(() => pd.requests.find((r) => r.body.event_action === 'resolve'), 'the resolve', 20_000, 50);
+  process.stdout.write(`# Prometheus restarted -> resolve: ${resolve.at - restartedAt} ms\n`);
+  assert.equal(resolve.body.dedup_key, page.body.dedup_key, 'the same PagerDuty incident resolves');
+  assert.equal((await deadman()).state, 'ok');
+  assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger', 'resolve']);
+});
