@@ -188,7 +188,7 @@ const deadman = async (): Promise<{ state: string; lastHeartbeat: string | null 
 test('Prometheus stops: one page within grace + one check; it starts again: the same incident resolves', async () => {
   await waitFor(async () => (await received('firing')) >= 2, 'two Watchdog heartbeats through Alertmanager', 15_000, 100);
   assert.equal((await deadman()).state, 'ok');
-  assert.deepEqual(pd.events, [], 'heartbeats are never delivered');
+  assert.equal(pd.events.length, 0, 'heartbeats are never delivered');
 
   const stoppedAt = Date.now();
   await prometheus.stop();
