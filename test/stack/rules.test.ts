@@ -30,14 +30,19 @@ interface RunResult {
 /** Runs a binary; rejects with an actionable message when it is not installed. */
 function run(binary: string, args: string[], cwd = ROOT): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error(`${binary} is not installed or not on PATH (Debian: apt-get install prometheus)`));
-        return;
-      }
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      binary,
+      args,
+      { cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(new Error(`${binary} is not installed or not on PATH (Debian: apt-get install prometheus)`));
+          return;
+        }
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -122,7 +127,8 @@ test('every alert has severity/team/service labels and summary/description/runbo
 
     const labels = rule.labels ?? {};
     const severity = labels['severity'];
-    const expectedSeverity = rule.alert === 'Watchdog' ? severity === 'none' : SEVERITIES.has(String(severity));
+    const expectedSeverity =
+      rule.alert === 'Watchdog' ? severity === 'none' : SEVERITIES.has(String(severity));
     if (!expectedSeverity) problems.push(`${where}: bad severity ${String(severity)}`);
     for (const key of ['team', 'service']) {
       const value = labels[key];
@@ -131,10 +137,13 @@ test('every alert has severity/team/service labels and summary/description/runbo
     const annotations = rule.annotations ?? {};
     for (const key of ['summary', 'description']) {
       const value = annotations[key];
-      if (typeof value !== 'string' || value.trim() === '') problems.push(`${where}: missing annotation ${key}`);
+      if (typeof value !== 'string' || value.trim() === '')
+        problems.push(`${where}: missing annotation ${key}`);
     }
     if (annotations['runbook_url'] !== `${RUNBOOK_BASE}${rule.alert}`) {
-      problems.push(`${where}: runbook_url is ${String(annotations['runbook_url'])}, want ${RUNBOOK_BASE}${rule.alert}`);
+      problems.push(
+        `${where}: runbook_url is ${String(annotations['runbook_url'])}, want ${RUNBOOK_BASE}${rule.alert}`,
+      );
     }
   }
   assert.deepEqual(problems, []);
@@ -174,10 +183,16 @@ test('burn-rate recording rules exist for every window and both SLOs', () => {
   const records = new Set<string>();
   for (const file of yamlFiles(RULES_DIR, '.rules.yml')) {
     const doc = parse(readFileSync(file, 'utf8')) as { groups?: Array<{ rules?: Rule[] }> };
-    for (const group of doc.groups ?? []) for (const rule of group.rules ?? []) if (rule.record) records.add(rule.record);
+    for (const group of doc.groups ?? [])
+      for (const rule of group.rules ?? []) if (rule.record) records.add(rule.record);
   }
   for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) {
-    for (const name of ['slo:service_availability:ratio_rate', 'slo:service_latency:success_ratio_rate', 'slo:service_error_rate:ratio_rate', 'slo:burn_rate:']) {
+    for (const name of [
+      'slo:service_availability:ratio_rate',
+      'slo:service_latency:success_ratio_rate',
+      'slo:service_error_rate:ratio_rate',
+      'slo:burn_rate:',
+    ]) {
       assert.ok(records.has(`${name}${window}`), `missing recording rule ${name}${window}`);
     }
   }
@@ -201,16 +216,29 @@ test('prometheus.yml: jobs, file_sd targets/<job>.yml, relabeling, alerting, rul
     scrape_configs?: ScrapeConfig[];
   };
   const jobs = new Map((config.scrape_configs ?? []).map((j) => [j.job_name, j]));
-  const expected = ['prometheus', 'alertmanager', 'node-exporter', 'cadvisor', 'inference-gateway', 'feature-store', 'model-registry', 'pushgateway', 'alert-router'];
+  const expected = [
+    'prometheus',
+    'alertmanager',
+    'node-exporter',
+    'cadvisor',
+    'inference-gateway',
+    'feature-store',
+    'model-registry',
+    'pushgateway',
+    'alert-router',
+  ];
   assert.deepEqual([...jobs.keys()].sort(), [...expected].sort());
   for (const name of expected.filter((j) => j !== 'prometheus')) {
     const job = jobs.get(name);
     assert.ok(job);
-    assert.deepEqual(job.file_sd_configs, [{ files: [`targets/${name}.yml`] }], `${name} must read targets/${name}.yml`);
+    assert.deepEqual(
+      job.file_sd_configs,
+      [{ files: [`targets/${name}.yml`] }],
+      `${name} must read targets/${name}.yml`,
+    );
     assert.ok(existsSync(join(PROM_DIR, 'targets', `${name}.yml`)), `missing prometheus/targets/${name}.yml`);
   }
-  const targets = (job: string): string =>
-    readFileSync(join(PROM_DIR, 'targets', `${job}.yml`), 'utf8');
+  const targets = (job: string): string => readFileSync(join(PROM_DIR, 'targets', `${job}.yml`), 'utf8');
   assert.match(targets('inference-gateway'), /inference-gateway:8000/);
   assert.match(targets('alert-router'), /alert-router:8080/);
   assert.equal(jobs.get('pushgateway')?.honor_labels, true);
@@ -219,11 +247,26 @@ test('prometheus.yml: jobs, file_sd targets/<job>.yml, relabeling, alerting, rul
   // The seed's `keep` on node_filesystem_(avail|free|size)_bytes dropped everything the node
   // alerts need. No `keep` is allowed on node-exporter, and no drop may hit a needed family.
   const nodeRelabel = jobs.get('node-exporter')?.metric_relabel_configs ?? [];
-  assert.ok(nodeRelabel.every((r) => r.action !== 'keep'), 'node-exporter must not use action: keep');
-  const nameDrops = nodeRelabel.filter((r) => r.action === 'drop' && r.source_labels?.length === 1 && r.source_labels[0] === '__name__');
-  for (const needed of ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly']) {
+  assert.ok(
+    nodeRelabel.every((r) => r.action !== 'keep'),
+    'node-exporter must not use action: keep',
+  );
+  const nameDrops = nodeRelabel.filter(
+    (r) => r.action === 'drop' && r.source_labels?.length === 1 && r.source_labels[0] === '__name__',
+  );
+  for (const needed of [
+    'node_cpu_seconds_total',
+    'node_memory_MemAvailable_bytes',
+    'node_memory_MemTotal_bytes',
+    'node_filesystem_avail_bytes',
+    'node_filesystem_size_bytes',
+    'node_filesystem_readonly',
+  ]) {
     for (const rule of nameDrops) {
-      assert.ok(!new RegExp(`^(?:${rule.regex ?? ''})$`).test(needed), `node-exporter relabeling drops ${needed}`);
+      assert.ok(
+        !new RegExp(`^(?:${rule.regex ?? ''})$`).test(needed),
+        `node-exporter relabeling drops ${needed}`,
+      );
     }
   }
 
@@ -239,5 +282,10 @@ test('grep -h "alert:" lists every alert once', () => {
     .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
     .map((line) => /^\s*- alert:\s*(\S+)\s*$/.exec(line)?.[1])
     .filter((n): n is string => n !== undefined);
-  assert.deepEqual([...names].sort(), alertRules().map((r) => r.alert).sort());
+  assert.deepEqual(
+    [...names].sort(),
+    alertRules()
+      .map((r) => r.alert)
+      .sort(),
+  );
 });
