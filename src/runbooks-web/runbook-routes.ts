@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { isSafeAlertName, resolveRunbookFile } from '../runbooks/runbook-path.js';
@@ -66,5 +66,11 @@ export function runbookRoutes(deps: RunbookRouteDeps): Router {
 
   // Anything deeper (`/runbooks/a/b`, unnormalised `..` segments) is never a runbook.
   router.get('/runbooks/*rest', (req, res) => notFound(req, res, req.path.slice('/runbooks/'.length), deps.store));
+  // A malformed percent-encoding (`%E0%A4%A`) fails in express's param decoding: still a 404.
+  const badParam: ErrorRequestHandler = (err, req, res, next) => {
+    if (err instanceof URIError) notFound(req, res, '', deps.store);
+    else next(err);
+  };
+  router.use('/runbooks', badParam);
   return router;
 }
