@@ -23,7 +23,8 @@ const scaled = (n: number, base: number, units: readonly string[]): string => {
  * @example formatValue('0.0523', 'ratio') // '5.23 %'
  */
 export function formatValue(raw: string | number, unit?: string): string {
-  const n = typeof raw === 'number' ? raw : Number(raw);
+  // Prometheus writes infinities as "+Inf"/"-Inf", which Number() does not parse.
+  const n = typeof raw === 'number' ? raw : /^[+-]?inf$/i.test(raw.trim()) ? (raw.trim().startsWith('-') ? -Infinity : Infinity) : Number(raw);
   if (Number.isNaN(n)) return 'NaN (no data)';
   if (n === Infinity) return '+∞';
   if (n === -Infinity) return '−∞';

@@ -14,7 +14,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'em', 'strong', 'del', 's', 'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th',
     'td', 'details', 'summary', 'sup', 'sub',
   ],
-  allowedAttributes: { a: ['href', 'title'], ol: ['start'], th: ['align'], td: ['align'], code: ['class'] },
+  allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'], th: ['align'], td: ['align'], code: ['class'] },
   allowedClasses: { code: [/^language-[a-z0-9-]+$/] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
