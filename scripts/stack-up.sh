@@ -107,7 +107,7 @@ service_command() {
   case $1 in
     prometheus)
       CMD=(prometheus --config.file "$RUN_DIR/prometheus/prometheus.yml"
-        --storage.tsdb.path "$RUN_DIR/data/prometheus"
+        --storage.tsdb.path "$RUN_DIR/data/prometheus" --storage.tsdb.retention.time 31d
         --web.listen-address "127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --web.enable-admin-api) ;;
     alertmanager)
       # Empty cluster address: a lone native Alertmanager must not gossip on 9094.
