@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
@@ -7,7 +8,7 @@ import type { AlertContext, NotificationContext } from './notification-context.j
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { PrometheusError } from './prometheus-error.js';
-import { QueryCache, untilAborted } from './query-cache.js';
+import type { QueryCache } from './query-cache.js';
 import { seriesFor, describeSeries } from './match-series.js';
 import { sparkline } from './sparkline.js';
 
@@ -108,8 +109,10 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
 
     const deadline = AbortSignal.timeout(Math.max(1, opts.budgetMs - ASSEMBLY_MARGIN_MS));
     const keys = [...p.queries.keys()];
+    setMaxListeners(keys.length + 10, deadline); // one listener per waiting query, all removed on settle
+    // Every wait ends at the deadline at the latest, so this resolves within the budget.
     const settled = await Promise.allSettled(
-      keys.map((k) => untilAborted(opts.cache.get(k, () => load(client, p.queries.get(k)!), deadline), deadline)),
+      keys.map((k) => opts.cache.get(k, () => load(client, p.queries.get(k)!), deadline)),
     );
     const results = new Map<string, QueryResult<InstantSeries | RangeSeries>>();
     let firstError: unknown;

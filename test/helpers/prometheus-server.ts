@@ -110,16 +110,24 @@ export function backfillText(
  * @example const prom = await startPrometheus({ targets: [target.address] })
  */
 export async function startPrometheus(
-  opts: { targets?: readonly string[]; backfill?: readonly string[] } = {},
+  opts: {
+    targets?: readonly string[];
+    backfill?: readonly string[];
+    /** An OpenMetrics file (ending in `# EOF`) to backfill, for data too big to hold as a string. */
+    backfillFile?: string;
+  } = {},
 ): Promise<TestPrometheus> {
   if (spawnSync('prometheus', ['--version']).error)
     throw new Error('the prometheus binary is not installed (Debian package "prometheus")');
   const dir = mkdtempSync(join(tmpdir(), 'ar-prom-'));
   const dataDir = join(dir, 'data');
-  if (opts.backfill && opts.backfill.length > 0) {
-    const input = join(dir, 'backfill.om');
-    writeFileSync(input, `${opts.backfill.join('\n')}\n# EOF\n`);
-    const r = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir], { encoding: 'utf8' });
+  const backfill = opts.backfillFile ?? (opts.backfill?.length ? join(dir, 'backfill.om') : undefined);
+  if (opts.backfill?.length && !opts.backfillFile) writeFileSync(backfill!, `${opts.backfill.join('\n')}\n# EOF\n`);
+  if (backfill) {
+    const r = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', backfill, dataDir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     if (r.status !== 0) throw new Error(`promtool backfill failed: ${r.stderr || r.error?.message}`);
   }
   const config = [

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -173,6 +174,7 @@ describe('coalescing, counted on a fake Prometheus', () => {
       const client = createPrometheusClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
       const cache = new QueryCache();
       const signal = AbortSignal.timeout(5000);
+      setMaxListeners(1100, signal);
       const answers = await Promise.all(
         Array.from({ length: 1000 }, () => cache.get('instant:up', () => client.query('up', { signal }), signal)),
       );
