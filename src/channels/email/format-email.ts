@@ -1,4 +1,4 @@
-import type { WebhookPayload } from '../../alertmanager/webhook-payload.js';
+import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
 import { groupHash } from '../../queue/notification-key.js';
 import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
@@ -14,6 +14,28 @@ export interface EmailMessage {
 }
 
 const MAX_ALERTS = 50;
+
+/** Live value, trend, context values and runbook first steps of one alert, as plain lines. */
+function liveLines(context: NotificationContext | undefined, a: Alert): string[] {
+  const live = context?.alerts[a.fingerprint];
+  const lines: string[] = [];
+  if (live?.value !== undefined)
+    lines.push(
+      `  now: ${live.value}${live.threshold ? ` (fires when ${live.threshold})` : ''}${live.sparkline ? `  ${live.sparkline} (1h)` : ''}`,
+    );
+  for (const v of live?.values ?? []) lines.push(`  ${v.name}: ${v.value}${v.unit ? ` ${v.unit}` : ''}`);
+  return lines;
+}
+
+/** Each runbook's summary and first steps once per message (not once per alert). */
+function runbookLines(context: NotificationContext | undefined): string[] {
+  return Object.entries(context?.runbooks ?? {})
+    .slice(0, 3)
+    .flatMap(([name, rb]) => [
+      ...(rb.summary ? [`Runbook ${name}: ${truncate(rb.summary, 300)}`] : []),
+      ...(rb.firstSteps ?? []).slice(0, 3).map((s, i) => `  ${i + 1}. ${truncate(s, 200)}`),
+    ]);
+}
 
 /**
  * Subject with status, severity, alertname and count; HTML and text bodies with the same content.
@@ -47,13 +69,12 @@ export function formatEmail(
   const text = [
     `${status} ${severity} ${alertname}${service}: ${alerts.length} alert(s)`,
     ...(unavailable ? [unavailable] : []),
+    ...runbookLines(context),
     '',
     ...shown.flatMap((a) => [
       `* [${a.status}] ${a.annotations.summary ?? a.labels.alertname ?? ''}`,
       ...(a.annotations.description ? [`  ${a.annotations.description}`] : []),
-      ...(context?.alerts[a.fingerprint]?.value !== undefined
-        ? [`  now: ${context.alerts[a.fingerprint]!.value}`]
-        : []),
+      ...liveLines(context, a),
       `  labels: ${Object.entries(a.labels)
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`,
@@ -68,13 +89,16 @@ export function formatEmail(
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;max-width:760px">
 <h2 style="color:${color}">${escapeHtml(status)} [${escapeHtml(severity)}] ${escapeHtml(alertname)}${escapeHtml(service)}</h2>
 ${unavailable ? `<p><em>${escapeHtml(unavailable)}</em></p>` : ''}
+${runbookLines(context).length > 0 ? `<p>${runbookLines(context).map(escapeHtml).join('<br>')}</p>` : ''}
 <ul>${shown
     .map(
       (
         a,
       ) => `<li><strong>[${escapeHtml(a.status)}] ${escapeHtml(a.annotations.summary ?? a.labels.alertname ?? '')}</strong>
 ${a.annotations.description ? `<br>${escapeHtml(a.annotations.description)}` : ''}
-${context?.alerts[a.fingerprint]?.value !== undefined ? `<br>now: <strong>${escapeHtml(context.alerts[a.fingerprint]!.value!)}</strong>` : ''}
+${liveLines(context, a)
+  .map((l) => `<br>${escapeHtml(l.trim())}`)
+  .join('')}
 <br><code>${escapeHtml(
         Object.entries(a.labels)
           .map(([k, v]) => `${k}=${v}`)

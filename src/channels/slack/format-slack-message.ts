@@ -50,7 +50,9 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
   if (labels) lines.push(`\`${escapeMrkdwn(labels)}\``);
   const live = context?.alerts[alert.fingerprint];
   if (live?.value !== undefined)
-    lines.push(`Now: *${escapeMrkdwn(live.value)}*${live.sparkline ? `  ${live.sparkline}` : ''}`);
+    lines.push(
+      `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  \`${live.sparkline}\` 1h` : ''}`,
+    );
   for (const v of live?.values ?? [])
     lines.push(
       `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*`,
