@@ -72,7 +72,7 @@ describe('POST /api/preview', () => {
     assert.ok(Object.keys(out.context.alerts).length > 0, JSON.stringify(out.context));
     const live = Object.values(out.context.alerts)[0]!;
     assert.equal(live.value, '0.1', JSON.stringify(live)); // 10 errors in 100 requests
-    assert.match(JSON.stringify(out.slack.blocks), /Now: \*0\.1\* \(fires when > 0\.05\)/);
+    assert.match(JSON.stringify(out.slack.blocks), /Now: \*0\.1\* \(fires when &gt; 0\.05\)/);
     assert.match(out.email.text, /now: 0\.1 \(fires when > 0\.05\)/);
     assert.match(out.email.html, /now: 0\.1 \(fires when &gt; 0\.05\)/);
 
