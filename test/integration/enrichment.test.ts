@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
 import { createEnricher } from '../../src/enrichment/enrich-notification.js';
+import { createLiveContext } from '../../src/enrichment/live-context-adapter.js';
 import { createPrometheusClient } from '../../src/enrichment/prometheus-client.js';
 import { PrometheusError } from '../../src/enrichment/prometheus-error.js';
 import { PromqlEscapeError } from '../../src/enrichment/promql-escape.js';
@@ -156,6 +157,18 @@ describe('enrichNotification against a real Prometheus', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('LiveContext for the runbook pages', () => {
+  it('answers context values and a chart from the same client and cache', async () => {
+    const live = createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), { timeoutMs: 3000 });
+    const values = await live.queryValues(runbook, { service: 'checkout' });
+    assert.deepEqual(values, [{ name: 'latency', value: '0.0123', unit: 'seconds' }]);
+    const samples = await live.queryRange('demo_trend{service="checkout"}', 1, AbortSignal.timeout(3000));
+    assert.ok(samples.length > 20, `${samples.length} samples`);
+    assert.ok(samples.every(([t, v]) => t > 0 && v >= 0 && v <= 60));
+    await assert.rejects(createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), { timeoutMs: 3000 }).queryRange('sum(', 1));
   });
 });
 
