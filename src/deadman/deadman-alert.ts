@@ -56,7 +56,7 @@ export function deadmanPayload(i: DeadmanIncident): WebhookPayload {
         annotations,
         // startsAt is the outage start: one incident keeps one (fingerprint, startsAt) episode.
         startsAt: iso(i.since),
-        endsAt: resolved ? iso(i.resolvedAt!) : '0001-01-01T00:00:00Z',
+        endsAt: resolved ? iso(i.resolvedAt) : '0001-01-01T00:00:00Z',
         generatorURL: `${i.publicUrl}/api/deadman`,
         fingerprint: createHash('sha256').update(`deadman/${i.source}`).digest('hex').slice(0, 16),
       },
@@ -65,6 +65,11 @@ export function deadmanPayload(i: DeadmanIncident): WebhookPayload {
 }
 
 /** Job ids name the incident and action, so re-queuing after a crash cannot page twice. */
-export function deadmanJobId(source: string, incident: string, action: 'trigger' | 'resolve', channel: string): string {
+export function deadmanJobId(
+  source: string,
+  incident: string,
+  action: 'trigger' | 'resolve',
+  channel: string,
+): string {
   return `deadman-${source}-${incident}-${action}-${channel}`;
 }

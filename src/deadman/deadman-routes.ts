@@ -16,7 +16,9 @@ export function deadmanRoutes(store: HeartbeatStore, hb: HeartbeatConfig, metric
     try {
       status = await deadmanStatus(store, hb, metrics);
     } catch (err) {
-      throw new HttpError(503, 'redis_unavailable', 'heartbeat state is unavailable', undefined, { cause: err });
+      throw new HttpError(503, 'redis_unavailable', 'heartbeat state is unavailable', undefined, {
+        cause: err,
+      });
     }
     res.json(status);
   });

@@ -53,7 +53,9 @@ export function startDeadmanScheduler(
     },
     { connection: deps.workerConnection, prefix: config.queuePrefix, concurrency: 1 },
   );
-  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'deadman check failed'));
+  worker.on('failed', (job, err) =>
+    logger.error({ jobId: job?.id, err: err.message }, 'deadman check failed'),
+  );
   return {
     queue,
     worker,

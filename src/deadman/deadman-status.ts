@@ -50,7 +50,11 @@ export async function deadmanStatus(
 }
 
 /** Per source: seconds since the last heartbeat (NaN if none yet) and silent 0/1. */
-export function setDeadmanGauges(metrics: Metrics, records: ReadonlyMap<string, SourceRecord>, now: number): void {
+export function setDeadmanGauges(
+  metrics: Metrics,
+  records: ReadonlyMap<string, SourceRecord>,
+  now: number,
+): void {
   for (const [source, r] of records) {
     metrics.deadmanSecondsSinceHeartbeat.set(
       { source },

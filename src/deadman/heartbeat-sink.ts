@@ -20,7 +20,10 @@ export function isHeartbeat(hb: Pick<HeartbeatConfig, 'receiver' | 'alertname'>,
 }
 
 /** A source matches an alert when its labels are a subset of the alert's labels. */
-export function sourceMatches(source: Pick<HeartbeatSource, 'labels'>, alert: Pick<Alert, 'labels'>): boolean {
+export function sourceMatches(
+  source: Pick<HeartbeatSource, 'labels'>,
+  alert: Pick<Alert, 'labels'>,
+): boolean {
   return Object.entries(source.labels).every(([k, v]) => alert.labels[k] === v);
 }
 
@@ -80,9 +83,15 @@ export function createHeartbeatSink(deps: {
           }),
         ]);
       } catch (err) {
-        throw new HttpError(503, 'heartbeat_unavailable', 'Redis did not record the heartbeat; retry', undefined, {
-          cause: err,
-        });
+        throw new HttpError(
+          503,
+          'heartbeat_unavailable',
+          'Redis did not record the heartbeat; retry',
+          undefined,
+          {
+            cause: err,
+          },
+        );
       } finally {
         clearTimeout(timer);
       }

@@ -54,7 +54,8 @@ if prev == 0 or tonumber(ARGV[1]) - prev > tonumber(ARGV[2]) then
 end
 return tonumber(redis.call('GET', KEYS[2]) or ARGV[1])`;
 
-const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+const num = (v: string | undefined): number | undefined =>
+  v === undefined || v === '' ? undefined : Number(v);
 
 /**
  * Dead man's switch state in Redis under the queue prefix, shared by every replica:
@@ -88,7 +89,9 @@ export class HeartbeatStore {
   /** Records that a check ran at `now`; returns since when the router has watched without a gap. */
   async watchedSince(now: number, maxGapMs: number): Promise<number> {
     const k = `${this.prefix}:deadman:watch`;
-    return Number(await this.redis.eval(WATCH, 2, `${k}:last-check`, `${k}:since`, String(now), String(maxGapMs)));
+    return Number(
+      await this.redis.eval(WATCH, 2, `${k}:last-check`, `${k}:since`, String(now), String(maxGapMs)),
+    );
   }
 
   async read(sources: readonly string[]): Promise<Map<string, SourceRecord>> {
@@ -114,8 +117,22 @@ export class HeartbeatStore {
   }
 
   /** Atomic ok -> silent, guarded by the last heartbeat we saw; true for exactly one caller. */
-  async markSilent(source: string, seenLast: number | undefined, since: number, incident: string, now: number): Promise<boolean> {
-    const r = await this.redis.eval(TO_SILENT, 1, this.key(source), seenLast === undefined ? '' : String(seenLast), String(since), incident, String(now));
+  async markSilent(
+    source: string,
+    seenLast: number | undefined,
+    since: number,
+    incident: string,
+    now: number,
+  ): Promise<boolean> {
+    const r = await this.redis.eval(
+      TO_SILENT,
+      1,
+      this.key(source),
+      seenLast === undefined ? '' : String(seenLast),
+      String(since),
+      incident,
+      String(now),
+    );
     return r === 1;
   }
 

@@ -44,8 +44,8 @@ class Proc {
 
   start(): void {
     const child = spawn(this.cmd, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => (this.log += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (this.log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (this.log += d.toString()));
     this.child = child;
   }
 
@@ -182,17 +182,30 @@ const received = async (status: 'firing' | 'resolved'): Promise<number> => {
   return Number(re.exec(text)?.[1] ?? 0);
 };
 const deadman = async (): Promise<{ state: string; lastHeartbeat: string | null }> =>
-  ((await (await fetch(`${router.url}/api/deadman`)).json()) as { sources: Array<{ state: string; lastHeartbeat: string | null }> })
-    .sources[0]!;
+  (
+    (await (await fetch(`${router.url}/api/deadman`)).json()) as {
+      sources: Array<{ state: string; lastHeartbeat: string | null }>;
+    }
+  ).sources[0]!;
 
 test('Prometheus stops: one page within grace + one check; it starts again: the same incident resolves', async () => {
-  await waitFor(async () => (await received('firing')) >= 2, 'two Watchdog heartbeats through Alertmanager', 15_000, 100);
+  await waitFor(
+    async () => (await received('firing')) >= 2,
+    'two Watchdog heartbeats through Alertmanager',
+    15_000,
+    100,
+  );
   assert.equal((await deadman()).state, 'ok');
   assert.equal(pd.events.length, 0, 'heartbeats are never delivered');
 
   const stoppedAt = Date.now();
   await prometheus.stop();
-  const page = await waitFor(() => pd.requests.find((r) => r.body.event_action === 'trigger'), 'the page', 20_000, 50);
+  const page = await waitFor(
+    () => pd.requests.find((r) => r.body.event_action === 'trigger'),
+    'the page',
+    20_000,
+    50,
+  );
   // Alertmanager keeps the Watchdog firing (and re-sending it) until the endsAt Prometheus last
   // gave it: 4 x max(evaluation interval, resend delay) = 4 s here, 4 min with Prometheus' default
   // 1 min resend delay. The grace therefore runs from the last firing heartbeat, not from the stop.
@@ -203,23 +216,49 @@ test('Prometheus stops: one page within grace + one check; it starts again: the 
     `# Prometheus stopped -> page: ${elapsed} ms; last heartbeat -> page: ${sinceLast} ms (grace ${GRACE_S} s, check every ${CHECK_S} s)\n`,
   );
   assert.ok(sinceLast >= GRACE_S * 1000, `paged ${sinceLast} ms after the last heartbeat, inside the grace`);
-  assert.ok(sinceLast <= (GRACE_S + CHECK_S) * 1000 + 500, `page came ${sinceLast} ms after the last heartbeat`);
+  assert.ok(
+    sinceLast <= (GRACE_S + CHECK_S) * 1000 + 500,
+    `page came ${sinceLast} ms after the last heartbeat`,
+  );
   const endsAtWindow = 4 * 1000 + 1000; // endsAt ahead + one group_interval flush
-  assert.ok(elapsed <= endsAtWindow + (GRACE_S + CHECK_S) * 1000 + 500, `page came ${elapsed} ms after Prometheus stopped`);
-  assert.match(String((page.body.payload as { summary: string }).summary), /DeadMansSwitch: e2e silent since /);
+  assert.ok(
+    elapsed <= endsAtWindow + (GRACE_S + CHECK_S) * 1000 + 500,
+    `page came ${elapsed} ms after Prometheus stopped`,
+  );
+  assert.match(
+    String((page.body.payload as { summary: string }).summary),
+    /DeadMansSwitch: e2e silent since /,
+  );
 
   // Alertmanager resolves the Watchdog (endsAt passed) and sends a *resolved* notification: it must
   // neither count as a heartbeat nor resolve the page. Then it sends nothing at all.
-  await waitFor(async () => (await received('resolved')) >= 1, 'the resolved Watchdog notification', 15_000, 100);
+  await waitFor(
+    async () => (await received('resolved')) >= 1,
+    'the resolved Watchdog notification',
+    15_000,
+    100,
+  );
   await new Promise((r) => setTimeout(r, 2 * CHECK_S * 1000 + 500));
   assert.equal((await deadman()).state, 'silent');
-  assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger'], 'one page, not one per tick');
+  assert.deepEqual(
+    pd.events.map((e) => e.event_action),
+    ['trigger'],
+    'one page, not one per tick',
+  );
 
   const restartedAt = Date.now();
   prometheus.start();
-  const resolve = await waitFor(() => pd.requests.find((r) => r.body.event_action === 'resolve'), 'the resolve', 20_000, 50);
+  const resolve = await waitFor(
+    () => pd.requests.find((r) => r.body.event_action === 'resolve'),
+    'the resolve',
+    20_000,
+    50,
+  );
   process.stdout.write(`# Prometheus restarted -> resolve: ${resolve.at - restartedAt} ms\n`);
   assert.equal(resolve.body.dedup_key, page.body.dedup_key, 'the same PagerDuty incident resolves');
   assert.equal((await deadman()).state, 'ok');
-  assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger', 'resolve']);
+  assert.deepEqual(
+    pd.events.map((e) => e.event_action),
+    ['trigger', 'resolve'],
+  );
 });

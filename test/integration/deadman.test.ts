@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Queue } from 'bullmq';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runDeadmanCheck } from '../../src/deadman/deadman-check.js';
 import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import type { DeliveryJobData } from '../../src/queue/job-types.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { fixture } from '../helpers/fixtures.js';
-import { deletePrefix, sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import {
+  deletePrefix,
+  sleep,
+  startTestRouter,
+  waitFor,
+  type TestRouter,
+} from '../helpers/start-test-router.js';
 
 const PD_KEY = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY12';
 const DEDUP_KEY = createHash('sha256').update('deadmans-switch/lab').digest('hex');
@@ -39,11 +43,18 @@ const heartbeat = async (r: TestRouter, body: unknown = fixture('watchdog')): Pr
   });
 
 interface DeadmanJson {
-  sources: Array<{ name: string; lastHeartbeat: string | null; state: string; silentSince: string | null; graceSeconds: number }>;
+  sources: Array<{
+    name: string;
+    lastHeartbeat: string | null;
+    state: string;
+    silentSince: string | null;
+    graceSeconds: number;
+  }>;
 }
 /** Keeps a source alive for `ms` (one heartbeat every 500 ms). */
 const keepAlive = async (r: TestRouter, ms: number): Promise<void> => {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(500)) assert.equal((await heartbeat(r)).status, 200);
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(500))
+    assert.equal((await heartbeat(r)).status, 200);
 };
 
 const status = async (r: TestRouter): Promise<DeadmanJson> =>
@@ -52,7 +63,11 @@ const status = async (r: TestRouter): Promise<DeadmanJson> =>
 describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   let pd: FakePagerDuty;
   const start = (env: Record<string, string> = {}): Promise<TestRouter> =>
-    startTestRouter(config, { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, ...env }, { pagerdutyAgent: pd.agent });
+    startTestRouter(
+      config,
+      { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, ...env },
+      { pagerdutyAgent: pd.agent },
+    );
   const actions = (): string[] => pd.events.map((e) => String(e.event_action));
 
   before(async () => {
@@ -68,7 +83,9 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       await sleep(1500);
       assert.deepEqual(actions(), [], 'no page during the start-up grace');
       const s0 = await status(r);
-      assert.deepEqual(s0.sources, [{ name: 'lab', lastHeartbeat: null, state: 'ok', silentSince: null, graceSeconds: 2 }]);
+      assert.deepEqual(s0.sources, [
+        { name: 'lab', lastHeartbeat: null, state: 'ok', silentSince: null, graceSeconds: 2 },
+      ]);
 
       await waitFor(() => pd.events.length > 0, 'the page', 6000);
       const page = pd.events[0]!;
@@ -128,7 +145,10 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       await keepAlive(r, 5000);
       assert.deepEqual(actions(), []);
       assert.equal((await status(r)).sources[0]!.state, 'ok');
-      assert.match(await (await fetch(`${r.url}/metrics`)).text(), /alert_router_deadman_unknown_heartbeats_total 1/);
+      assert.match(
+        await (await fetch(`${r.url}/metrics`)).text(),
+        /alert_router_deadman_unknown_heartbeats_total 1/,
+      );
     } finally {
       await r.stop();
     }
@@ -155,17 +175,20 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   test('concurrent checks at the same instant transition and queue once', async () => {
     const r = await start({ ROLE: 'api' });
     try {
-      const cfg = loadConfig({
-        QUEUE_PREFIX: r.prefix,
-        PUBLIC_URL: 'http://alert-router.test',
-        PD_KEY,
-        ALERT_ROUTER_CONFIG: 'inline',
-      }, () => JSON.stringify(config));
+      const cfg = loadConfig(
+        {
+          QUEUE_PREFIX: r.prefix,
+          PUBLIC_URL: 'http://alert-router.test',
+          PD_KEY,
+          ALERT_ROUTER_CONFIG: 'inline',
+        },
+        () => JSON.stringify(config),
+      );
       const store = new HeartbeatStore(r.redis, r.prefix);
       const deps = {
         config: cfg,
         store,
-        deliveries: r.queues.deliveries as Queue<DeliveryJobData>,
+        deliveries: r.queues.deliveries,
         metrics: createMetrics(),
         logger: pino({ level: 'silent' }),
       };

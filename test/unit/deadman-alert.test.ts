@@ -6,7 +6,13 @@ import { formatPagerDutyEvent } from '../../src/channels/pagerduty/format-pagerd
 import { deadmanJobId, deadmanPayload } from '../../src/deadman/deadman-alert.js';
 import { notificationKey } from '../../src/queue/notification-key.js';
 
-const base = { source: 'lab', incident: '1764072000000', since: Date.UTC(2026, 10, 25, 12, 0), labels: { cluster: 'lab' }, publicUrl: 'http://ar.test' };
+const base = {
+  source: 'lab',
+  incident: '1764072000000',
+  since: Date.UTC(2026, 10, 25, 12, 0),
+  labels: { cluster: 'lab' },
+  publicUrl: 'http://ar.test',
+};
 const links = { publicUrl: 'http://ar.test', alertmanagerUrl: undefined };
 
 test('the page is a valid webhook v4 notification with a stable per-source group', () => {
@@ -24,7 +30,11 @@ test('PagerDuty gets "DeadMansSwitch: <source> silent since <time>", then a reso
   assert.equal(trigger.payload?.severity, 'critical');
   assert.equal(trigger.dedup_key, createHash('sha256').update('deadmans-switch/lab').digest('hex'));
   assert.ok(trigger.links?.some((l) => l.href === 'http://ar.test/runbooks/DeadMansSwitch'));
-  const resolve = formatPagerDutyEvent(deadmanPayload({ ...base, resolvedAt: base.since + 60_000 }), undefined, links);
+  const resolve = formatPagerDutyEvent(
+    deadmanPayload({ ...base, resolvedAt: base.since + 60_000 }),
+    undefined,
+    links,
+  );
   assert.equal(resolve.event_action, 'resolve');
   assert.equal(resolve.dedup_key, trigger.dedup_key);
 });

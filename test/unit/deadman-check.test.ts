@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { evaluate } from '../../src/deadman/deadman-check.js';
 
 const S = 1000;
-const t = (now: number, watchedSince = 0) => ({ now, graceMs: 300 * S, startupGraceMs: 600 * S, watchedSince });
+const t = (now: number, watchedSince = 0) => ({
+  now,
+  graceMs: 300 * S,
+  startupGraceMs: 600 * S,
+  watchedSince,
+});
 
 test('a source that never checked in gets the start-up grace from when it was first expected', () => {
   assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, t(600 * S)), { action: 'none' });

@@ -14,7 +14,11 @@ test('a captured Watchdog notification is a heartbeat, by receiver or by alert n
   const w = fixture('watchdog');
   assert.equal(isHeartbeat(hb, w), true);
   assert.equal(isHeartbeat(hb, { ...w, receiver: 'somewhere-else' }), true, 'only Watchdog alerts');
-  assert.equal(isHeartbeat({ ...hb, receiver: 'team.hb' }, { ...w, receiver: 'team\\.hb' }), true, 'receiver arrives regexp-quoted');
+  assert.equal(
+    isHeartbeat({ ...hb, receiver: 'team.hb' }, { ...w, receiver: 'team\\.hb' }),
+    true,
+    'receiver arrives regexp-quoted',
+  );
   assert.equal(isHeartbeat(hb, fixture('firing')), false);
   const mixed = fixture('watchdog');
   mixed.receiver = 'critical';
@@ -23,7 +27,10 @@ test('a captured Watchdog notification is a heartbeat, by receiver or by alert n
 });
 
 test('every source whose labels are a subset of a firing alert is alive', () => {
-  assert.deepEqual(heartbeatSources(sources, fixture('watchdog')), { sources: ['lab', 'lab-prom0'], unknown: [] });
+  assert.deepEqual(heartbeatSources(sources, fixture('watchdog')), {
+    sources: ['lab', 'lab-prom0'],
+    unknown: [],
+  });
   const other = fixture('watchdog');
   other.alerts[0]!.labels.cluster = 'us-2';
   const r = heartbeatSources(sources, other);
