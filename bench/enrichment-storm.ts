@@ -41,7 +41,11 @@ const runbook: Runbook = {
   links: [],
   context: [
     { name: 'instances down', query: 'count(up{job="{{ job }}"} == 0)' },
-    { name: 'availability 1h', query: 'avg_over_time(up{job="{{ job }}",instance="{{ instance }}"}[1h])', unit: 'ratio' },
+    {
+      name: 'availability 1h',
+      query: 'avg_over_time(up{job="{{ job }}",instance="{{ instance }}"}[1h])',
+      unit: 'ratio',
+    },
   ],
   firstSteps: ['Check the pod status'],
   body: '',
@@ -54,7 +58,9 @@ const runbook: Runbook = {
 async function servedQueries(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let n = 0;
-  for (const m of text.matchAll(/^prometheus_http_requests_total\{[^}]*handler="\/api\/v1\/query(?:_range)?"[^}]*\} (\d+)/gm))
+  for (const m of text.matchAll(
+    /^prometheus_http_requests_total\{[^}]*handler="\/api\/v1\/query(?:_range)?"[^}]*\} (\d+)/gm,
+  ))
     n += Number(m[1]);
   return n;
 }

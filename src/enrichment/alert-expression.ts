@@ -18,7 +18,8 @@ export function alertExpression(generatorURL: string | undefined): string | unde
   return expr && expr.length <= MAX_EXPR ? expr : undefined;
 }
 
-const COMPARISON = /(==|!=|>=|<=|>|<)\s*(bool\s+)?([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|[-+]?Inf|NaN)\s*$/i;
+const COMPARISON =
+  /(==|!=|>=|<=|>|<)\s*(bool\s+)?([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|[-+]?Inf|NaN)\s*$/i;
 
 /**
  * Splits `X > 0.05` into the measured part `X` and the threshold, so the on-call sees the current

@@ -52,7 +52,10 @@ export function unavailableReason(err: unknown, budgetMs: number): string {
   }
 }
 
-function runbookSummaries(payload: WebhookPayload, store: EnrichmentOptions['runbooks']): NotificationContext['runbooks'] {
+function runbookSummaries(
+  payload: WebhookPayload,
+  store: EnrichmentOptions['runbooks'],
+): NotificationContext['runbooks'] {
   const out: Record<string, { summary?: string; firstSteps?: readonly string[] }> = {};
   if (!store) return out;
   const names = new Set(payload.alerts.map((a) => a.labels.alertname).filter((n): n is string => !!n));
@@ -87,7 +90,10 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
       contextMaxSeries: 20,
     });
 
-  const load = (client: PrometheusClient, q: PlannedQuery): Promise<QueryResult<InstantSeries | RangeSeries>> => {
+  const load = (
+    client: PrometheusClient,
+    q: PlannedQuery,
+  ): Promise<QueryResult<InstantSeries | RangeSeries>> => {
     // The shared request has its own deadline, independent of the caller that happened to start it.
     const signal = AbortSignal.timeout(opts.budgetMs);
     const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
@@ -102,7 +108,8 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   async function enrich(payload: WebhookPayload): Promise<NotificationContext> {
     const runbooks = runbookSummaries(payload, opts.runbooks);
     const client = opts.client;
-    if (!client) return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: {}, runbooks };
+    if (!client)
+      return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: {}, runbooks };
     const p = plan(payload);
     if (p.skipped.length > 0) opts.logger?.warn({ skipped: p.skipped }, 'runbook context queries skipped');
     if (p.queries.size === 0) return { available: true, alerts: {}, runbooks };
@@ -152,7 +159,11 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     const failed = keys.length - results.size;
     return {
       available: true,
-      ...(failed > 0 ? { reason: `${failed} of ${keys.length} queries failed: ${unavailableReason(firstError, opts.budgetMs)}` } : {}),
+      ...(failed > 0
+        ? {
+            reason: `${failed} of ${keys.length} queries failed: ${unavailableReason(firstError, opts.budgetMs)}`,
+          }
+        : {}),
       alerts,
       runbooks,
     };
@@ -162,7 +173,13 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     let timer: NodeJS.Timeout | undefined;
     const fallback = new Promise<NotificationContext>((resolve) => {
       timer = setTimeout(
-        () => resolve({ available: false, reason: `enrichment exceeded its ${opts.budgetMs} ms budget`, alerts: {}, runbooks: {} }),
+        () =>
+          resolve({
+            available: false,
+            reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
+            alerts: {},
+            runbooks: {},
+          }),
         opts.budgetMs,
       );
       timer.unref();

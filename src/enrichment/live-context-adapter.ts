@@ -20,7 +20,8 @@ export function createLiveContext(
   cache: QueryCache,
   opts: { timeoutMs: number },
 ): LiveContext {
-  const signalOr = (signal: AbortSignal | undefined): AbortSignal => signal ?? AbortSignal.timeout(opts.timeoutMs);
+  const signalOr = (signal: AbortSignal | undefined): AbortSignal =>
+    signal ?? AbortSignal.timeout(opts.timeoutMs);
   return {
     async queryValues(runbook: Runbook, labels, signal) {
       const wait = signalOr(signal);
@@ -28,7 +29,11 @@ export function createLiveContext(
         const expr = renderQuery(q.query, labels);
         if (expr === undefined) return [];
         const load = (): Promise<QueryResult<InstantSeries>> =>
-          client.query(expr, { signal: AbortSignal.timeout(opts.timeoutMs), timeoutMs: opts.timeoutMs, maxSeries: 20 });
+          client.query(expr, {
+            signal: AbortSignal.timeout(opts.timeoutMs),
+            timeoutMs: opts.timeoutMs,
+            maxSeries: 20,
+          });
         return [cache.get(`instant:${expr}`, load, wait).then((r) => ({ q, r }))];
       });
       const values: LiveValue[] = [];
@@ -36,7 +41,9 @@ export function createLiveContext(
         const unit = q.unit ? { unit: q.unit } : {};
         if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
         const keys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels)))];
-        const varying = keys.filter((k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1);
+        const varying = keys.filter(
+          (k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1,
+        );
         for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
           const which = varying.map((k) => `${k}=${s.labels[k] ?? ''}`).join(', ');
           values.push({ name: which ? `${q.name} (${which})` : q.name, value: s.value, ...unit });

@@ -27,17 +27,26 @@ export function seriesFor<S extends { readonly labels: Readonly<Record<string, s
  * first three, each named by the labels that tell them apart.
  * @example describeSeries({ series: [{ labels: {}, value: '0.5' }], omitted: 0 }, 'ratio') // => { value: '50', unit: '%' }
  */
-export function describeSeries(r: QueryResult<InstantSeries>, unit: string | undefined): { value: string; unit?: string } {
+export function describeSeries(
+  r: QueryResult<InstantSeries>,
+  unit: string | undefined,
+): { value: string; unit?: string } {
   if (r.series.length === 0) return { value: 'no data' };
   if (r.series.length === 1) {
     const f = formatValue(r.series[0]!.value, unit);
     return f.unit ? { value: f.value, unit: f.unit } : { value: f.value };
   }
   const keys = new Set(r.series.flatMap((s) => Object.keys(s.labels)));
-  const varying = [...keys].filter((k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1);
+  const varying = [...keys].filter(
+    (k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1,
+  );
   const parts = r.series.slice(0, 3).map((s) => {
     const f = formatValue(s.value, unit);
-    const name = varying.map((k) => s.labels[k] ?? '').join('/').slice(0, 60) || '?';
+    const name =
+      varying
+        .map((k) => s.labels[k] ?? '')
+        .join('/')
+        .slice(0, 60) || '?';
     return `${name}: ${f.value}${f.unit ? ` ${f.unit}` : ''}`;
   });
   const more = r.series.length - 3 + r.omitted;

@@ -16,7 +16,12 @@ export interface PlannedQuery {
 
 export interface AlertPlan {
   readonly alert: Alert;
-  readonly main?: { readonly instant: string; readonly range: string; readonly threshold?: string; readonly unit?: string };
+  readonly main?: {
+    readonly instant: string;
+    readonly range: string;
+    readonly threshold?: string;
+    readonly unit?: string;
+  };
   readonly context: ReadonlyArray<{ readonly name: string; readonly key: string; readonly unit?: string }>;
 }
 

@@ -66,7 +66,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
     throw new PrometheusError('too_large', `answer of ${declared} bytes exceeds ${maxBytes}`);
   }
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -86,7 +86,8 @@ function errorFor(status: number, env: Envelope | undefined): PrometheusError {
   const detail = typeof env?.error === 'string' ? env.error.slice(0, 300) : `HTTP ${status}`;
   const errorType = typeof env?.errorType === 'string' ? env.errorType : '';
   if (status === 400 || errorType === 'bad_data') return new PrometheusError('bad_request', detail, status);
-  if (status === 422 || errorType === 'execution') return new PrometheusError('unprocessable', detail, status);
+  if (status === 422 || errorType === 'execution')
+    return new PrometheusError('unprocessable', detail, status);
   return new PrometheusError('unavailable', detail, status);
 }
 
@@ -104,7 +105,11 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
   const maxSamples = opts.maxSamples ?? 120;
   let sent = 0;
 
-  async function call(path: string, form: Record<string, string>, signal: AbortSignal): Promise<Envelope['data']> {
+  async function call(
+    path: string,
+    form: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Envelope['data']> {
     sent++;
     let res: Response;
     try {
@@ -116,20 +121,24 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
         redirect: 'error',
       });
     } catch (err) {
-      if (signal.aborted) throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
-      throw new PrometheusError('network', `Prometheus unreachable: ${(err as Error).message}`, undefined, { cause: err });
+      if (signal.aborted)
+        throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
+      throw new PrometheusError('network', `Prometheus unreachable: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     }
     let env: Envelope | undefined;
     try {
       env = JSON.parse(await readCapped(res, maxBytes)) as Envelope;
     } catch (err) {
       if (err instanceof PrometheusError) throw err;
-      if (signal.aborted) throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
+      if (signal.aborted)
+        throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
       if (!res.ok) throw errorFor(res.status, undefined);
       throw new PrometheusError('malformed', 'answer is not JSON', res.status, { cause: err });
     }
     if (!res.ok || env?.status !== 'success') throw errorFor(res.status, env);
-    if (!env.data || !Array.isArray(env.data.result) && env.data.resultType !== 'scalar')
+    if (!env.data || (!Array.isArray(env.data.result) && env.data.resultType !== 'scalar'))
       throw new PrometheusError('malformed', 'answer has no data.result', res.status);
     return env.data;
   }
@@ -148,20 +157,30 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
         const sample = data.result as RawSample;
         return { series: [{ labels: {}, value: String(sample[1]) }], omitted: 0 };
       }
-      if (data?.resultType !== 'vector') throw new PrometheusError('malformed', `unexpected resultType for an instant query`);
+      if (data?.resultType !== 'vector')
+        throw new PrometheusError('malformed', `unexpected resultType for an instant query`);
       const raw = data.result as RawSeries[];
       return {
-        series: raw.slice(0, limit).map((s) => ({ labels: s.metric ?? {}, value: String(s.value?.[1] ?? 'NaN') })),
+        series: raw
+          .slice(0, limit)
+          .map((s) => ({ labels: s.metric ?? {}, value: String(s.value?.[1] ?? 'NaN') })),
         omitted: Math.max(0, raw.length - limit),
       };
     },
     async queryRange(expr, range, q) {
       const data = await call(
         '/api/v1/query_range',
-        { query: expr, start: String(range.start), end: String(range.end), step: String(range.step), ...timeoutParam(q) },
+        {
+          query: expr,
+          start: String(range.start),
+          end: String(range.end),
+          step: String(range.step),
+          ...timeoutParam(q),
+        },
         q.signal,
       );
-      if (data?.resultType !== 'matrix') throw new PrometheusError('malformed', 'unexpected resultType for a range query');
+      if (data?.resultType !== 'matrix')
+        throw new PrometheusError('malformed', 'unexpected resultType for a range query');
       const raw = data.result as RawSeries[];
       const limit = q.maxSeries ?? opts.maxSeries ?? 20;
       return {

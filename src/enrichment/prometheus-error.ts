@@ -5,13 +5,7 @@
  * - `timeout`: our own deadline passed; `network`: no connection; `malformed`: not a Prometheus answer.
  */
 export type PrometheusErrorKind =
-  | 'bad_request'
-  | 'unprocessable'
-  | 'unavailable'
-  | 'timeout'
-  | 'network'
-  | 'malformed'
-  | 'too_large';
+  'bad_request' | 'unprocessable' | 'unavailable' | 'timeout' | 'network' | 'malformed' | 'too_large';
 
 export class PrometheusError extends Error {
   constructor(

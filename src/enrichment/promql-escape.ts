@@ -40,9 +40,7 @@ export function promqlStringBody(value: string): string {
 
 /** The inside of a single-quoted literal: `"` need not be escaped there, `'` must be. */
 export function promqlSingleQuotedBody(value: string): string {
-  return promqlStringBody(value)
-    .replace(/\\"/g, '"')
-    .replace(/'/g, "\\'");
+  return promqlStringBody(value).replace(/\\"/g, '"').replace(/'/g, "\\'");
 }
 
 /**

@@ -29,7 +29,7 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });

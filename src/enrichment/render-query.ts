@@ -1,4 +1,10 @@
-import { LABEL_NAME, escapeRegex, promqlSingleQuotedBody, promqlString, promqlStringBody } from './promql-escape.js';
+import {
+  LABEL_NAME,
+  escapeRegex,
+  promqlSingleQuotedBody,
+  promqlString,
+  promqlStringBody,
+} from './promql-escape.js';
 
 /** A runbook context query that cannot be rendered safely (bad placeholder name, raw string). */
 export class QueryTemplateError extends Error {
@@ -38,11 +44,13 @@ export function renderQuery(template: string, labels: Readonly<Record<string, st
       const end = template.indexOf('}}', i + 2);
       if (end < 0) throw new QueryTemplateError('unclosed "{{" placeholder');
       const name = template.slice(i + 2, end).trim();
-      if (!LABEL_NAME.test(name)) throw new QueryTemplateError(`placeholder ${JSON.stringify(name)} is not a label name`);
+      if (!LABEL_NAME.test(name))
+        throw new QueryTemplateError(`placeholder ${JSON.stringify(name)} is not a label name`);
       const value = labels[name];
       if (value === undefined) return undefined;
       if (quote === undefined) out += promqlString(value);
-      else if (quote === '`') throw new QueryTemplateError('placeholders are not allowed inside `raw` strings');
+      else if (quote === '`')
+        throw new QueryTemplateError('placeholders are not allowed inside `raw` strings');
       else {
         const v = isRegexMatcher(template, openAt) ? escapeRegex(value) : value;
         out += quote === '"' ? promqlStringBody(v) : promqlSingleQuotedBody(v);

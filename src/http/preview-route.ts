@@ -41,17 +41,25 @@ export function previewRoute(deps: PreviewDeps): Router {
       const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });
       res.json({
         channels,
-        slack: formatSlackMessage(payload, context, { ...links, maxAlertsShown: config.file.slack.maxAlertsShown }),
+        slack: formatSlackMessage(payload, context, {
+          ...links,
+          maxAlertsShown: config.file.slack.maxAlertsShown,
+        }),
         // The event as built has no routing_key: that secret is only added at send time.
         pagerduty: formatPagerDutyEvent(payload, context, links),
         email: { subject: email.subject, text: email.text, html: email.html },
         context,
       });
     } catch (err) {
-      const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
+      const e =
+        err instanceof HttpError
+          ? err
+          : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
       if (e.status === 413) res.setHeader('connection', 'close');
       if (e.status >= 500) throw e; // logged by the app's error middleware
-      res.status(e.status).json({ error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) });
+      res
+        .status(e.status)
+        .json({ error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) });
     }
   });
   return router;

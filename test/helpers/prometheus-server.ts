@@ -37,7 +37,8 @@ export async function freePort(): Promise<number> {
 }
 
 // Text exposition format: label values escape \, " and newline.
-const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string): string =>
+  v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export function exposition(series: readonly TargetSeries[]): string {
   const typed = new Set<string>();
@@ -122,7 +123,8 @@ export async function startPrometheus(
   const dir = mkdtempSync(join(tmpdir(), 'ar-prom-'));
   const dataDir = join(dir, 'data');
   const backfill = opts.backfillFile ?? (opts.backfill?.length ? join(dir, 'backfill.om') : undefined);
-  if (opts.backfill?.length && !opts.backfillFile) writeFileSync(backfill!, `${opts.backfill.join('\n')}\n# EOF\n`);
+  if (opts.backfill?.length && !opts.backfillFile)
+    writeFileSync(backfill!, `${opts.backfill.join('\n')}\n# EOF\n`);
   if (backfill) {
     const r = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', backfill, dataDir], {
       encoding: 'utf8',
@@ -174,7 +176,10 @@ export async function startPrometheus(
       await close();
       throw new Error(`prometheus exited: ${stderr}`);
     }
-    const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await close();
@@ -188,9 +193,10 @@ export async function startPrometheus(
     async waitFor(query, min = 1, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`).then((r) => r.json(), () => undefined) as
-          | { data?: { result?: unknown[] } }
-          | undefined;
+        const res = (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`).then(
+          (r) => r.json(),
+          () => undefined,
+        )) as { data?: { result?: unknown[] } } | undefined;
         if ((res?.data?.result?.length ?? 0) >= min) return;
         if (Date.now() > until) throw new Error(`prometheus: ${query} has no data after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 200));
@@ -216,7 +222,10 @@ export async function startCountingProxy(upstream: string): Promise<{
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const path = req.url ?? '/';
-    requests.push({ path: path.split('?')[0]!, query: new URLSearchParams(body.toString()).get('query') ?? '' });
+    requests.push({
+      path: path.split('?')[0]!,
+      query: new URLSearchParams(body.toString()).get('query') ?? '',
+    });
     try {
       const up = await fetch(`${upstream}${path}`, {
         method: req.method ?? 'GET',
@@ -224,7 +233,9 @@ export async function startCountingProxy(upstream: string): Promise<{
         ...(req.method === 'POST' ? { body } : {}),
       });
       const text = Buffer.from(await up.arrayBuffer());
-      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' }).end(text);
+      res
+        .writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' })
+        .end(text);
     } catch {
       res.writeHead(502).end();
     }

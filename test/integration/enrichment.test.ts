@@ -44,7 +44,9 @@ const runbook: Runbook = {
 };
 const runbooks = { forAlert: (n: string) => (n === 'CheckoutTrend' ? runbook : undefined) };
 
-function payload(alerts: Array<{ labels: Record<string, string>; expr: string; fp: string }>): WebhookPayload {
+function payload(
+  alerts: Array<{ labels: Record<string, string>; expr: string; fp: string }>,
+): WebhookPayload {
   return {
     version: '4',
     groupKey: '{}:{alertname="CheckoutTrend"}',
@@ -72,7 +74,11 @@ let prom: TestPrometheus;
 
 before(async () => {
   target = await startMetricsTarget([
-    { name: 'demo_latency_seconds', labels: { service: 'checkout', job: 'demo', instance: 'i1' }, value: 0.0123 },
+    {
+      name: 'demo_latency_seconds',
+      labels: { service: 'checkout', job: 'demo', instance: 'i1' },
+      value: 0.0123,
+    },
     ...HOSTILE.map((v, i) => ({ name: 'demo_hostile', labels: { v }, value: i + 1 })),
   ]);
   prom = await startPrometheus({
@@ -90,7 +96,11 @@ describe('escaping against a real Prometheus', () => {
   const client = (): ReturnType<typeof createPrometheusClient> => createPrometheusClient({ url: prom.url });
   for (const [i, v] of HOSTILE.entries()) {
     it(`label value ${JSON.stringify(v)} reaches Prometheus as one literal`, async () => {
-      for (const template of ['demo_hostile{v="{{ v }}"}', 'demo_hostile{v={{v}}}', 'demo_hostile{v=~"{{ v }}"}']) {
+      for (const template of [
+        'demo_hostile{v="{{ v }}"}',
+        'demo_hostile{v={{v}}}',
+        'demo_hostile{v=~"{{ v }}"}',
+      ]) {
         const q = renderQuery(template, { v })!;
         const r = await client().query(q, { signal: AbortSignal.timeout(5000) });
         assert.equal(r.series.length, 1, `${template} -> ${q}`);
@@ -135,9 +145,16 @@ describe('enrichNotification against a real Prometheus', () => {
       assert.equal(a.threshold, '> 10');
       assert.ok(a.sparkline && a.sparkline.includes('▁') && a.sparkline.includes('█'), a.sparkline);
       assert.deepEqual(a.values, [{ name: 'latency', value: '12.3', unit: 'ms' }]);
-      assert.deepEqual(ctx.runbooks.CheckoutTrend, { summary: 'Checkout is trending up.', firstSteps: ['Look at the dashboard', 'Roll back'] });
+      assert.deepEqual(ctx.runbooks.CheckoutTrend, {
+        summary: 'Checkout is trending up.',
+        firstSteps: ['Look at the dashboard', 'Roll back'],
+      });
       // Three distinct queries (now, trend, one context query); the one needing `pod` was skipped.
-      assert.deepEqual(proxy.requests.map((r) => r.path).sort(), ['/api/v1/query', '/api/v1/query', '/api/v1/query_range']);
+      assert.deepEqual(proxy.requests.map((r) => r.path).sort(), [
+        '/api/v1/query',
+        '/api/v1/query',
+        '/api/v1/query_range',
+      ]);
       assert.ok(proxy.requests.every((r) => !r.query.includes('elsewhere')));
     } finally {
       await proxy.close();
@@ -147,7 +164,11 @@ describe('enrichNotification against a real Prometheus', () => {
   it('coalesces a 1,000-alert storm: requests equal distinct queries, however many notifications', async () => {
     const proxy = await startCountingProxy(prom.url);
     try {
-      const enrich = createEnricher({ client: createPrometheusClient({ url: proxy.url }), cache: new QueryCache(), budgetMs: 3000 });
+      const enrich = createEnricher({
+        client: createPrometheusClient({ url: proxy.url }),
+        cache: new QueryCache(),
+        budgetMs: 3000,
+      });
       const storm = fixture('group-1000');
       const distinct = enrich.plan(storm).queries.size;
       assert.equal(distinct, 2); // one rule: its value now and its trend
@@ -162,13 +183,19 @@ describe('enrichNotification against a real Prometheus', () => {
 
 describe('LiveContext for the runbook pages', () => {
   it('answers context values and a chart from the same client and cache', async () => {
-    const live = createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), { timeoutMs: 3000 });
+    const live = createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), {
+      timeoutMs: 3000,
+    });
     const values = await live.queryValues(runbook, { service: 'checkout' });
     assert.deepEqual(values, [{ name: 'latency', value: '0.0123', unit: 'seconds' }]);
     const samples = await live.queryRange('demo_trend{service="checkout"}', 1, AbortSignal.timeout(3000));
     assert.ok(samples.length > 20, `${samples.length} samples`);
     assert.ok(samples.every(([t, v]) => t > 0 && v >= 0 && v <= 60));
-    await assert.rejects(createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), { timeoutMs: 3000 }).queryRange('sum(', 1));
+    await assert.rejects(
+      createLiveContext(createPrometheusClient({ url: prom.url }), new QueryCache(), {
+        timeoutMs: 3000,
+      }).queryRange('sum(', 1),
+    );
   });
 });
 
@@ -179,17 +206,26 @@ describe('coalescing, counted on a fake Prometheus', () => {
       hits++;
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] } }));
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] },
+          }),
+        );
       }, 100);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const client = createPrometheusClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const client = createPrometheusClient({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      });
       const cache = new QueryCache();
       const signal = AbortSignal.timeout(5000);
       setMaxListeners(1100, signal);
       const answers = await Promise.all(
-        Array.from({ length: 1000 }, () => cache.get('instant:up', () => client.query('up', { signal }), signal)),
+        Array.from({ length: 1000 }, () =>
+          cache.get('instant:up', () => client.query('up', { signal }), signal),
+        ),
       );
       assert.equal(answers.length, 1000);
       assert.equal(hits, 1);
@@ -224,19 +260,33 @@ describe('delivery when Prometheus is down, slow or erroring', () => {
     ['slow (never answers)', () => serve(() => undefined), /did not answer within/],
     [
       'erroring (503)',
-      () => serve((_q, s) => s.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"timeout","error":"query timed out"}')),
+      () =>
+        serve((_q, s) =>
+          s
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end('{"status":"error","errorType":"timeout","error":"query timed out"}'),
+        ),
       /unavailable \(HTTP 503\)/,
     ],
     [
       'erroring (422)',
-      () => serve((_q, s) => s.writeHead(422, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"execution","error":"boom"}')),
+      () =>
+        serve((_q, s) =>
+          s
+            .writeHead(422, { 'content-type': 'application/json' })
+            .end('{"status":"error","errorType":"execution","error":"boom"}'),
+        ),
       /rejected the query \(HTTP 422\)/,
     ],
   ];
   for (const [name, url, reason] of cases) {
     it(`${name}: delivered within budget + slack, marked "live context unavailable"`, async () => {
       const router = await startTestRouter(
-        { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'], enrichment: { budgetMs: BUDGET } },
+        {
+          channels: { outbox: { type: 'outbox' } },
+          defaultChannels: ['outbox'],
+          enrichment: { budgetMs: BUDGET },
+        },
         { PROMETHEUS_URL: await url() },
       );
       try {
@@ -248,10 +298,17 @@ describe('delivery when Prometheus is down, slow or erroring', () => {
           body: JSON.stringify(body),
         });
         assert.equal(res.status, 200);
-        const entry = await waitFor(async () => {
-          const r = (await (await fetch(`${router.url}/api/outbox`)).json()) as { entries: Array<{ rendered: { slack: { blocks: unknown[] }; email: { text: string } } }> };
-          return r.entries[0];
-        }, 'the outbox delivery', BUDGET + SLACK + 2000, 25);
+        const entry = await waitFor(
+          async () => {
+            const r = (await (await fetch(`${router.url}/api/outbox`)).json()) as {
+              entries: Array<{ rendered: { slack: { blocks: unknown[] }; email: { text: string } } }>;
+            };
+            return r.entries[0];
+          },
+          'the outbox delivery',
+          BUDGET + SLACK + 2000,
+          25,
+        );
         const took = Date.now() - started;
         assert.ok(took <= BUDGET + SLACK, `delivered after ${took} ms`);
         const slack = JSON.stringify(entry.rendered.slack.blocks);

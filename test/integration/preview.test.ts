@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixture, fixtureText } from '../helpers/fixtures.js';
-import { startMetricsTarget, startPrometheus, type MetricsTarget, type TestPrometheus } from '../helpers/prometheus-server.js';
+import {
+  startMetricsTarget,
+  startPrometheus,
+  type MetricsTarget,
+  type TestPrometheus,
+} from '../helpers/prometheus-server.js';
 import { sleep, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const TOKEN = 'preview-test-token';
@@ -14,7 +19,11 @@ let ticker: NodeJS.Timeout | undefined;
 
 before(async () => {
   // The fixture's rule is an error ratio of http_requests_total: serve growing counters for it.
-  const labels = { service: 'inference-gateway', instance: 'inference-gateway-0:8080', job: 'inference-gateway' };
+  const labels = {
+    service: 'inference-gateway',
+    instance: 'inference-gateway-0:8080',
+    job: 'inference-gateway',
+  };
   let n = 0;
   const series = (): Parameters<MetricsTarget['set']>[0] => [
     { name: 'http_requests_total', labels: { ...labels, code: '200' }, value: n * 90 },
@@ -79,8 +88,14 @@ describe('POST /api/preview', () => {
     await sleep(300);
     const counts = await router.queues.notifications.getJobCounts();
     const deliveries = await router.queues.deliveries.getJobCounts();
-    assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0);
-    assert.equal(Object.values(deliveries).reduce((a, b) => a + b, 0), 0);
+    assert.equal(
+      Object.values(counts).reduce((a, b) => a + b, 0),
+      0,
+    );
+    assert.equal(
+      Object.values(deliveries).reduce((a, b) => a + b, 0),
+      0,
+    );
     const outbox = (await (await fetch(`${router.url}/api/outbox`)).json()) as { entries: unknown[] };
     assert.deepEqual(outbox.entries, []);
   });
@@ -118,7 +133,7 @@ describe('POST /api/preview', () => {
     assert.equal((await post(fixtureText('firing'), { 'content-type': 'text/plain' })).status, 400);
   });
 
-  it('takes a 1,000-alert group (over express.json\'s 100 KB default)', async () => {
+  it("takes a 1,000-alert group (over express.json's 100 KB default)", async () => {
     const res = await post(fixtureText('group-1000'));
     assert.equal(res.status, 200);
     const out = (await res.json()) as { slack: { blocks: unknown[] } };

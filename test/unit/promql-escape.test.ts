@@ -25,7 +25,10 @@ describe('promqlString', () => {
 describe('renderQuery', () => {
   const hostile = '"} or vector(1) or up{a="';
   it('fills a quoted placeholder with the escaped value', () => {
-    assert.equal(renderQuery('up{job="{{ job }}"}', { job: hostile }), `up{job="\\"} or vector(1) or up{a=\\""}`);
+    assert.equal(
+      renderQuery('up{job="{{ job }}"}', { job: hostile }),
+      `up{job="\\"} or vector(1) or up{a=\\""}`,
+    );
   });
   it('makes a bare placeholder a whole literal', () => {
     assert.equal(renderQuery('up{job={{job}}}', { job: 'a"b' }), 'up{job="a\\"b"}');

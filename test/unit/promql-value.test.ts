@@ -26,7 +26,12 @@ describe('formatValue', () => {
     assert.deepEqual(formatValue('17', 'requests'), { value: '17', unit: 'requests' });
   });
   it('guesses units from metric names', () => {
-    assert.equal(unitFromExpression('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'), 'seconds');
+    assert.equal(
+      unitFromExpression(
+        'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))',
+      ),
+      'seconds',
+    );
     assert.equal(unitFromExpression('node_filesystem_avail_bytes{mountpoint="/"}'), 'bytes');
     assert.equal(unitFromExpression('slo:error_ratio:rate5m{service="x"}'), 'ratio');
     assert.equal(unitFromExpression('rate(cpu_seconds_total[5m])'), undefined);
@@ -36,7 +41,8 @@ describe('formatValue', () => {
 
 describe('alertExpression', () => {
   it('reads g0.expr and never needs the host', () => {
-    const url = 'http://prometheus:9090/graph?g0.expr=up%7Bjob%3D%22embedding-worker%22%7D%20%3D%3D%200&g0.tab=1';
+    const url =
+      'http://prometheus:9090/graph?g0.expr=up%7Bjob%3D%22embedding-worker%22%7D%20%3D%3D%200&g0.tab=1';
     assert.equal(alertExpression(url), 'up{job="embedding-worker"} == 0');
     assert.equal(alertExpression(''), undefined);
     assert.equal(alertExpression('not a url'), undefined);
@@ -60,7 +66,10 @@ describe('series matching', () => {
       { labels: { __name__: 'up', job: 'a', instance: 'i1' }, value: '1' },
       { labels: { __name__: 'up', job: 'a', instance: 'i2' }, value: '0' },
     ];
-    assert.equal(seriesFor(series, { alertname: 'X', job: 'a', instance: 'i2', severity: 'warning' })?.value, '0');
+    assert.equal(
+      seriesFor(series, { alertname: 'X', job: 'a', instance: 'i2', severity: 'warning' })?.value,
+      '0',
+    );
     assert.equal(seriesFor(series, { job: 'b' }), undefined);
     assert.equal(seriesFor([{ labels: {}, value: '3' }], { job: 'b' })?.value, '3');
   });

@@ -16,7 +16,10 @@ describe('sparkline', () => {
     assert.equal(sparkline([]), '');
   });
   it('resamples long series to the width', () => {
-    const s = sparkline(Array.from({ length: 600 }, (_, i) => i), 30);
+    const s = sparkline(
+      Array.from({ length: 600 }, (_, i) => i),
+      30,
+    );
     assert.equal([...s].length, 30);
     assert.equal([...s][0], '▁');
     assert.equal([...s][29], '█');
