@@ -1,0 +1,611 @@
+/**
+ * End to end through real processes (the native runner's pieces):
+ *
+ *   demo inference-gateway (in-process, fault control over HTTP)
+ *     -> real `prometheus` scraping it every second and evaluating a test-only copy of the SLO page
+ *        alert with scaled-down windows (test/e2e/fixtures/slo-page.e2e.rules.yml)
+ *     -> real `prometheus-alertmanager` with the shipped alertmanager/alertmanager.yml (routes,
+ *        receivers, inhibitions as shipped; only URL, credentials_file and timers rewritten)
+ *     -> alert-router in-process (routes like config/production.example.yml, PROMETHEUS_URL set so
+ *        the enrichment stage queries the same Prometheus)
+ *     -> local Slack Web API and local HTTPS PagerDuty Events API.
+ *
+ * Healthy baseline: nothing pages. Inject errorRate 0.5: one PagerDuty trigger and one Slack
+ * message, both enriched. Clear the fault: the same incident resolves and the Slack message is
+ * updated to RESOLVED. Missing binaries fail the suite; it is never skipped.
+ *
+ *   node --import tsx --test test/e2e/stack-slo-page.test.ts
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
+import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
+import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
+import { freePort } from '../helpers/redis-server.js';
+import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const FIXTURE_RULES = join(REPO, 'test/e2e/fixtures/slo-page.e2e.rules.yml');
+const SHIPPED_ALERTS = join(REPO, 'prometheus/rules/slo_alerts.rules.yml');
+const SHIPPED_RECORDING = join(REPO, 'prometheus/rules/slo_recording.rules.yml');
+const ALERTNAME = 'SLOAvailabilityBurnRatePage';
+/** Fixture window -> the shipped window it stands for. */
+const WINDOWS: Readonly<Record<string, string>> = { '10s': '5m', '15s': '30m', '30s': '1h', '60s': '6h' };
+
+const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
+const ALERTMANAGER = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+const TOKEN = 'e2e-stack-webhook-token';
+const PD_KEY = 'E2ESTACKROUTINGKEYE2ESTACKROUT32';
+const PUBLIC_URL = 'http://alert-router.test';
+const BASELINE_MS = 5_000;
+const PAGE_TIMEOUT_MS = 45_000;
+const RESOLVE_TIMEOUT_MS = 45_000;
+
+// ---------------------------------------------------------------------------------------------
+// Rule files
+// ---------------------------------------------------------------------------------------------
+
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface RuleFile {
+  groups: Array<{ name: string; rules: Rule[] }>;
+}
+
+const readRules = (path: string): Rule[] =>
+  (parse(readFileSync(path, 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
+const squash = (expr: string): string => expr.replace(/\s+/g, ' ').trim();
+/** Rewrites the fixture's windows into the shipped ones (`burn_rate:10s`, `ratio_rate10s`, `[10s]`). */
+const toShippedWindows = (expr: string): string =>
+  expr.replace(
+    /(burn_rate:|ratio_rate|\[)(10s|15s|30s|60s)\b/g,
+    (_m, prefix: string, w: string) => `${prefix}${WINDOWS[w]}`,
+  );
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------
+
+class Proc {
+  child: ChildProcess | undefined;
+  log = '';
+  constructor(
+    readonly name: string,
+    private readonly cmd: string,
+    private readonly args: string[],
+  ) {}
+
+  start(): void {
+    const child = spawn(this.cmd, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d: Buffer): void => {
+      this.log = (this.log + d.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (err) => keep(Buffer.from(`spawn error: ${err.message}\n`)));
+    this.child = child;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function requireBinary(bin: string, pkg: string): void {
+  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    throw new Error(
+      `${bin} is required for the end-to-end stack test (Debian: apt-get install ${pkg}): ${probe.error?.message ?? probe.stderr}`,
+    );
+}
+
+async function ready(url: string, proc: Proc): Promise<void> {
+  await waitFor(
+    async () => {
+      if (proc.child?.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.log.slice(-3000)}`);
+      return fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    `${proc.name} ready (${url})`,
+    20_000,
+    100,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configs derived from the shipped ones
+// ---------------------------------------------------------------------------------------------
+
+type Yaml = Record<string, unknown>;
+
+/**
+ * The shipped prometheus.yml, narrowed to the inference-gateway job (its relabelling kept as
+ * shipped) pointed at the demo, 1 s scrape and evaluation, and the test Alertmanager;
+ * external_labels and alert_relabel_configs are kept. Rules: the test-only page alert, plus the
+ * shipped SLO recording rules (recording only: the shipped alert of the same name would be a
+ * duplicate) so the runbook's live-context queries (slo:burn_rate:1h, budget) have data.
+ */
+function prometheusConfig(demoAddress: string, alertmanagerAddress: string): string {
+  const shipped = parse(readFileSync(join(REPO, 'prometheus/prometheus.yml'), 'utf8')) as Yaml;
+  const global = {
+    ...(shipped.global as Yaml),
+    scrape_interval: '1s',
+    scrape_timeout: '1s',
+    evaluation_interval: '1s',
+  };
+  const jobs = shipped.scrape_configs as Yaml[];
+  const job = jobs.find((j) => j.job_name === 'inference-gateway');
+  assert.ok(job, 'prometheus/prometheus.yml has no inference-gateway job');
+  const { file_sd_configs: _sd, ...rest } = job;
+  const alerting = shipped.alerting as Yaml;
+  return stringify({
+    global,
+    rule_files: [FIXTURE_RULES, SHIPPED_RECORDING],
+    alerting: {
+      alert_relabel_configs: alerting.alert_relabel_configs,
+      alertmanagers: [
+        { api_version: 'v2', timeout: '5s', static_configs: [{ targets: [alertmanagerAddress] }] },
+      ],
+    },
+    scrape_configs: [
+      { ...rest, scrape_interval: '1s', scrape_timeout: '1s', static_configs: [{ targets: [demoAddress] }] },
+    ],
+  });
+}
+
+/**
+ * The shipped alertmanager.yml with routes, receivers and inhibitions unchanged except: every
+ * webhook URL points at the in-test router, every credentials_file at a temp token file, and
+ * group_wait / group_interval shortened to 1 s (repeat_interval and matchers as shipped).
+ */
+function alertmanagerConfig(routerUrl: string, tokenFile: string): string {
+  const cfg = parse(readFileSync(join(REPO, 'alertmanager/alertmanager.yml'), 'utf8')) as Yaml;
+  const shorten = (route: Yaml): void => {
+    if (route.group_wait !== undefined) route.group_wait = '1s';
+    if (route.group_interval !== undefined) route.group_interval = '1s';
+    for (const child of (route.routes as Yaml[] | undefined) ?? []) shorten(child);
+  };
+  shorten(cfg.route as Yaml);
+  let webhooks = 0;
+  for (const receiver of cfg.receivers as Yaml[]) {
+    for (const hook of (receiver.webhook_configs as Yaml[] | undefined) ?? []) {
+      assert.match(String(hook.url), /\/webhook\/alertmanager$/);
+      hook.url = `${routerUrl}/webhook/alertmanager`;
+      const auth = (hook.http_config as Yaml | undefined)?.authorization as Yaml | undefined;
+      assert.ok(auth?.credentials_file, `receiver ${String(receiver.name)} has no credentials_file`);
+      auth.credentials_file = tokenFile;
+      webhooks += 1;
+    }
+  }
+  assert.ok(webhooks > 0, 'alertmanager/alertmanager.yml has no webhook receivers');
+  return stringify(cfg);
+}
+
+/**
+ * config/production.example.yml with the email channel (no SMTP in this test) and the heartbeat
+ * (no Watchdog rule here) left out; info goes to the warnings channel instead. The critical
+ * route (pagerduty-oncall + slack-critical) is as shipped.
+ */
+function routerConfig(): Yaml {
+  const cfg = parse(readFileSync(join(REPO, 'config/production.example.yml'), 'utf8')) as Yaml;
+  const channels = { ...(cfg.channels as Record<string, Yaml>) };
+  const dropped = Object.keys(channels).filter((name) => channels[name]!.type === 'email');
+  for (const name of dropped) delete channels[name];
+  const routes = (cfg.routes as Array<Yaml & { channels: string[] }>).map((r) => {
+    const kept = r.channels.filter((c) => !dropped.includes(c));
+    return { ...r, channels: kept.length > 0 ? kept : ['slack-warnings'] };
+  });
+  const { heartbeat: _hb, ...rest } = cfg;
+  return { ...rest, channels, routes, delivery: { attempts: 6, backoffMs: 200, concurrency: 20 } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suite state
+// ---------------------------------------------------------------------------------------------
+
+let dir = '';
+let demo: RunningDemo | undefined;
+let slack: FakeSlack | undefined;
+let pd: FakePagerDuty | undefined;
+let router: TestRouter | undefined;
+let prometheus: Proc | undefined;
+let alertmanager: Proc | undefined;
+let promUrl = '';
+let amUrl = '';
+
+async function promQuery(
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as {
+    data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
+  return body.data?.result ?? [];
+}
+
+/** State of every stage, appended to timeout messages so a failure says where the page got stuck. */
+async function diagnostics(): Promise<string> {
+  const safe = async (f: () => Promise<unknown>): Promise<string> => {
+    try {
+      return JSON.stringify(await f());
+    } catch (err) {
+      return `(${(err as Error).message})`;
+    }
+  };
+  const burn = await safe(() =>
+    promQuery('{__name__=~"slo:burn_rate:.*"}').then((r) => r.map((s) => [s.metric.__name__, s.value[1]])),
+  );
+  const alerts = await safe(() =>
+    promQuery('ALERTS').then((r) => r.map((s) => [s.metric.alertname, s.metric.alertstate])),
+  );
+  const amAlerts = await safe(async () => (await fetch(`${amUrl}/api/v2/alerts`)).json());
+  const received = await safe(async () =>
+    (await (await fetch(`${router!.url}/metrics`)).text())
+      .split('\n')
+      .filter(
+        (l) =>
+          l.startsWith('alert_router_notifications_received_total') ||
+          l.startsWith('alert_router_deliveries_total'),
+      ),
+  );
+  return [
+    `burn rates: ${burn}`,
+    `ALERTS: ${alerts}`,
+    `alertmanager alerts: ${amAlerts.slice(0, 2000)}`,
+    `router: ${received}`,
+    `pagerduty events: ${JSON.stringify(pd?.requests.map((r) => [r.body.event_action, r.status]))}`,
+    `slack calls: ${JSON.stringify(slack?.requests.map((r) => [r.method, r.body.text]))}`,
+    `prometheus log: ${prometheus?.log.slice(-1500)}`,
+    `alertmanager log: ${alertmanager?.log.slice(-1500)}`,
+  ].join('\n');
+}
+
+async function waitOrExplain<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeoutMs: number,
+): Promise<NonNullable<T>> {
+  try {
+    return await waitFor(fn, what, timeoutMs, 50);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${await diagnostics()}`);
+  }
+}
+
+before(async () => {
+  // Fail loudly, never skip: a skipped end-to-end test proves nothing.
+  requireBinary(PROMETHEUS, 'prometheus');
+  requireBinary(ALERTMANAGER, 'prometheus-alertmanager');
+  dir = mkdtempSync(join(tmpdir(), 'ar-e2e-stack-'));
+  const [promPort, amPort] = [await freePort(), await freePort()];
+  promUrl = `http://127.0.0.1:${promPort}`;
+  amUrl = `http://127.0.0.1:${amPort}`;
+
+  demo = await startDemo({ port: 0 });
+  slack = await startFakeSlack();
+  pd = await startFakePagerDuty();
+  router = await startTestRouter(
+    routerConfig(),
+    {
+      SLACK_BOT_TOKEN: 'xoxb-e2e-stack',
+      SLACK_API_URL: slack.url,
+      PAGERDUTY_ROUTING_KEY: PD_KEY,
+      PAGERDUTY_EVENTS_URL: pd.eventsUrl,
+      WEBHOOK_BEARER_TOKEN: TOKEN,
+      PROMETHEUS_URL: promUrl,
+      ALERTMANAGER_URL: amUrl,
+      PUBLIC_URL,
+    },
+    { pagerdutyAgent: pd.agent },
+  );
+
+  const tokenFile = join(dir, 'webhook-token');
+  writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(router.url!, tokenFile));
+  writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(new URL(demo.url).host, `127.0.0.1:${amPort}`));
+
+  alertmanager = new Proc('alertmanager', ALERTMANAGER, [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'am-data')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    // No gossip: a clustered Alertmanager waits for the cluster to settle before notifying.
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  prometheus = new Proc('prometheus', PROMETHEUS, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    '--storage.tsdb.retention.time=1d',
+    '--log.level=warn',
+  ]);
+  alertmanager.start();
+  await ready(`${amUrl}/-/ready`, alertmanager);
+  prometheus.start();
+  await ready(`${promUrl}/-/ready`, prometheus);
+});
+
+after(async () => {
+  // Each step on its own, so one failure does not leave the rest running.
+  for (const step of [
+    () => prometheus?.stop(),
+    () => alertmanager?.stop(),
+    () => router?.stop(),
+    () => slack?.close(),
+    () => pd?.close(),
+    () => demo?.stop(),
+  ]) {
+    try {
+      await step();
+    } catch (err) {
+      process.stderr.write(`cleanup: ${(err as Error).message}\n`);
+    }
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+test('the test-only rule file mirrors the shipped SLO page alert (windows and for: aside)', () => {
+  const check = spawnSync('promtool', ['check', 'rules', FIXTURE_RULES], { encoding: 'utf8' });
+  assert.equal(
+    check.status,
+    0,
+    `promtool check rules ${FIXTURE_RULES}: ${check.stdout}${check.stderr}${check.error?.message ?? ''}`,
+  );
+
+  const fixture = readRules(FIXTURE_RULES);
+  const alerts = fixture.filter((r) => r.alert);
+  assert.deepEqual(
+    alerts.map((r) => r.alert),
+    [ALERTNAME],
+    'the fixture holds exactly the page alert',
+  );
+  const mine = alerts[0]!;
+  const shipped = readRules(SHIPPED_ALERTS).find((r) => r.alert === mine.alert);
+  assert.ok(shipped, `${mine.alert} is not an alert of ${SHIPPED_ALERTS}`);
+  assert.equal(squash(toShippedWindows(mine.expr)), squash(shipped.expr), 'same expression, windows aside');
+  assert.deepEqual(mine.labels, shipped.labels, 'same labels (routing)');
+  assert.deepEqual(
+    mine.annotations,
+    shipped.annotations,
+    'same annotations (summary, description, runbook_url)',
+  );
+  assert.ok(
+    mine.for && /^\d+s$/.test(mine.for) && Number.parseInt(mine.for, 10) <= 10,
+    `for: ${mine.for} is short`,
+  );
+
+  // Every recording rule is the shipped one of the matching window.
+  const shippedRecords = readRules(SHIPPED_RECORDING).filter((r) => r.record);
+  const records = fixture.filter((r) => r.record);
+  assert.equal(records.length, Object.keys(WINDOWS).length * 2);
+  for (const r of records) {
+    const name = toShippedWindows(r.record!);
+    assert.notEqual(name, r.record, `${r.record} does not name a scaled window`);
+    const twin = shippedRecords.find((s) => s.record === name && s.labels?.slo === r.labels?.slo);
+    assert.ok(twin, `${r.record} has no shipped counterpart ${name}`);
+    assert.equal(squash(toShippedWindows(r.expr)), squash(twin.expr), `${r.record} mirrors ${name}`);
+    assert.deepEqual(r.labels, twin.labels);
+  }
+});
+
+test(
+  'injected errors page through Prometheus, Alertmanager and alert-router, enriched; clearing resolves',
+  { timeout: 150_000 },
+  async () => {
+    const t0 = Date.now();
+    const pdCalls = (action: string): PagerDutyRequest[] =>
+      pd!.requests.filter((r) => r.body.event_action === action);
+
+    // The short windows need a few scrapes before the burn rates exist.
+    await waitOrExplain(
+      async () => (await promQuery('up{job="inference-gateway"} == 1')).length === 1,
+      'Prometheus scraping the demo',
+      15_000,
+    );
+    await waitOrExplain(
+      async () =>
+        (await promQuery('slo:burn_rate:30s{slo="availability",service="inference-gateway"}')).length === 1,
+      'the 30s burn rate to be recorded',
+      20_000,
+    );
+
+    // Healthy baseline: the demo's 0.1 % background errors must not page.
+    await sleep(BASELINE_MS);
+    assert.deepEqual(await promQuery(`ALERTS{alertname="${ALERTNAME}"}`), [], 'no page while healthy');
+    assert.equal(pd!.requests.length, 0, 'no PagerDuty event while healthy');
+    assert.equal(slack!.requests.length, 0, 'no Slack message while healthy');
+    const healthyBurn = Number(
+      (await promQuery('slo:burn_rate:10s{slo="availability"}'))[0]?.value[1] ?? NaN,
+    );
+
+    // ---- fault ----
+    const inject = await fetch(`${demo!.url}/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 0.5 }),
+    });
+    assert.equal(inject.status, 200, await inject.text());
+    const faultAt = Date.now();
+
+    const trigger = await waitOrExplain(
+      () => pdCalls('trigger')[0],
+      'the PagerDuty trigger',
+      PAGE_TIMEOUT_MS,
+    );
+    const post = await waitOrExplain(() => slack!.calls('chat.postMessage')[0], 'the Slack message', 10_000);
+    // Prometheus >= 2.42 sends the time the alert started *firing* (after for:) as startsAt.
+    const firedAt = Date.parse(String((trigger.body.payload as { timestamp?: string }).timestamp));
+    const faultToPage = (trigger.at - faultAt) / 1000;
+    console.log(
+      `e2e: fault to page ${faultToPage.toFixed(1)} s (alert startsAt ${((firedAt - faultAt) / 1000).toFixed(1)} s after the fault, ` +
+        `Slack after ${((post.at - faultAt) / 1000).toFixed(1)} s; healthy burn ${healthyBurn.toFixed(2)})`,
+    );
+
+    // PagerDuty: a critical trigger for the SLO page alert, with the runbook link and live context.
+    assert.equal(trigger.status, 202, JSON.stringify(trigger.body));
+    assert.equal(trigger.body.routing_key, PD_KEY);
+    const payload = trigger.body.payload as {
+      summary: string;
+      severity: string;
+      class: string;
+      component?: string;
+      group?: string;
+      custom_details: {
+        common_labels: Record<string, string>;
+        common_annotations: Record<string, string>;
+        live_context?: string;
+        alerts: Array<{
+          labels: Record<string, string>;
+          live?: {
+            value?: string;
+            sparkline?: string;
+            values?: Array<{ name: string; value: string; unit?: string }>;
+          };
+        }>;
+      };
+    };
+    assert.equal(payload.class, ALERTNAME);
+    assert.equal(payload.severity, 'critical');
+    assert.equal(payload.component, 'inference-gateway');
+    assert.equal(payload.group, 'ml-platform');
+    assert.equal(
+      payload.summary,
+      `[1] ${ALERTNAME}: inference-gateway availability SLO: error budget burning fast`,
+    );
+    assert.equal(payload.custom_details.common_labels.slo, 'availability');
+    assert.equal(
+      payload.custom_details.common_labels.replica,
+      undefined,
+      'alert_relabel_configs drops replica',
+    );
+    assert.equal(
+      payload.custom_details.common_annotations.runbook_url,
+      `http://localhost:8080/runbooks/${ALERTNAME}`,
+      'the rule annotation travels with the page',
+    );
+    const links = trigger.body.links as Array<{ href: string; text: string }>;
+    assert.ok(
+      links.some((l) => l.text === 'Runbook' && l.href === `${PUBLIC_URL}/runbooks/${ALERTNAME}`),
+      `runbook link in ${JSON.stringify(links)}`,
+    );
+    assert.ok(
+      links.some(
+        (l) => l.text === 'Silence in Alertmanager' && l.href.startsWith(`${amUrl}/#/silences/new?filter=`),
+      ),
+    );
+    assert.equal(
+      payload.custom_details.live_context,
+      undefined,
+      `live context unavailable: ${payload.custom_details.live_context}`,
+    );
+    const live = payload.custom_details.alerts[0]?.live;
+    assert.ok(
+      live?.value,
+      `PagerDuty event carries the live value: ${JSON.stringify(payload.custom_details.alerts[0])}`,
+    );
+    // The live value is the alert expression's current value: the short-window burn rate, far above 14.4 at 50 % errors.
+    const liveBurn = Number(live.value.replace(/[^\d.]/g, ''));
+    assert.ok(liveBurn > 14.4, `live burn rate ${live.value} should be above 14.4`);
+    console.log(`e2e: live context on the page: value ${live.value}, sparkline "${live.sparkline ?? ''}"`);
+
+    // Slack: the critical channel, the alert, and the enrichment line ("Now: *<value>*  <sparkline>").
+    assert.equal(post.headers.authorization, 'Bearer xoxb-e2e-stack');
+    assert.equal(post.body.channel, '#alerts-critical');
+    assert.equal((post.response?.body as { channel?: string }).channel, SLACK_CHANNEL_ID);
+    assert.match(String(post.body.text), new RegExp(`^FIRING 1/1 \\[CRITICAL\\] ${ALERTNAME}: `));
+    const blocksText = JSON.stringify(post.body.blocks);
+    assert.ok(!blocksText.includes('live context unavailable'), `Slack shows no live context: ${blocksText}`);
+    const section = (post.body.blocks as Array<{ type: string; text?: { text: string } }>).find(
+      (b) => b.type === 'section' && b.text?.text.includes(':fire:'),
+    );
+    assert.ok(section?.text, `no alert section in ${blocksText}`);
+    assert.match(section.text.text, /inference-gateway availability SLO: error budget burning fast/);
+    assert.match(
+      section.text.text,
+      /\nNow: \*[^*\n]+\*/,
+      `the enrichment line is missing: ${section.text.text}`,
+    );
+    if (live.sparkline)
+      assert.ok(section.text.text.includes(live.sparkline), 'Slack shows the same sparkline');
+    // The runbook's context queries (runbooks/SLOAvailabilityBurnRatePage.md), answered by the shipped recording rules.
+    const contextValues = live.values ?? [];
+    assert.ok(contextValues.length > 0, `no runbook context values in ${JSON.stringify(live)}`);
+    for (const v of contextValues) {
+      assert.notEqual(v.value, 'no data', `runbook context ${v.name} has no data`);
+      assert.ok(section.text.text.includes(`${v.name}: *${v.value}`), `Slack shows ${v.name}`);
+    }
+    console.log(
+      `e2e: runbook context: ${contextValues.map((v) => `${v.name}=${v.value}${v.unit ? ` ${v.unit}` : ''}`).join(', ')}`,
+    );
+    // The runbook link leads to a page alert-router actually serves.
+    const runbookPage = await fetch(`${router!.url}/runbooks/${ALERTNAME}`);
+    assert.equal(runbookPage.status, 200, `GET /runbooks/${ALERTNAME}`);
+    assert.match(await runbookPage.text(), /availability SLO/i);
+    assert.ok(blocksText.includes(`${PUBLIC_URL}/runbooks/${ALERTNAME}`), 'Slack links the runbook');
+
+    // Alertmanager routed it as shipped: the SLO page receiver, not the generic critical one.
+    const metrics = await (await fetch(`${router!.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /^alert_router_notifications_received_total\{receiver="slo-page",status="firing",outcome="queued"\} \d+$/m,
+    );
+    assert.doesNotMatch(metrics, /receiver="critical"/);
+
+    // ---- clear ----
+    const clear = await fetch(`${demo!.url}/fault`, { method: 'DELETE' });
+    assert.equal(clear.status, 200, await clear.text());
+    const clearAt = Date.now();
+    const resolved = await waitOrExplain(
+      () => pdCalls('resolve')[0],
+      'the PagerDuty resolve',
+      RESOLVE_TIMEOUT_MS,
+    );
+    const update = await waitOrExplain(
+      () => slack!.calls('chat.update').find((u) => String(u.body.text).startsWith('RESOLVED')),
+      'the Slack update to RESOLVED',
+      10_000,
+    );
+    console.log(
+      `e2e: clear to resolve ${((resolved.at - clearAt) / 1000).toFixed(1)} s (Slack updated after ${((update.at - clearAt) / 1000).toFixed(1)} s); ` +
+        `whole test ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    assert.equal(resolved.status, 202, JSON.stringify(resolved.body));
+    assert.equal(resolved.body.dedup_key, trigger.body.dedup_key, 'the same PagerDuty incident resolves');
+    assert.equal(update.body.channel, SLACK_CHANNEL_ID);
+    assert.equal(update.body.ts, slack!.tsOf(post), 'the original message is updated in place');
+    assert.match(String(update.body.text), new RegExp(`^RESOLVED \\[CRITICAL\\] ${ALERTNAME}`));
+    assert.deepEqual(
+      pd!.requests.map((r) => r.body.event_action),
+      ['trigger', 'resolve'],
+      'one page, one resolve',
+    );
+    assert.equal(
+      slack!.calls('chat.postMessage').filter((p) => !p.body.thread_ts).length,
+      1,
+      'one Slack message per incident',
+    );
+  },
+);
