@@ -108,12 +108,12 @@ service_command() {
     prometheus)
       CMD=(prometheus --config.file "$RUN_DIR/prometheus/prometheus.yml"
         --storage.tsdb.path "$RUN_DIR/data/prometheus" --storage.tsdb.retention.time 31d
-        --web.listen-address "127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --web.enable-admin-api) ;;
+        --web.listen-address "127.0.0.1:$PROMETHEUS_PORT" --web.external-url "http://127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --web.enable-admin-api) ;;
     alertmanager)
       # Empty cluster address: a lone native Alertmanager must not gossip on 9094.
       CMD=(prometheus-alertmanager --config.file "$RUN_DIR/alertmanager/alertmanager.yml"
         --storage.path "$RUN_DIR/data/alertmanager"
-        --web.listen-address "127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address=) ;;
+        --web.listen-address "127.0.0.1:$ALERTMANAGER_PORT" --web.external-url "http://127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address=) ;;
     inference-gateway)
       CMD=(env "PORT=$DEMO_PORT" "DEMO_PORT=$DEMO_PORT" npx tsx demo/inference-gateway.ts) ;;
     alert-router)
