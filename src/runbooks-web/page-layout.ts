@@ -11,7 +11,8 @@ main{max-width:50rem;margin:0 auto;padding:.75rem 1rem 3rem}
 a{color:var(--accent);text-underline-offset:2px}
 nav.top{display:flex;justify-content:space-between;align-items:center;font-size:.9rem;color:var(--muted);padding:.25rem 0 .5rem;border-bottom:1px solid var(--border)}
 nav.top a{text-decoration:none;padding:.6rem 0;display:inline-block}
-h1{font-size:1.6rem;line-height:1.25;margin:1rem 0 .4rem}h2{font-size:1.2rem;margin:1.6rem 0 .5rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
+h1{font-size:1.6rem;line-height:1.25;margin:1rem 0 .4rem;overflow-wrap:anywhere}
+a.badge{text-decoration:none}h2{font-size:1.2rem;margin:1.6rem 0 .5rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 .panel h2{margin:0 0 .6rem;font-size:1rem;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 p.lead{font-size:1.08rem;color:#cfd5df;margin:.3rem 0 .8rem}
 .muted{color:var(--muted)}small{font-size:.85rem}
@@ -29,16 +30,16 @@ p.lead{font-size:1.08rem;color:#cfd5df;margin:.3rem 0 .8rem}
 .value{background:#1b2029;border-radius:10px;padding:.5rem .7rem}.value span{display:block;font-size:.8rem;color:var(--muted);overflow-wrap:anywhere}
 .value b{font-size:1.35rem;font-variant-numeric:tabular-nums}
 .chart{width:100%;height:auto;display:block}.chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
-.chart .line-dot{fill:var(--accent)}.chart .now-dot{fill:var(--warn)}.chart .grid{stroke:#262c37;stroke-width:1}.chart text{fill:var(--muted);font:12px system-ui,sans-serif}
+.chart .line-dot{fill:var(--accent)}.chart .now-dot{fill:var(--warn)}.chart .grid{stroke:#262c37;stroke-width:1}.chart text{fill:var(--muted);font:13px system-ui,sans-serif}
 .btn{display:inline-flex;align-items:center;min-height:44px;padding:.35rem .9rem;margin:.25rem .35rem .25rem 0;border:1px solid #34405a;border-radius:10px;background:#1a2130;text-decoration:none;font-size:.95rem}
-ol.steps{padding-left:1.4rem;margin:.2rem 0}ol.steps li{margin:.35rem 0}
+ol.steps{padding-left:1.4rem;margin:.2rem 0}ol.steps li{margin:.45rem 0;overflow-wrap:anywhere}
 pre{overflow-x:auto;background:#0a0c10;border:1px solid var(--border);padding:.7rem .8rem;border-radius:10px;font-size:.85rem;line-height:1.5}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:anywhere}
 :not(pre)>code{background:#1f2530;padding:.05rem .3rem;border-radius:5px}
 article.body{margin-top:1.5rem}article.body h1{font-size:1.35rem}article.body h2{border-bottom:1px solid var(--border);padding-bottom:.25rem}
 table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}th,td{border:1px solid var(--border);padding:.3rem .5rem;text-align:left}
 blockquote{margin:.8rem 0;padding:.2rem .9rem;border-left:4px solid var(--warn);background:#1b1810;border-radius:0 8px 8px 0}
-ul.cards{list-style:none;padding:0;margin:0}ul.cards li{background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.75rem 1rem;margin:.7rem 0}
+ul.cards{list-style:none;padding:0;margin:0}ul.cards li{overflow-wrap:anywhere;background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.75rem 1rem;margin:.7rem 0}
 ul.cards li.is-firing{border-left:5px solid var(--crit)}ul.cards a.title{font-weight:650;font-size:1.05rem;text-decoration:none}
 ul.cards p{margin:.25rem 0 .4rem;color:#c6ccd6;font-size:.95rem}
 details summary{cursor:pointer;color:var(--muted);min-height:44px;display:flex;align-items:center}`;
@@ -49,6 +50,7 @@ export function page(title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="dark"><meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style></head>
 <body><main>
@@ -67,5 +69,15 @@ export function labelChips(labels: Readonly<Record<string, string>>): string {
 
 export const severityBadge = (severity: string | undefined): string =>
   severity ? `<span class="badge sev-${escapeHtml(severity)}">${escapeHtml(severity)}</span>` : '';
+
+/** Escaped text with `code` spans kept as <code> (first steps are one-line markdown). */
+export const inlineCode = (text: string): string =>
+  escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+/** "2026-11-25 12:42 UTC" */
+export const shortTime = (iso: string): string => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+};
 
 export const runbookHref = (alert: string): string => `/runbooks/${encodeURIComponent(alert)}`;

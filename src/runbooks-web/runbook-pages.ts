@@ -1,6 +1,6 @@
 import { escapeHtml } from '../channels/html-escape.js';
 import { formatDuration, formatValue } from './format-value.js';
-import { labelChips, page, runbookHref, severityBadge } from './page-layout.js';
+import { inlineCode, labelChips, page, runbookHref, severityBadge, shortTime } from './page-layout.js';
 import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';
 import { svgChart } from './svg-chart.js';
 
@@ -16,7 +16,7 @@ function firingPanel(d: RunbookPageData): string {
   const items = f.instances
     .map(
       (i) => `<div class="instance"><div class="meta"><span class="badge firing">firing ${e(formatDuration(i.firingForSeconds))}</span>
-<strong>${e(i.alertname)}</strong> <small class="muted">since ${e(i.startsAt)}</small></div>${labelChips(i.labels)}
+<strong>${e(i.alertname)}</strong> <small class="muted">since ${e(shortTime(i.startsAt))}</small></div>${labelChips(i.labels)}
 ${i.silenceUrl ? `<a class="btn" href="${e(i.silenceUrl)}" rel="noopener noreferrer">Silence…</a>` : ''}</div>`,
     )
     .join('\n');
@@ -61,7 +61,7 @@ function linksPanel(d: RunbookPageData): string {
 export function runbookPageHtml(d: RunbookPageData): string {
   const rb = d.runbook;
   const steps = rb.firstSteps.length
-    ? `<section class="panel"><h2>First steps</h2><ol class="steps">${rb.firstSteps.map((s) => `<li>${e(s)}</li>`).join('')}</ol></section>`
+    ? `<section class="panel"><h2>First steps</h2><ol class="steps">${rb.firstSteps.map((s) => `<li>${inlineCode(s)}</li>`).join('')}</ol></section>`
     : '';
   const covers = rb.alerts
     .map((a) => (a === d.alert ? `<span class="badge">${e(a)}</span>` : `<a class="badge" href="${e(runbookHref(a))}">${e(a)}</a>`))

@@ -3,9 +3,10 @@ import { formatValue } from './format-value.js';
 
 export type Sample = readonly [number, number];
 
-const W = 640;
-const H = 160;
-const PAD = { left: 8, right: 8, top: 22, bottom: 22 };
+// Drawn at about phone width so the 13 px labels stay legible when the SVG scales to fit.
+const W = 400;
+const H = 150;
+const PAD = { left: 4, right: 6, top: 24, bottom: 24 };
 const MAX_POINTS = 600;
 
 const hhmm = (t: number): string => new Date(t * 1000).toISOString().slice(11, 16);
@@ -61,6 +62,6 @@ export function svgChart(samples: readonly Sample[], opts: { unit?: string; labe
   const fmt = (v: number): string => escapeHtml(formatValue(v, opts.unit));
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${aria}">${grid}${lines}
 <circle cx="${r1(x(last[0]))}" cy="${r1(y(last[1]))}" r="3.5" class="now-dot"/>
-<text x="${PAD.left}" y="14" class="muted">max ${fmt(hi)}</text><text x="${W - PAD.right}" y="14" text-anchor="end" class="muted">now ${fmt(last[1])}</text>
-<text x="${PAD.left}" y="${H - 6}" class="muted">${hhmm(t0)} UTC · min ${fmt(lo)}</text><text x="${W - PAD.right}" y="${H - 6}" text-anchor="end" class="muted">${hhmm(t1)} UTC</text></svg>`;
+<text x="${PAD.left}" y="15" class="muted">max ${fmt(hi)}</text><text x="${W - PAD.right}" y="15" text-anchor="end" class="muted">now ${fmt(last[1])}</text>
+<text x="${PAD.left}" y="${H - 5}" class="muted">${hhmm(t0)} · min ${fmt(lo)}</text><text x="${W - PAD.right}" y="${H - 5}" text-anchor="end" class="muted">${hhmm(t1)} UTC</text></svg>`;
 }

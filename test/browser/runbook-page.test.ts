@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { createApp } from '../../src/http/create-app.js';
+import { loadRunbookStore, type ReloadableRunbookStore } from '../../src/runbooks/runbook-store.js';
+import type { FiringAlertSource } from '../../src/runbooks-web/firing-alerts.js';
+import type { LiveContext } from '../../src/runbooks-web/live-context.js';
+import { runbookRoutes } from '../../src/runbooks-web/runbook-routes.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+const HOSTILE = `"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=1;alert(1)">`;
+const minutesAgo = (m: number): string => new Date(Date.now() - m * 60_000).toISOString();
+
+const hostileMarkdown = `---
+title: Hostile <script>window.__pwned=1</script>
+alerts: [Hostile]
+summary: "<img src=x onerror=alert(1)>"
+---
+# Hostile
+
+<script>window.__pwned = 1; alert(1)</script>
+
+<img src="x" onerror="window.__pwned = 1; alert(1)">
+
+<a id="js" href="javascript:window.__pwned=1;alert(1)">click me</a> [md](javascript:alert(1))
+
+<p id="hover" onmouseover="window.__pwned=1">hover me</p>
+
+<iframe src="javascript:alert(1)"></iframe>
+
+## Diagnosis
+
+1. One.
+`;
+
+/** A realistic night: the latency SLO burning, with a chart that climbs over the last 3 hours. */
+const firing: FiringAlertSource = {
+  async active() {
+    const at = { service: 'inference-gateway', severity: 'critical', slo: 'latency', team: 'ml-platform' };
+    return [
+      { fingerprint: 'a1', labels: { alertname: 'SLOLatencyBurnRatePage', ...at }, annotations: {}, startsAt: minutesAgo(47) },
+      { fingerprint: 'b2', labels: { alertname: 'NodeFilesystemFillingUp', instance: 'node-1:9100', mountpoint: '/var/lib/docker', device: '/dev/sda1', fstype: 'ext4', severity: 'critical' }, annotations: {}, startsAt: minutesAgo(130) },
+      { fingerprint: 'c3', labels: { alertname: 'Hostile', instance: HOSTILE }, annotations: {}, startsAt: minutesAgo(3) },
+      { fingerprint: 'd4', labels: { alertname: 'NoRunbookYet', severity: 'warning' }, annotations: {}, startsAt: minutesAgo(9) },
+    ];
+  },
+};
+const live: LiveContext = {
+  async queryValues(rb) {
+    const fake: Record<string, string> = { p99_latency: '0.612', p95_latency: '0.341', burn_rate_1h: '18.7', budget_remaining: '0.43' };
+    return rb.context.map((q) => ({ name: q.name, value: fake[q.name] ?? '1', ...(q.unit ? { unit: q.unit } : {}) }));
+  },
+  async queryRange(_q, hours) {
+    const now = Math.floor(Date.now() / 1000);
+    const n = 120;
+    return Array.from({ length: n }, (_, i) => {
+      const t = now - hours * 3600 + (i * hours * 3600) / n;
+      const v = i < 70 ? 0.18 + 0.02 * Math.sin(i / 4) : 0.18 + (i - 70) * 0.009 + 0.03 * Math.sin(i / 3);
+      return [t, i === 55 ? NaN : v] as const;
+    });
+  },
+};
+
+describe('runbook pages in headless Chromium', () => {
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  let store: ReloadableRunbookStore;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+    // The shipped runbooks plus one hostile file, in a temp copy.
+    const dir = mkdtempSync(join(tmpdir(), 'rb-browser-'));
+    for (const rb of loadRunbookStore('runbooks', pino({ level: 'silent' })).list())
+      writeFileSync(join(dir, `${rb.name}.md`), (await import('node:fs')).readFileSync(rb.file));
+    writeFileSync(join(dir, 'Hostile.md'), hostileMarkdown);
+    const logger = pino({ level: 'silent' });
+    store = loadRunbookStore(dir, logger);
+    assert.deepEqual(store.problems(), []);
+    const app = createApp({
+      logger,
+      routers: [runbookRoutes({ store, runbooksDir: dir, logger, firing, live, alertmanagerUrl: 'http://alertmanager.test:9093', prometheusUrl: 'http://prometheus.test:9090' })],
+    });
+    server = createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    store?.close();
+  });
+
+  /** A phone-sized page that records console errors, page errors and dialogs. */
+  async function open(path: string): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, javaScriptEnabled: true });
+    const errors: string[] = [];
+    const dialogs: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const res = await page.goto(`${base}${path}`, { waitUntil: 'load' });
+    assert.equal(res?.status(), 200, path);
+    return { page, errors, dialogs };
+  }
+
+  it('renders a runbook page without console errors; screenshot kept', async () => {
+    const { page, errors } = await open('/runbooks/SLOLatencyBurnRatePage');
+    assert.match(await page.title(), /SLOLatencyBurnRatePage/);
+    assert.equal(await page.locator('svg.chart polyline').count() > 0, true, 'chart drawn');
+    assert.match(await page.locator('.panel.alarm').innerText(), /FIRING NOW · 1 INSTANCE/i);
+    assert.match(await page.locator('.values').innerText(), /612 ms/);
+    await page.screenshot({ path: join(ARTIFACTS, 'runbook-page.png'), fullPage: true });
+    // What the on-call sees first on a phone, without scrolling.
+    await page.screenshot({ path: join(ARTIFACTS, 'runbook-page-phone.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'runbook-page-second-screen.png'), fullPage: true, clip: { x: 0, y: 844, width: 390, height: 844 } });
+    const wide = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => !e.closest('pre, table') && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 40)).slice(0, 5)`);
+    assert.deepEqual(wide, [], 'no element wider than a phone (code blocks scroll inside themselves)');
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('renders the index without console errors', async () => {
+    const { page, errors } = await open('/runbooks');
+    assert.match(await page.locator('h1').innerText(), /Runbooks/);
+    assert.match(await page.content(), /NoRunbookYet/);
+    await page.screenshot({ path: join(ARTIFACTS, 'runbook-index.png'), fullPage: false });
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('hostile markdown and labels do not execute script', async () => {
+    for (const path of ['/runbooks/Hostile', '/runbooks']) {
+      const { page, dialogs } = await open(path);
+      if (path === '/runbooks/Hostile') {
+        await page.locator('#hover').hover().catch(() => undefined);
+        await page.locator('a', { hasText: 'click me' }).click({ timeout: 2000 }).catch(() => undefined);
+        assert.equal(await page.locator('script, iframe, img, [onerror], [onmouseover], a[href^="javascript:"]').count(), 0);
+        assert.match(await page.locator('.labels').first().innerText(), /<script>window.__pwned=1<\/script>/, 'label shown as text');
+      }
+      assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', path);
+      assert.deepEqual(dialogs, [], path);
+      await page.close();
+    }
+  });
+});
