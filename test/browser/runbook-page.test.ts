@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore, type ReloadableRunbookStore } from '../../src/runbooks/runbook-store.js';
-import type { FiringAlertSource } from '../../src/runbooks-web/firing-alerts.js';
+import type { FiringAlert, FiringAlertSource } from '../../src/runbooks-web/firing-alerts.js';
 import type { LiveContext } from '../../src/runbooks-web/live-context.js';
 import { runbookRoutes } from '../../src/runbooks-web/runbook-routes.js';
 
@@ -42,7 +42,7 @@ summary: "<img src=x onerror=alert(1)>"
 
 /** A realistic night: the latency SLO burning, with a chart that climbs over the last 3 hours. */
 const firing: FiringAlertSource = {
-  async active() {
+  async active(): Promise<FiringAlert[]> {
     const at = { service: 'inference-gateway', severity: 'critical', slo: 'latency', team: 'ml-platform' };
     return [
       { fingerprint: 'a1', labels: { alertname: 'SLOLatencyBurnRatePage', ...at }, annotations: {}, startsAt: minutesAgo(47) },
@@ -79,7 +79,7 @@ describe('runbook pages in headless Chromium', () => {
     // The shipped runbooks plus one hostile file, in a temp copy.
     const dir = mkdtempSync(join(tmpdir(), 'rb-browser-'));
     for (const rb of loadRunbookStore('runbooks', pino({ level: 'silent' })).list())
-      writeFileSync(join(dir, `${rb.name}.md`), (await import('node:fs')).readFileSync(rb.file));
+      writeFileSync(join(dir, `${rb.name}.md`), readFileSync(rb.file));
     writeFileSync(join(dir, 'Hostile.md'), hostileMarkdown);
     const logger = pino({ level: 'silent' });
     store = loadRunbookStore(dir, logger);
