@@ -57,7 +57,7 @@ export function createChannelRegistry(
         );
         break;
       case 'email':
-        mailer ??= nodemailer.createTransport(config.email.smtpUrl!, {
+        mailer ??= nodemailer.createTransport(config.email.smtpUrl, {
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,

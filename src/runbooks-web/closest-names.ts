@@ -23,7 +23,10 @@ export function closestNames(wanted: string, known: readonly string[], max = 5):
   const limit = Math.max(2, Math.floor(wanted.length / 3));
   const w = wanted.toLowerCase();
   return known
-    .map((name) => ({ name, d: name.toLowerCase().includes(w) && w.length >= 4 ? 0.5 : editDistance(wanted, name) }))
+    .map((name) => ({
+      name,
+      d: name.toLowerCase().includes(w) && w.length >= 4 ? 0.5 : editDistance(wanted, name),
+    }))
     .filter((c) => c.d <= limit)
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
     .slice(0, max)

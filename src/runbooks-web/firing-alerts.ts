@@ -38,7 +38,10 @@ const gettableAlerts = z
  * api/v2/openapi.yaml) with a timeout, so a slow Alertmanager never hangs a runbook page.
  * @example await alertmanagerFiringAlerts('http://alertmanager:9093').active()
  */
-export function alertmanagerFiringAlerts(baseUrl: string, opts: { timeoutMs?: number } = {}): FiringAlertSource {
+export function alertmanagerFiringAlerts(
+  baseUrl: string,
+  opts: { timeoutMs?: number } = {},
+): FiringAlertSource {
   const url = `${baseUrl.replace(/\/+$/, '')}/api/v2/alerts?active=true&silenced=false&inhibited=false`;
   return {
     async active(signal) {
@@ -53,7 +56,9 @@ export function alertmanagerFiringAlerts(baseUrl: string, opts: { timeoutMs?: nu
         body = await res.json();
       } catch (err) {
         if (err instanceof AlertmanagerUnavailableError) throw err;
-        throw new AlertmanagerUnavailableError(`Alertmanager unreachable: ${(err as Error).message}`, { cause: err });
+        throw new AlertmanagerUnavailableError(`Alertmanager unreachable: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       const parsed = gettableAlerts.safeParse(body);
       if (!parsed.success) throw new AlertmanagerUnavailableError('unexpected Alertmanager response');

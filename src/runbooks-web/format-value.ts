@@ -24,7 +24,14 @@ const scaled = (n: number, base: number, units: readonly string[]): string => {
  */
 export function formatValue(raw: string | number, unit?: string): string {
   // Prometheus writes infinities as "+Inf"/"-Inf", which Number() does not parse.
-  const n = typeof raw === 'number' ? raw : /^[+-]?inf$/i.test(raw.trim()) ? (raw.trim().startsWith('-') ? -Infinity : Infinity) : Number(raw);
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : /^[+-]?inf$/i.test(raw.trim())
+        ? raw.trim().startsWith('-')
+          ? -Infinity
+          : Infinity
+        : Number(raw);
   if (Number.isNaN(n)) return 'NaN (no data)';
   if (n === Infinity) return '+∞';
   if (n === -Infinity) return '−∞';

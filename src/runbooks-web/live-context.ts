@@ -22,5 +22,9 @@ export interface LiveContext {
     signal?: AbortSignal,
   ): Promise<readonly LiveValue[]>;
   /** Samples `[unix seconds, value]` of one already-filled query over the last `hours`. */
-  queryRange(query: string, hours: number, signal?: AbortSignal): Promise<ReadonlyArray<readonly [number, number]>>;
+  queryRange(
+    query: string,
+    hours: number,
+    signal?: AbortSignal,
+  ): Promise<ReadonlyArray<readonly [number, number]>>;
 }

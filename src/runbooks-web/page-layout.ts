@@ -61,7 +61,9 @@ ${body}
 
 /** `alertname="x"` chips; every key and value escaped (label values are attacker-controlled). */
 export function labelChips(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort((a, b) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a.localeCompare(b)));
+  const keys = Object.keys(labels).sort((a, b) =>
+    a === 'alertname' ? -1 : b === 'alertname' ? 1 : a.localeCompare(b),
+  );
   return `<div class="labels">${keys
     .map((k) => `<span class="label"><b>${escapeHtml(k)}=</b>${escapeHtml(labels[k] ?? '')}</span>`)
     .join('')}</div>`;
@@ -71,8 +73,7 @@ export const severityBadge = (severity: string | undefined): string =>
   severity ? `<span class="badge sev-${escapeHtml(severity)}">${escapeHtml(severity)}</span>` : '';
 
 /** Escaped text with `code` spans kept as <code> (first steps are one-line markdown). */
-export const inlineCode = (text: string): string =>
-  escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+export const inlineCode = (text: string): string => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 /** "2026-11-25 12:42 UTC" */
 export const shortTime = (iso: string): string => {

@@ -39,9 +39,20 @@ export interface RunbookPageData {
     /** Labels the context queries were filled with (the oldest firing instance). */
     readonly labels: Readonly<Record<string, string>>;
     readonly values: readonly LiveValue[];
-    readonly chart?: { readonly name: string; readonly query: string; readonly unit?: string; readonly hours: number; readonly samples: readonly Sample[] };
+    readonly chart?: {
+      readonly name: string;
+      readonly query: string;
+      readonly unit?: string;
+      readonly hours: number;
+      readonly samples: readonly Sample[];
+    };
   };
-  readonly queries: ReadonlyArray<{ readonly name: string; readonly query: string; readonly unit?: string; readonly graphUrl?: string }>;
+  readonly queries: ReadonlyArray<{
+    readonly name: string;
+    readonly query: string;
+    readonly unit?: string;
+    readonly graphUrl?: string;
+  }>;
 }
 
 export interface RunbookIndexData {
@@ -82,7 +93,10 @@ async function withBudget<T>(ms: number, what: string, fn: (signal: AbortSignal)
 async function firingAlerts(deps: PageDataDeps): Promise<Availability & { alerts: readonly FiringAlert[] }> {
   if (!deps.firing) return { available: false, reason: 'ALERTMANAGER_URL is not configured', alerts: [] };
   try {
-    return { available: true, alerts: await withBudget(deps.budgetMs ?? 2500, 'Alertmanager', (s) => deps.firing!.active(s)) };
+    return {
+      available: true,
+      alerts: await withBudget(deps.budgetMs ?? 2500, 'Alertmanager', (s) => deps.firing!.active(s)),
+    };
   } catch (err) {
     return { available: false, reason: errMessage(err), alerts: [] };
   }
@@ -132,14 +146,22 @@ export async function indexData(deps: PageDataDeps): Promise<RunbookIndexData> {
 }
 
 /** Everything the page for one alert shows; the JSON answer is exactly this. */
-export async function runbookPageData(deps: PageDataDeps, alert: string, rb: Runbook): Promise<RunbookPageData> {
+export async function runbookPageData(
+  deps: PageDataDeps,
+  alert: string,
+  rb: Runbook,
+): Promise<RunbookPageData> {
   const now = deps.now?.() ?? Date.now();
   const hours = deps.chartHours ?? 3;
   const covered = new Set(rb.alerts);
   const f = await firingAlerts(deps);
   const mine = f.alerts
     .filter((a) => covered.has(a.labels.alertname ?? ''))
-    .sort((a, b) => (a.labels.alertname === alert ? 0 : 1) - (b.labels.alertname === alert ? 0 : 1) || a.startsAt.localeCompare(b.startsAt));
+    .sort(
+      (a, b) =>
+        (a.labels.alertname === alert ? 0 : 1) - (b.labels.alertname === alert ? 0 : 1) ||
+        a.startsAt.localeCompare(b.startsAt),
+    );
   const instances = mine.slice(0, MAX_INSTANCES).map((a) => ({
     alertname: a.labels.alertname ?? alert,
     fingerprint: a.fingerprint,
@@ -188,7 +210,8 @@ async function liveData(
   fill: (q: string) => string | undefined,
 ): Promise<RunbookPageData['live']> {
   const live = deps.live;
-  if (!live) return { available: false, reason: 'no Prometheus configured for live context', labels, values: [] };
+  if (!live)
+    return { available: false, reason: 'no Prometheus configured for live context', labels, values: [] };
   // Without a firing instance only queries that need no label can be answered.
   const usable = rb.context.filter((q) => fill(q.query) !== undefined);
   if (usable.length === 0) return { available: true, labels, values: [] };
@@ -204,7 +227,13 @@ async function liveData(
       available: true,
       labels,
       values,
-      chart: { name: first.name, query: fill(first.query)!, ...(first.unit ? { unit: first.unit } : {}), hours, samples },
+      chart: {
+        name: first.name,
+        query: fill(first.query)!,
+        ...(first.unit ? { unit: first.unit } : {}),
+        hours,
+        samples,
+      },
     };
   } catch (err) {
     return { available: false, reason: errMessage(err), labels, values: [] };

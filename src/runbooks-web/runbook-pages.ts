@@ -15,12 +15,15 @@ function firingPanel(d: RunbookPageData): string {
     return `<section class="panel calm"><h2>Firing now</h2><p><span class="badge ok">not firing</span> <span class="muted">No active, unsilenced instance in Alertmanager.</span></p></section>`;
   const items = f.instances
     .map(
-      (i) => `<div class="instance"><div class="meta"><span class="badge firing">firing ${e(formatDuration(i.firingForSeconds))}</span>
+      (
+        i,
+      ) => `<div class="instance"><div class="meta"><span class="badge firing">firing ${e(formatDuration(i.firingForSeconds))}</span>
 <strong>${e(i.alertname)}</strong> <small class="muted">since ${e(shortTime(i.startsAt))}</small></div>${labelChips(i.labels)}
 ${i.silenceUrl ? `<a class="btn" href="${e(i.silenceUrl)}" rel="noopener noreferrer">Silence…</a>` : ''}</div>`,
     )
     .join('\n');
-  const more = f.total > f.instances.length ? `<p class="muted">+${f.total - f.instances.length} more</p>` : '';
+  const more =
+    f.total > f.instances.length ? `<p class="muted">+${f.total - f.instances.length} more</p>` : '';
   return `<section class="panel alarm"><h2>Firing now · ${plural(f.total, 'instance')}</h2>${items}${more}</section>`;
 }
 
@@ -34,17 +37,23 @@ function livePanel(d: RunbookPageData): string {
     .map((v) => `<div class="value"><span>${e(v.name)}</span><b>${e(formatValue(v.value, v.unit))}</b></div>`)
     .join('');
   const chart = l.chart
-    ? `<h3>${e(l.chart.name)} <small class="muted">last ${l.chart.hours} h</small></h3>${svgChart(l.chart.samples, {
-        label: l.chart.name,
-        ...(l.chart.unit ? { unit: l.chart.unit } : {}),
-      })}`
+    ? `<h3>${e(l.chart.name)} <small class="muted">last ${l.chart.hours} h</small></h3>${svgChart(
+        l.chart.samples,
+        {
+          label: l.chart.name,
+          ...(l.chart.unit ? { unit: l.chart.unit } : {}),
+        },
+      )}`
     : '';
-  const forWhat = Object.keys(l.labels).length > 0 ? `<small class="muted">for the oldest firing instance</small>` : '';
+  const forWhat =
+    Object.keys(l.labels).length > 0 ? `<small class="muted">for the oldest firing instance</small>` : '';
   return `<section class="panel"><h2>Live context</h2>${forWhat}<div class="values">${values}</div>${chart}</section>`;
 }
 
 function linksPanel(d: RunbookPageData): string {
-  const links = d.runbook.links.map((l) => `<a class="btn" href="${e(l.url)}" rel="noopener noreferrer">${e(l.title)}</a>`);
+  const links = d.runbook.links.map(
+    (l) => `<a class="btn" href="${e(l.url)}" rel="noopener noreferrer">${e(l.title)}</a>`,
+  );
   const queries = d.queries
     .map(
       (q) => `<li><code>${e(q.name)}</code>${q.unit ? ` <small class="muted">(${e(q.unit)})</small>` : ''}
@@ -53,7 +62,9 @@ function linksPanel(d: RunbookPageData): string {
     .join('');
   if (links.length === 0 && !queries) return '';
   return `<section class="panel"><h2>Links</h2>${links.join('')}${
-    queries ? `<details><summary>Context queries (${d.queries.length})</summary><ul>${queries}</ul></details>` : ''
+    queries
+      ? `<details><summary>Context queries (${d.queries.length})</summary><ul>${queries}</ul></details>`
+      : ''
   }</section>`;
 }
 
@@ -64,7 +75,11 @@ export function runbookPageHtml(d: RunbookPageData): string {
     ? `<section class="panel"><h2>First steps</h2><ol class="steps">${rb.firstSteps.map((s) => `<li>${inlineCode(s)}</li>`).join('')}</ol></section>`
     : '';
   const covers = rb.alerts
-    .map((a) => (a === d.alert ? `<span class="badge">${e(a)}</span>` : `<a class="badge" href="${e(runbookHref(a))}">${e(a)}</a>`))
+    .map((a) =>
+      a === d.alert
+        ? `<span class="badge">${e(a)}</span>`
+        : `<a class="badge" href="${e(runbookHref(a))}">${e(a)}</a>`,
+    )
     .join('');
   return page(
     `${d.alert} · runbook`,
@@ -81,13 +96,17 @@ ${linksPanel(d)}
 
 /** GET /runbooks as HTML: firing runbooks first, then alerts firing without a runbook. */
 export function runbookIndexHtml(d: RunbookIndexData): string {
-  const firingCount = (r: RunbookIndexData['runbooks'][number]): number => r.alerts.reduce((n, a) => n + a.firing, 0);
+  const firingCount = (r: RunbookIndexData['runbooks'][number]): number =>
+    r.alerts.reduce((n, a) => n + a.firing, 0);
   const sorted = [...d.runbooks].sort((a, b) => firingCount(b) - firingCount(a));
   const cards = sorted
     .map((r) => {
       const n = firingCount(r);
       const alerts = r.alerts
-        .map((a) => `<a class="badge${a.firing ? ' firing' : ''}" href="${e(runbookHref(a.name))}">${e(a.name)}${a.firing ? ` · ${a.firing} firing` : ''}</a>`)
+        .map(
+          (a) =>
+            `<a class="badge${a.firing ? ' firing' : ''}" href="${e(runbookHref(a.name))}">${e(a.name)}${a.firing ? ` · ${a.firing} firing` : ''}</a>`,
+        )
         .join('');
       return `<li${n ? ' class="is-firing"' : ''}><a class="title" href="${e(runbookHref(r.alerts[0]?.name ?? r.name))}">${e(r.title)}</a>
 <p>${e(r.summary)}</p><div class="meta">${severityBadge(r.severity)}${alerts}</div></li>`;
@@ -116,5 +135,8 @@ export function notFoundHtml(alert: string, suggestions: readonly string[]): str
   const list = suggestions.length
     ? `<p>Did you mean:</p><ul>${suggestions.map((s) => `<li><a href="${e(runbookHref(s))}">${e(s)}</a></li>`).join('')}</ul>`
     : '';
-  return page('No such runbook', `<h1>No runbook for <code>${e(shown)}</code></h1>${list}<p><a href="/runbooks">See every runbook</a></p>`);
+  return page(
+    'No such runbook',
+    `<h1>No runbook for <code>${e(shown)}</code></h1>${list}<p><a href="/runbooks">See every runbook</a></p>`,
+  );
 }

@@ -65,7 +65,9 @@ export function runbookRoutes(deps: RunbookRouteDeps): Router {
   });
 
   // Anything deeper (`/runbooks/a/b`, unnormalised `..` segments) is never a runbook.
-  router.get('/runbooks/*rest', (req, res) => notFound(req, res, req.path.slice('/runbooks/'.length), deps.store));
+  router.get('/runbooks/*rest', (req, res) =>
+    notFound(req, res, req.path.slice('/runbooks/'.length), deps.store),
+  );
   // A malformed percent-encoding (`%E0%A4%A`) fails in express's param decoding: still a 404.
   const badParam: ErrorRequestHandler = (err, req, res, next) => {
     if (err instanceof URIError) notFound(req, res, '', deps.store);

@@ -9,9 +9,7 @@ import { runbookFrontMatterSchema } from './runbook-front-matter.js';
 const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 const zodReason = (err: ZodError): string =>
-  err.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'front matter'}: ${i.message}`)
-    .join('; ');
+  err.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'front matter'}: ${i.message}`).join('; ');
 
 /**
  * Parses one runbook file: YAML front matter validated against the schema, then the markdown
@@ -68,7 +66,12 @@ export function diagnosisSteps(markdown: string): string[] {
       }
     } else if (inDiagnosis && t.type === 'list' && (t as Tokens.List).ordered) {
       return (t as Tokens.List).items
-        .map((i) => (i.text.split('\n')[0] ?? '').replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim())
+        .map((i) =>
+          (i.text.split('\n')[0] ?? '')
+            .replace(/\*\*|__/g, '')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
         .filter((s) => s.length > 0);
     }
   }

@@ -27,7 +27,11 @@ const contextQuery = z
   .superRefine((q, ctx) => {
     for (const m of q.query.matchAll(placeholders)) {
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m[1] ?? ''))
-        ctx.addIssue({ code: 'custom', path: ['query'], message: `placeholder "${m[0]}" is not a label name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['query'],
+          message: `placeholder "${m[0]}" is not a label name`,
+        });
     }
   });
 
@@ -46,12 +50,18 @@ export const runbookFrontMatterSchema = z
     severity: z.enum(['critical', 'warning', 'info', 'none']).optional(),
     team: oneLine(100).optional(),
     summary: oneLine(300),
-    links: z.array(z.object({ title: oneLine(100), url: httpUrl }).strict()).max(20).default([]),
+    links: z
+      .array(z.object({ title: oneLine(100), url: httpUrl }).strict())
+      .max(20)
+      .default([]),
     context: z
       .array(contextQuery)
       .max(10)
       .default([])
-      .refine((qs) => new Set(qs.map((q) => q.name)).size === qs.length, 'context query names must be unique'),
+      .refine(
+        (qs) => new Set(qs.map((q) => q.name)).size === qs.length,
+        'context query names must be unique',
+      ),
     first_steps: z.array(oneLine(300)).min(1).max(10).optional(),
   })
   .strict();

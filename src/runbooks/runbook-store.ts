@@ -31,9 +31,15 @@ function readRunbookDir(dir: string): Loaded {
   const byAlert = new Map<string, Runbook>();
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((e) => e.endsWith('.md')).sort();
+    entries = readdirSync(dir)
+      .filter((e) => e.endsWith('.md'))
+      .sort();
   } catch (err) {
-    return { runbooks, byAlert, problems: [`${dir}: cannot read runbooks directory: ${(err as Error).message}`] };
+    return {
+      runbooks,
+      byAlert,
+      problems: [`${dir}: cannot read runbooks directory: ${(err as Error).message}`],
+    };
   }
   for (const entry of entries) {
     const unsafe = unsafeEntryReason(dir, entry);
@@ -52,7 +58,9 @@ function readRunbookDir(dir: string): Loaded {
           taken.map((a) => `alert ${a} is already covered by ${byAlert.get(a)?.name}.md`).join('; '),
         );
       if (rb.firstSteps.length === 0)
-        problems.push(`${entry}: no diagnosis steps (add an ordered list under "## Diagnosis" or first_steps)`);
+        problems.push(
+          `${entry}: no diagnosis steps (add an ordered list under "## Diagnosis" or first_steps)`,
+        );
       runbooks.push(rb);
       for (const a of rb.alerts) byAlert.set(a, rb);
     } catch (err) {
@@ -100,7 +108,10 @@ export function loadRunbookStore(
       });
       watcher.on('error', (err) => logger.warn({ err: err.message, dir }, 'runbook watcher failed'));
     } catch (err) {
-      logger.warn({ err: (err as Error).message, dir }, 'cannot watch runbooks directory; reload with SIGHUP');
+      logger.warn(
+        { err: (err as Error).message, dir },
+        'cannot watch runbooks directory; reload with SIGHUP',
+      );
     }
   }
 

@@ -186,7 +186,10 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
           logger,
           ...(enrichment.live ? { live: enrichment.live } : {}),
           ...(config.alertmanagerUrl
-            ? { firing: alertmanagerFiringAlerts(config.alertmanagerUrl), alertmanagerUrl: config.alertmanagerUrl }
+            ? {
+                firing: alertmanagerFiringAlerts(config.alertmanagerUrl),
+                alertmanagerUrl: config.alertmanagerUrl,
+              }
             : {}),
           ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
         }),
@@ -199,7 +202,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     });
     server = createServer(listener);
     server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve) => server!.listen(opts.port ?? config.port, resolve));
+    await new Promise<void>((resolve) => server.listen(opts.port ?? config.port, resolve));
     const addr = server.address() as AddressInfo;
     url = `http://127.0.0.1:${addr.port}`;
     logger.info({ port: addr.port, role: config.role }, 'listening');
@@ -219,8 +222,8 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     async close() {
       if (server) {
         await new Promise<void>((resolve) => {
-          server!.close(() => resolve());
-          server!.closeIdleConnections();
+          server.close(() => resolve());
+          server.closeIdleConnections();
         });
       }
       await Promise.all(workers.map((w) => w.close()));

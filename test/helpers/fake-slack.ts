@@ -40,7 +40,10 @@ function parseBody(contentType: string | undefined, raw: string): Record<string,
   if (contentType?.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    if ((v.startsWith('[') || v.startsWith('{')) && (k === 'blocks' || k === 'attachments' || k === 'metadata')) {
+    if (
+      (v.startsWith('[') || v.startsWith('{')) &&
+      (k === 'blocks' || k === 'attachments' || k === 'metadata')
+    ) {
       out[k] = JSON.parse(v) as unknown;
     } else out[k] = v;
   }
@@ -69,7 +72,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!channel) return { ok: false, error: 'channel_not_found' };
         if (!body.text && !body.blocks) return { ok: false, error: 'no_text' };
         const id = CHANNEL_ID.test(channel) ? channel : SLACK_CHANNEL_ID;
-        if (body.thread_ts !== undefined && !messages.has(String(body.thread_ts)))
+        if (
+          body.thread_ts !== undefined &&
+          !messages.has(typeof body.thread_ts === 'string' ? body.thread_ts : JSON.stringify(body.thread_ts))
+        )
           return { ok: false, error: 'thread_not_found' };
         const ts = nextTs();
         messages.set(ts, { channel: id, text: body.text, blocks: body.blocks });
@@ -77,7 +83,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           ok: true,
           channel: id,
           ts,
-          message: { type: 'message', text: body.text, blocks: body.blocks, ts, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}) },
+          message: {
+            type: 'message',
+            text: body.text,
+            blocks: body.blocks,
+            ts,
+            ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}),
+          },
         };
       }
       case 'chat.update': {
@@ -85,7 +97,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const msg = messages.get(String(body.ts));
         if (!msg || msg.channel !== channel) return { ok: false, error: 'message_not_found' };
         messages.set(String(body.ts), { channel, text: body.text, blocks: body.blocks });
-        return { ok: true, channel, ts: body.ts, text: body.text, message: { text: body.text, blocks: body.blocks } };
+        return {
+          ok: true,
+          channel,
+          ts: body.ts,
+          text: body.text,
+          message: { text: body.text, blocks: body.blocks },
+        };
       }
       case 'auth.test':
         return { ok: true, team: 'T', user: 'alert-router', bot_id: 'B1' };
@@ -104,7 +122,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       try {
         body = parseBody(req.headers['content-type'], Buffer.concat(chunks).toString('utf8'));
       } catch {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":false,"error":"invalid_form_data"}');
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"ok":false,"error":"invalid_form_data"}');
         return;
       }
       const record: SlackRequest = { method, body, headers: req.headers, at: Date.now() };
@@ -116,7 +136,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const send = (): void => {
         const status = script?.status ?? 200;
-        const payload = script?.body !== undefined ? script.body : status === 429 ? { ok: false, error: 'ratelimited' } : answer(method, body, req.headers);
+        const payload =
+          script?.body !== undefined
+            ? script.body
+            : status === 429
+              ? { ok: false, error: 'ratelimited' }
+              : answer(method, body, req.headers);
         record.response = { status, body: payload };
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...script?.headers });
         res.end(JSON.stringify(payload));

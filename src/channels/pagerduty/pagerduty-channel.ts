@@ -45,7 +45,7 @@ export class PagerDutyChannel implements Channel {
         retryTimeout: 500,
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs ?? 15_000)]),
         ...(this.opts.agent ? { agent: this.opts.agent } : {}),
-      } as Parameters<typeof event>[0]);
+      });
     } catch (err) {
       throw new DeliveryError(`pagerduty request failed: ${(err as Error).message}`, true, undefined, {
         cause: err,
