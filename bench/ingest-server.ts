@@ -9,6 +9,11 @@ import { startAlertRouter } from '../src/runtime/start-alert-router.js';
 
 const path = join(tmpdir(), `ar-bench-${process.pid}.yml`);
 writeFileSync(path, 'channels: { outbox: { type: outbox } }\ndefaultChannels: [outbox]\n');
-const config = loadConfig({ ...process.env, ROLE: 'api', ALERT_ROUTER_CONFIG: path, WEBHOOK_BEARER_TOKEN: 'bench-token' });
+const config = loadConfig({
+  ...process.env,
+  ROLE: 'api',
+  ALERT_ROUTER_CONFIG: path,
+  WEBHOOK_BEARER_TOKEN: 'bench-token',
+});
 const running = await startAlertRouter(config, { logger: createLogger('error'), port: 0 });
 process.send?.({ port: Number(new URL(running.url!).port) });

@@ -7,7 +7,9 @@ try {
   // The enrichment storm lives in its own file; import it by a computed name so this runner builds
   // before that benchmark exists.
   const stormModule = './enrichment-storm.js';
-  const storm = (await import(stormModule)) as { runEnrichmentStorm?: () => Promise<Record<string, number | string>> };
+  const storm = (await import(stormModule)) as {
+    runEnrichmentStorm?: () => Promise<Record<string, number | string>>;
+  };
   if (storm.runEnrichmentStorm) results.enrichment_storm = await storm.runEnrichmentStorm();
 } catch (err) {
   if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
