@@ -1,3 +1,4 @@
+import type { DeadmanStatus } from '../deadman/deadman-status.js';
 import type { Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
 import type { FiringAlert, FiringAlertSource } from './firing-alerts.js';
@@ -15,6 +16,8 @@ export interface PageDataDeps {
   readonly budgetMs?: number;
   readonly chartHours?: number;
   readonly now?: () => number;
+  /** The dead man's switch sources, shown on the index (issue #5). */
+  readonly deadman?: () => Promise<DeadmanStatus>;
 }
 
 export interface FiringInstance {
@@ -68,6 +71,7 @@ export interface RunbookIndexData {
   readonly withoutRunbook: ReadonlyArray<{ readonly alertname: string; readonly firing: number }>;
   readonly firing: Availability;
   readonly problems: readonly string[];
+  readonly deadman?: DeadmanStatus | { readonly error: string };
 }
 
 const MAX_INSTANCES = 50;
@@ -142,6 +146,13 @@ export async function indexData(deps: PageDataDeps): Promise<RunbookIndexData> {
     withoutRunbook,
     firing: f.available ? { available: true } : { available: false, reason: f.reason ?? 'unavailable' },
     problems: deps.store.problems(),
+    ...(deps.deadman
+      ? {
+          deadman: await deps
+            .deadman()
+            .catch(() => ({ error: "dead man's switch state unavailable (Redis?)" })),
+        }
+      : {}),
   };
 }
 

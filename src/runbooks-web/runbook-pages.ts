@@ -123,9 +123,19 @@ export function runbookIndexHtml(d: RunbookIndexData): string {
   const problems = d.problems.length
     ? `<section class="panel"><h2>Runbook problems</h2><ul>${d.problems.map((p) => `<li><code>${e(p)}</code></li>`).join('')}</ul></section>`
     : '';
+  const deadman = !d.deadman
+    ? ''
+    : 'error' in d.deadman
+      ? `<section class="panel"><h2>Dead man's switch</h2><p class="muted">${e(d.deadman.error)}</p></section>`
+      : `<section class="panel${d.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2><ul>${d.deadman.sources
+          .map(
+            (s) =>
+              `<li><code>${e(s.name)}</code> · ${s.state === 'silent' ? `<strong>silent since ${e(s.silentSince ?? '?')}</strong>` : 'ok'} · last heartbeat ${e(s.lastHeartbeat ?? 'never')} · grace ${s.graceSeconds}s</li>`,
+          )
+          .join('')}</ul></section>`;
   return page(
     'Runbooks · alert-router',
-    `<h1>Runbooks</h1><p class="lead">${plural(d.runbooks.length, 'runbook')}; firing ones first.</p>${status}${orphans}<ul class="cards">${cards}</ul>${problems}`,
+    `<h1>Runbooks</h1><p class="lead">${plural(d.runbooks.length, 'runbook')}; firing ones first.</p>${status}${deadman}${orphans}<ul class="cards">${cards}</ul>${problems}`,
   );
 }
 

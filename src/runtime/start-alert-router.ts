@@ -182,6 +182,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
         runbookRoutes({
           store: runbooks,
+          deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),
           runbooksDir: config.runbooksDir,
           logger,
           ...(enrichment.live ? { live: enrichment.live } : {}),
