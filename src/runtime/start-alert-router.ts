@@ -62,11 +62,25 @@ export interface StartOptions {
  * The composition root shared by main.ts and the tests: builds queues, workers and the HTTP server
  * for the configured ROLE. Nothing here reads process.env.
  */
+async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function startAlertRouter(config: AppConfig, opts: StartOptions): Promise<RunningAlertRouter> {
   const { logger } = opts;
   const metrics = createMetrics();
   const producerRedis = producerConnection(config.redisUrl);
   producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis (producer) error'));
+  // The producer fails fast while disconnected (no offline queue), so give it a moment to connect
+  // before serving; if Redis is down we start anyway and answer 503 until it is back.
+  await waitUntilReady(producerRedis, 3000);
   const queueOpts = { connection: producerRedis, prefix: config.queuePrefix };
   const notifications = new Queue<NotificationJobData>(QUEUE_NOTIFICATIONS, {
     ...queueOpts,
