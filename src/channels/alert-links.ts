@@ -5,20 +5,24 @@ export function runbookUrl(publicUrl: string, alertname: string | undefined): st
   return `${publicUrl}/runbooks/${encodeURIComponent(alertname ?? 'unknown')}`;
 }
 
+/** The Alertmanager UI's prefilled silence form (`#/silences/new?filter={a="b"}`) for a label set. */
+export function silenceLink(alertmanagerUrl: string, labels: Readonly<Record<string, string>>): string {
+  const filter = `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',')}}`;
+  return `${alertmanagerUrl.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(filter)}`;
+}
+
 /**
- * A prefilled Alertmanager silence for the group's common labels (the UI's
- * `#/silences/new?filter={a="b"}` form). Uses the configured ALERTMANAGER_URL when given, since
+ * A silence for the group's common labels. Uses the configured ALERTMANAGER_URL when given, since
  * the payload's externalURL may be an internal address.
  */
 export function silenceUrl(payload: WebhookPayload, alertmanagerUrl: string | undefined): string | undefined {
-  const base = (alertmanagerUrl ?? payload.externalURL).replace(/\/+$/, '');
+  const base = alertmanagerUrl ?? payload.externalURL;
   if (!base) return undefined;
   const labels = Object.keys(payload.commonLabels).length > 0 ? payload.commonLabels : payload.groupLabels;
-  const filter = `{${Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(',')}}`;
-  return `${base}/#/silences/new?filter=${encodeURIComponent(filter)}`;
+  return silenceLink(base, labels);
 }
 
 /** The alert's source graph, only when it is an http(s) link (it is shown, never fetched). */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { FileConfig } from '../config/config-schema.js';
 import { HttpError } from '../http/http-error.js';
+import { withDeadline } from '../lib/with-deadline.js';
 import type { HeartbeatSink } from '../http/webhook-handler.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { unquoteReceiver } from '../routing/route-notification.js';
@@ -74,14 +75,8 @@ export function createHeartbeatSink(deps: {
         );
       }
       if (sources.length === 0) return;
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          store.record(sources, now()),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timeout')), deps.timeoutMs);
-          }),
-        ]);
+        await withDeadline(deps.timeoutMs, 'heartbeat write', () => store.record(sources, now()));
       } catch (err) {
         throw new HttpError(
           503,
@@ -92,8 +87,6 @@ export function createHeartbeatSink(deps: {
             cause: err,
           },
         );
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

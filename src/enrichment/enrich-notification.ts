@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import { DeadlineError } from '../lib/deadline-error.js';
+import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { formatValue } from './format-value.js';
@@ -170,27 +172,19 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   }
 
   const safe = async (payload: WebhookPayload): Promise<NotificationContext> => {
-    let timer: NodeJS.Timeout | undefined;
-    const fallback = new Promise<NotificationContext>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve({
-            available: false,
-            reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
-            alerts: {},
-            runbooks: {},
-          }),
-        opts.budgetMs,
-      );
-      timer.unref();
-    });
     try {
-      return await Promise.race([enrich(payload), fallback]);
+      return await withDeadline(opts.budgetMs, 'enrichment', () => enrich(payload));
     } catch (err) {
+      if (err instanceof DeadlineError) {
+        return {
+          available: false,
+          reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
+          alerts: {},
+          runbooks: {},
+        };
+      }
       opts.logger?.error({ err }, 'enrichment failed');
       return { available: false, reason: 'enrichment failed', alerts: {}, runbooks: {} };
-    } finally {
-      clearTimeout(timer);
     }
   };
   return Object.assign(safe, { plan });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
-import { HttpError } from './http-error.js';
+import { errorResponse } from './error-response.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook-handler.js';
 
 export interface AppDeps extends Partial<WebhookDeps> {
@@ -24,12 +24,9 @@ export function createApp(deps: AppDeps): RequestListener {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const e =
-      err instanceof HttpError
-        ? err
-        : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
-    if (e.status >= 500) deps.logger.error({ err }, 'request failed');
-    res.status(e.status).json({ error: e.code, message: e.message });
+    const { error, headers, body } = errorResponse(err);
+    if (error.status >= 500) deps.logger.error({ err }, 'request failed');
+    res.status(error.status).set(headers).json(body);
   };
   app.use(onError);
 

@@ -30,37 +30,25 @@ export function previewRoute(deps: PreviewDeps): Router {
   const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
   const router = expressRouter();
   router.post('/api/preview', async (req, res) => {
-    try {
-      if (!isAuthorized(req.headers.authorization, config.webhookAuth)) {
-        res.setHeader('www-authenticate', 'Bearer realm="alert-router"');
-        throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
-      }
-      const payload = parseWebhook(req.headers['content-type'], await readBody(req, WEBHOOK_BODY_LIMIT));
-      const channels = deps.router.route(payload.receiver, payload.commonLabels);
-      const context = await deps.enrich(payload);
-      const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });
-      res.json({
-        channels,
-        slack: formatSlackMessage(payload, context, {
-          ...links,
-          maxAlertsShown: config.file.slack.maxAlertsShown,
-        }),
-        // The event as built has no routing_key: that secret is only added at send time.
-        pagerduty: formatPagerDutyEvent(payload, context, links),
-        email: { subject: email.subject, text: email.text, html: email.html },
-        context,
-      });
-    } catch (err) {
-      const e =
-        err instanceof HttpError
-          ? err
-          : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
-      if (e.status === 413) res.setHeader('connection', 'close');
-      if (e.status >= 500) throw e; // logged by the app's error middleware
-      res
-        .status(e.status)
-        .json({ error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) });
+    if (!isAuthorized(req.headers.authorization, config.webhookAuth)) {
+      throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
     }
+    // Errors go to the app's error middleware, which answers exactly as the webhook does.
+    const payload = parseWebhook(req.headers['content-type'], await readBody(req, WEBHOOK_BODY_LIMIT));
+    const channels = deps.router.route(payload.receiver, payload.commonLabels);
+    const context = await deps.enrich(payload);
+    const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });
+    res.json({
+      channels,
+      slack: formatSlackMessage(payload, context, {
+        ...links,
+        maxAlertsShown: config.file.slack.maxAlertsShown,
+      }),
+      // The event as built has no routing_key: that secret is only added at send time.
+      pagerduty: formatPagerDutyEvent(payload, context, links),
+      email: { subject: email.subject, text: email.text, html: email.html },
+      context,
+    });
   });
   return router;
 }

@@ -6,6 +6,7 @@ import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { NotificationProducer } from '../queue/notification-producer.js';
+import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
 import { sendJson } from './send-json.js';
@@ -64,36 +65,20 @@ export function createWebhookHandler(deps: WebhookDeps) {
       });
       sendJson(res, 200, { status: 'queued', key }, { 'x-request-id': requestId });
     } catch (err) {
-      const httpErr =
-        err instanceof HttpError
-          ? err
-          : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
-      if (httpErr.status !== 401) {
+      const { error, headers, body } = errorResponse(err);
+      if (error.status !== 401) {
         metrics.notificationsReceived.inc({
           receiver: payload?.receiver ?? '',
           status: payload?.status ?? '',
-          outcome: httpErr.status >= 500 ? 'unavailable' : 'rejected',
+          outcome: error.status >= 500 ? 'unavailable' : 'rejected',
         });
       }
-      const log = httpErr.status >= 500 ? logger.error.bind(logger) : logger.warn.bind(logger);
+      const log = error.status >= 500 ? logger.error.bind(logger) : logger.warn.bind(logger);
       log(
-        { requestId, status: httpErr.status, code: httpErr.code, err: httpErr.cause ?? undefined },
-        httpErr.message,
+        { requestId, status: error.status, code: error.code, err: error.cause ?? undefined },
+        error.message,
       );
-      const headers: Record<string, string> = { 'x-request-id': requestId };
-      if (httpErr.status === 401) headers['www-authenticate'] = 'Bearer realm="alert-router"';
-      if (httpErr.status === 503) headers['retry-after'] = '1';
-      if (httpErr.status === 413) headers.connection = 'close';
-      sendJson(
-        res,
-        httpErr.status,
-        {
-          error: httpErr.code,
-          message: httpErr.message,
-          ...(httpErr.details ? { details: httpErr.details } : {}),
-        },
-        headers,
-      );
+      sendJson(res, error.status, body, { ...headers, 'x-request-id': requestId });
     }
   };
 }

@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import { HttpError } from '../http/http-error.js';
+import { DeadlineError } from '../lib/deadline-error.js';
+import { withDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from './notification-key.js';
 
@@ -22,26 +24,16 @@ export function createNotificationProducer(
     async enqueue(payload, requestId) {
       const key = notificationKey(payload);
       const data: NotificationJobData = { key, receivedAt: Date.now(), requestId, payload };
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new HttpError(503, 'queue_unavailable', 'Redis did not confirm the write in time; retry')),
-          opts.timeoutMs,
-        );
-      });
       try {
-        await Promise.race([
+        await withDeadline(opts.timeoutMs, 'queue write', () =>
           queue.add('notification', data, { deduplication: { id: key, ttl: opts.dedupWindowMs } }),
-          timeout,
-        ]);
+        );
       } catch (err) {
-        if (err instanceof HttpError) throw err;
-        throw new HttpError(503, 'queue_unavailable', 'Redis is unavailable; retry', undefined, {
-          cause: err,
-        });
-      } finally {
-        clearTimeout(timer);
+        const message =
+          err instanceof DeadlineError
+            ? 'Redis did not confirm the write in time; retry'
+            : 'Redis is unavailable; retry';
+        throw new HttpError(503, 'queue_unavailable', message, undefined, { cause: err });
       }
       return { key };
     },

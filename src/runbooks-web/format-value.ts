@@ -1,57 +1,19 @@
-const sig = (n: number): string => {
-  const a = Math.abs(n);
-  if (a === 0) return '0';
-  if (a >= 1e15 || a < 1e-3) return n.toExponential(2);
-  const s = n.toPrecision(3);
-  return s.includes('e') ? String(Number(s)) : String(Number(s));
-};
-
-const scaled = (n: number, base: number, units: readonly string[]): string => {
-  let i = 0;
-  let v = n;
-  while (Math.abs(v) >= base && i < units.length - 1) {
-    v /= base;
-    i++;
-  }
-  return `${sig(v)} ${units[i]}`;
-};
+import { formatValue as formatSample } from '../enrichment/format-value.js';
 
 /**
- * A Prometheus sample value ("0.0523", "NaN", "+Inf") as a human reads it, in the runbook's
- * unit: ratio and percent as %, bytes in KiB/MiB/GiB, seconds in ms/s, otherwise a number and
- * the unit as given.
+ * A Prometheus sample value ("0.0523", "NaN", "+Inf") as a human reads it on the page, in the
+ * runbook's unit. The scaling is the notifications' (so Slack and the page agree); only NaN and
+ * infinities are written for the page.
  * @example formatValue('0.0523', 'ratio') // '5.23 %'
  */
 export function formatValue(raw: string | number, unit?: string): string {
-  // Prometheus writes infinities as "+Inf"/"-Inf", which Number() does not parse.
-  const n =
-    typeof raw === 'number'
-      ? raw
-      : /^[+-]?inf$/i.test(raw.trim())
-        ? raw.trim().startsWith('-')
-          ? -Infinity
-          : Infinity
-        : Number(raw);
-  if (Number.isNaN(n)) return 'NaN (no data)';
-  if (n === Infinity) return '+∞';
-  if (n === -Infinity) return '−∞';
-  switch (unit) {
-    case 'ratio':
-      return `${sig(n * 100)} %`;
-    case 'percent':
-    case '%':
-      return `${sig(n)} %`;
-    case 'bytes':
-      return scaled(n, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']);
-    case 'seconds':
-    case 's':
-      return Math.abs(n) < 1 && n !== 0 ? `${sig(n * 1000)} ms` : `${sig(n)} s`;
-    case undefined:
-    case '':
-      return sig(n);
-    default:
-      return `${sig(n)} ${unit}`;
-  }
+  const text = typeof raw === 'number' ? String(raw) : raw.trim();
+  // Prometheus writes infinities as "+Inf"/"-Inf"; a number input may be Infinity.
+  if (/^[+]?inf(inity)?$/i.test(text)) return '+∞';
+  if (/^-inf(inity)?$/i.test(text)) return '−∞';
+  if (Number.isNaN(Number(text))) return 'NaN (no data)';
+  const f = formatSample(text, unit);
+  return f.unit ? `${f.value} ${f.unit}` : f.value;
 }
 
 /** "3d 4h", "2h 5m", "4m 10s": how long an alert has been firing. */

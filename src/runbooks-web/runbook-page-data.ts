@@ -1,3 +1,7 @@
+import { silenceLink } from '../channels/alert-links.js';
+import { withDeadline } from '../lib/with-deadline.js';
+
+export { silenceLink };
 import type { DeadmanStatus } from '../deadman/deadman-status.js';
 import type { Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
@@ -77,42 +81,16 @@ export interface RunbookIndexData {
 const MAX_INSTANCES = 50;
 const errMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Runs `fn` with an abort signal that fires after `ms`; rejects at the deadline either way. */
-async function withBudget<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ctl = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      ctl.abort();
-      reject(new Error(`${what} took longer than ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([fn(ctl.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function firingAlerts(deps: PageDataDeps): Promise<Availability & { alerts: readonly FiringAlert[] }> {
   if (!deps.firing) return { available: false, reason: 'ALERTMANAGER_URL is not configured', alerts: [] };
   try {
     return {
       available: true,
-      alerts: await withBudget(deps.budgetMs ?? 2500, 'Alertmanager', (s) => deps.firing!.active(s)),
+      alerts: await withDeadline(deps.budgetMs ?? 2500, 'Alertmanager', (s) => deps.firing!.active(s)),
     };
   } catch (err) {
     return { available: false, reason: errMessage(err), alerts: [] };
   }
-}
-
-/** The Alertmanager UI's prefilled silence form for exactly this label set. */
-export function silenceLink(alertmanagerUrl: string, labels: Readonly<Record<string, string>>): string {
-  const filter = `{${Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(',')}}`;
-  return `${alertmanagerUrl.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(filter)}`;
 }
 
 export function graphLink(prometheusUrl: string, query: string, hours: number): string {
@@ -228,7 +206,7 @@ async function liveData(
   if (usable.length === 0) return { available: true, labels, values: [] };
   const first = usable[0]!;
   try {
-    const [values, samples] = await withBudget(deps.budgetMs ?? 2500, 'live context', (signal) =>
+    const [values, samples] = await withDeadline(deps.budgetMs ?? 2500, 'live context', (signal) =>
       Promise.all([
         live.queryValues({ ...rb, context: usable }, labels, signal),
         live.queryRange(fill(first.query)!, hours, signal),

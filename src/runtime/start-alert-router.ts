@@ -1,19 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
 import type { Agent } from 'node:https';
-import { Queue, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
-import { createChannelRegistry } from '../channels/channel-registry.js';
 import { OutboxStore } from '../channels/outbox/outbox-store.js';
 import { createApp } from '../http/create-app.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import { producerConnection, workerConnection } from '../queue/connections.js';
-import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import { producerConnection } from '../queue/connections.js';
+import { withDeadline } from '../lib/with-deadline.js';
+import { startWorkers, type RunningWorkers } from './start-workers.js';
 import {
   QUEUE_DELIVERIES,
   QUEUE_NOTIFICATIONS,
@@ -22,10 +22,8 @@ import {
 } from '../queue/job-types.js';
 import { notificationJobOptions } from '../queue/job-options.js';
 import { createNotificationProducer } from '../queue/notification-producer.js';
-import { startNotificationWorker } from '../queue/notification-worker.js';
 import { createRouter } from '../routing/route-notification.js';
 import { deadmanRoutes } from '../deadman/deadman-routes.js';
-import { startDeadmanScheduler, type DeadmanScheduler } from '../deadman/deadman-scheduler.js';
 import { deadmanStatus } from '../deadman/deadman-status.js';
 import { createHeartbeatSink } from '../deadman/heartbeat-sink.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
@@ -36,8 +34,8 @@ import { alertmanagerFiringAlerts } from '../runbooks-web/firing-alerts.js';
 import { runbookRoutes } from '../runbooks-web/runbook-routes.js';
 
 export interface RunningAlertRouter {
-  readonly server: Server | undefined;
-  readonly url: string | undefined;
+  readonly server: Server;
+  readonly url: string;
   readonly metrics: Metrics;
   /** Reload with `runbooks.reload()` (main.ts does on SIGHUP); also reloads on file change. */
   readonly runbooks: ReloadableRunbookStore;
@@ -58,10 +56,6 @@ export interface StartOptions {
   readonly ingestTimeoutMs?: number;
 }
 
-/**
- * The composition root shared by main.ts and the tests: builds queues, workers and the HTTP server
- * for the configured ROLE. Nothing here reads process.env.
- */
 async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve) => {
@@ -73,6 +67,10 @@ async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
   });
 }
 
+/**
+ * The composition root shared by main.ts and the tests: builds queues, workers and the HTTP server
+ * for the configured ROLE. Nothing here reads process.env.
+ */
 export async function startAlertRouter(config: AppConfig, opts: StartOptions): Promise<RunningAlertRouter> {
   const { logger } = opts;
   const metrics = createMetrics();
@@ -95,65 +93,26 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   const runbooks = loadRunbookStore(config.runbooksDir, logger, { watch: true });
   const enrichment = createEnrichment(config, { logger, runbooks });
 
-  const workers: Worker[] = [];
-  const workerRedis: Redis[] = [];
-  let deadman: DeadmanScheduler | undefined;
-  if (config.role !== 'api') {
-    const conn = (): Redis => {
-      const r = workerConnection(config.redisUrl);
-      r.on('error', (err) => logger.warn({ err: err.message }, 'redis (worker) error'));
-      workerRedis.push(r);
-      return r;
-    };
-    const shared = conn();
-    const channels = createChannelRegistry(
-      config,
-      shared,
-      opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {},
-    );
-    workers.push(
-      startNotificationWorker({
-        config,
-        connection: conn(),
-        redis: shared,
-        deliveries,
-        router: createRouter(config.file.routes, config.file.defaultChannels),
-        metrics,
-        logger,
-        enrich: enrichment.enrich,
-      }),
-      startDeliveryWorker({
-        connection: conn(),
-        prefix: config.queuePrefix,
-        channels,
-        concurrency: config.file.delivery.concurrency,
-        metrics,
-        logger,
-      }),
-    );
-    deadman = startDeadmanScheduler({
-      config,
-      store: new HeartbeatStore(shared, config.queuePrefix),
-      deliveries,
-      metrics,
-      logger,
-      connection: conn(),
-      workerConnection: conn(),
-    });
-    workers.push(deadman.worker);
-    for (const w of workers) w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
-  }
+  const router = createRouter(config.file.routes, config.file.defaultChannels);
+  const running: RunningWorkers | undefined =
+    config.role === 'api'
+      ? undefined
+      : startWorkers({
+          config,
+          deliveries,
+          router,
+          enrich: enrichment.enrich,
+          metrics,
+          logger,
+          ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),
+        });
+  const workers = running?.workers ?? [];
 
-  let server: Server | undefined;
-  let url: string | undefined;
   const readiness = {
     async check(): Promise<string[]> {
       const problems: string[] = [];
       try {
-        await Promise.race([
-          producerRedis.ping(),
-          new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000)),
-        ]);
+        await withDeadline(1000, 'redis ping', () => producerRedis.ping());
       } catch {
         problems.push('redis unreachable');
       }
@@ -169,59 +128,57 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     await deadmanStatus(heartbeatStore, config.file.heartbeat, metrics);
   };
   // Every role serves health, readiness and metrics (probes and scrapes); only api/all take webhooks.
-  {
-    const producer =
-      config.role === 'worker'
-        ? undefined
-        : createNotificationProducer(notifications, {
-            dedupWindowMs: config.file.dedupWindowSeconds * 1000,
-            timeoutMs: opts.ingestTimeoutMs ?? 1000,
-          });
-    const listener = createApp({
-      logger,
-      config,
+  const producer =
+    config.role === 'worker'
+      ? undefined
+      : createNotificationProducer(notifications, {
+          dedupWindowMs: config.file.dedupWindowSeconds * 1000,
+          timeoutMs: opts.ingestTimeoutMs ?? 1000,
+        });
+  const listener = createApp({
+    logger,
+    config,
+    metrics,
+    ...(producer ? { producer } : {}),
+    heartbeats: createHeartbeatSink({
+      config: config.file.heartbeat,
+      store: heartbeatStore,
       metrics,
-      ...(producer ? { producer } : {}),
-      heartbeats: createHeartbeatSink({
-        config: config.file.heartbeat,
-        store: heartbeatStore,
-        metrics,
+      logger,
+      timeoutMs: opts.ingestTimeoutMs ?? 1000,
+    }),
+    routers: [
+      deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
+      healthRoutes(readiness),
+      metricsRoute(metrics, sampleQueues),
+      outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
+      runbookRoutes({
+        store: runbooks,
+        deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),
+        runbooksDir: config.runbooksDir,
         logger,
-        timeoutMs: opts.ingestTimeoutMs ?? 1000,
+        ...(enrichment.live ? { live: enrichment.live } : {}),
+        ...(config.alertmanagerUrl
+          ? {
+              firing: alertmanagerFiringAlerts(config.alertmanagerUrl),
+              alertmanagerUrl: config.alertmanagerUrl,
+            }
+          : {}),
+        ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
       }),
-      routers: [
-        deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
-        healthRoutes(readiness),
-        metricsRoute(metrics, sampleQueues),
-        outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
-        runbookRoutes({
-          store: runbooks,
-          deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),
-          runbooksDir: config.runbooksDir,
-          logger,
-          ...(enrichment.live ? { live: enrichment.live } : {}),
-          ...(config.alertmanagerUrl
-            ? {
-                firing: alertmanagerFiringAlerts(config.alertmanagerUrl),
-                alertmanagerUrl: config.alertmanagerUrl,
-              }
-            : {}),
-          ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
-        }),
-        previewRoute({
-          config,
-          router: createRouter(config.file.routes, config.file.defaultChannels),
-          enrich: enrichment.enrich,
-        }),
-      ],
-    });
-    server = createServer(listener);
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve) => server.listen(opts.port ?? config.port, resolve));
-    const addr = server.address() as AddressInfo;
-    url = `http://127.0.0.1:${addr.port}`;
-    logger.info({ port: addr.port, role: config.role }, 'listening');
-  }
+      previewRoute({
+        config,
+        router,
+        enrich: enrichment.enrich,
+      }),
+    ],
+  });
+  const server = createServer(listener);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(opts.port ?? config.port, resolve));
+  const addr = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${addr.port}`;
+  logger.info({ port: addr.port, role: config.role }, 'listening');
   if (!config.webhookAuth.bearerToken && !config.webhookAuth.basic) {
     logger.warn(
       'no WEBHOOK_BEARER_TOKEN or WEBHOOK_BASIC_AUTH configured: the webhook accepts unauthenticated requests',
@@ -235,17 +192,14 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     runbooks,
     queues: { notifications, deliveries },
     async close() {
-      if (server) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-      }
-      await Promise.all(workers.map((w) => w.close()));
-      await deadman?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await running?.close();
       runbooks.close();
       await Promise.all([notifications.close(), deliveries.close()]);
-      for (const r of [producerRedis, ...workerRedis]) r.disconnect();
+      producerRedis.disconnect();
     },
   };
 }

@@ -1,0 +1,90 @@
+import type { Agent } from 'node:https';
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createChannelRegistry } from '../channels/channel-registry.js';
+import type { AppConfig } from '../config/app-config.js';
+import { startDeadmanScheduler } from '../deadman/deadman-scheduler.js';
+import { HeartbeatStore } from '../deadman/heartbeat-store.js';
+import type { Enricher } from '../enrichment/enrich-notification.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { workerConnection } from '../queue/connections.js';
+import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import type { DeliveryJobData } from '../queue/job-types.js';
+import { startNotificationWorker } from '../queue/notification-worker.js';
+import type { Router } from '../routing/route-notification.js';
+
+export interface RunningWorkers {
+  readonly workers: readonly Worker[];
+  /** Lets active jobs finish, then closes the workers' Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The worker half of the service (ROLE=worker or all): notification fan-out, channel deliveries and
+ * the dead man's switch tick. Workers block on Redis, so each gets its own connection, which waits
+ * for Redis to come back instead of failing (unlike the producer's).
+ */
+export function startWorkers(deps: {
+  readonly config: AppConfig;
+  readonly deliveries: Queue<DeliveryJobData>;
+  readonly router: Router;
+  readonly enrich: Enricher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly pagerdutyAgent?: Agent;
+}): RunningWorkers {
+  const { config, metrics, logger, deliveries } = deps;
+  const connections: Redis[] = [];
+  const conn = (): Redis => {
+    const r = workerConnection(config.redisUrl);
+    r.on('error', (err) => logger.warn({ err: err.message }, 'redis (worker) error'));
+    connections.push(r);
+    return r;
+  };
+  const shared = conn();
+  const channels = createChannelRegistry(
+    config,
+    shared,
+    deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {},
+  );
+  const deadman = startDeadmanScheduler({
+    config,
+    store: new HeartbeatStore(shared, config.queuePrefix),
+    deliveries,
+    metrics,
+    logger,
+    connection: conn(),
+    workerConnection: conn(),
+  });
+  const workers: Worker[] = [
+    startNotificationWorker({
+      config,
+      connection: conn(),
+      redis: shared,
+      deliveries,
+      router: deps.router,
+      metrics,
+      logger,
+      enrich: deps.enrich,
+    }),
+    startDeliveryWorker({
+      connection: conn(),
+      prefix: config.queuePrefix,
+      channels,
+      concurrency: config.file.delivery.concurrency,
+      metrics,
+      logger,
+    }),
+    deadman.worker,
+  ];
+  for (const w of workers) w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await deadman.close();
+      for (const r of connections) r.disconnect();
+    },
+  };
+}
