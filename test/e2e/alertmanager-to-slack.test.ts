@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
 import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { freePort } from '../helpers/free-port.js';
 
 const ALERTMANAGER = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 const TOKEN = 'e2e-webhook-token';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 let slack: FakeSlack;
 let router: TestRouter;
@@ -106,44 +98,48 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('an alert posted to a real Alertmanager reaches Slack through alert-router', { timeout: 60_000 }, async () => {
-  const summary = 'e2e: 5xx ratio above 5% on inference-gateway-0';
-  const res = await fetch(`${amUrl}/api/v2/alerts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
-      {
-        labels: {
-          alertname: 'E2EHighErrorRate',
-          service: 'inference-gateway',
-          severity: 'critical',
-          instance: 'inference-gateway-0:8080',
+test(
+  'an alert posted to a real Alertmanager reaches Slack through alert-router',
+  { timeout: 60_000 },
+  async () => {
+    const summary = 'e2e: 5xx ratio above 5% on inference-gateway-0';
+    const res = await fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          labels: {
+            alertname: 'E2EHighErrorRate',
+            service: 'inference-gateway',
+            severity: 'critical',
+            instance: 'inference-gateway-0:8080',
+          },
+          annotations: { summary },
+          startsAt: new Date().toISOString(),
+          generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
         },
-        annotations: { summary },
-        startsAt: new Date().toISOString(),
-        generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
-      },
-    ]),
-  });
-  assert.equal(res.status, 200, await res.text());
+      ]),
+    });
+    assert.equal(res.status, 200, await res.text());
 
-  const post = await waitFor(
-    () => slack.calls('chat.postMessage')[0],
-    `the Slack message (alertmanager log:\n${amLog})`,
-    30_000,
-    100,
-  );
-  assert.equal(post.headers.authorization, 'Bearer xoxb-test');
-  assert.equal(post.body.channel, '#alerts');
-  assert.equal(post.body.text, `FIRING 1/1 [CRITICAL] E2EHighErrorRate: ${summary}`);
-  const blocks = post.body.blocks as Array<{ type: string; text?: { text: string } }>;
-  assert.equal(blocks[0]!.text!.text, 'FIRING 1/1 [CRITICAL] E2EHighErrorRate');
-  assert.ok(JSON.stringify(blocks).includes(summary));
-  assert.equal((post.response?.body as { channel?: string }).channel, SLACK_CHANNEL_ID);
-  // Alertmanager authenticated with the Bearer credentials_file: an unauthenticated post would be a 401.
-  const metrics = await (await fetch(`${router.url}/metrics`)).text();
-  assert.match(
-    metrics,
-    /^alert_router_notifications_received_total\{receiver="alert-router",status="firing",outcome="queued"\} 1$/m,
-  );
-});
+    const post = await waitFor(
+      () => slack.calls('chat.postMessage')[0],
+      `the Slack message (alertmanager log:\n${amLog})`,
+      30_000,
+      100,
+    );
+    assert.equal(post.headers.authorization, 'Bearer xoxb-test');
+    assert.equal(post.body.channel, '#alerts');
+    assert.equal(post.body.text, `FIRING 1/1 [CRITICAL] E2EHighErrorRate: ${summary}`);
+    const blocks = post.body.blocks as Array<{ type: string; text?: { text: string } }>;
+    assert.equal(blocks[0]!.text!.text, 'FIRING 1/1 [CRITICAL] E2EHighErrorRate');
+    assert.ok(JSON.stringify(blocks).includes(summary));
+    assert.equal((post.response?.body as { channel?: string }).channel, SLACK_CHANNEL_ID);
+    // Alertmanager authenticated with the Bearer credentials_file: an unauthenticated post would be a 401.
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /^alert_router_notifications_received_total\{receiver="alert-router",status="firing",outcome="queued"\} 1$/m,
+    );
+  },
+);

@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+export { freePort } from './free-port.js';
+import { freePort } from './free-port.js';
 
 /** One gauge sample the test target exposes. */
 export interface TargetSeries {
@@ -26,14 +28,6 @@ export interface TestPrometheus {
   /** Polls an instant query until it returns at least `min` series. */
   waitFor(query: string, min?: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 // Text exposition format: label values escape \, " and newline.

@@ -41,7 +41,9 @@ const decodeWords = (s: string): string =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(text, 'base64').toString('utf8')
       : Buffer.from(
-          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          text
+            .replace(/_/g, ' ')
+            .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
           'latin1',
         ).toString('utf8'),
   );
@@ -61,7 +63,9 @@ function decodeBody(body: string, encoding: string | undefined): string {
       return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
     case 'quoted-printable':
       return Buffer.from(
-        body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+        body
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
         'latin1',
       ).toString('utf8');
     default:
@@ -71,7 +75,9 @@ function decodeBody(body: string, encoding: string | undefined): string {
 
 function splitEntity(raw: string): { headers: Map<string, string>; body: string } {
   const i = raw.indexOf('\r\n\r\n');
-  return i < 0 ? { headers: parseHeaders(raw), body: '' } : { headers: parseHeaders(raw.slice(0, i)), body: raw.slice(i + 4) };
+  return i < 0
+    ? { headers: parseHeaders(raw), body: '' }
+    : { headers: parseHeaders(raw.slice(0, i)), body: raw.slice(i + 4) };
 }
 
 function leafParts(raw: string): MimePart[] {
@@ -168,7 +174,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       server = undefined;
       if (!s) return;
       // Drop open connections too, so the next delivery finds the port closed.
-      for (const conn of (s as unknown as { connections: Set<{ close(): void }> }).connections ?? []) conn.close();
+      for (const conn of (s as unknown as { connections: Set<{ close(): void }> }).connections ?? [])
+        conn.close();
       await new Promise<void>((resolve) => s.close(() => resolve()));
     },
     async start() {

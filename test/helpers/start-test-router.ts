@@ -32,7 +32,13 @@ export async function startTestRouter(
   const path = join(dir, 'config.yml');
   writeFileSync(path, stringify(fileConfig));
   const prefix = `test-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({ REDIS_URL, QUEUE_PREFIX: prefix, PUBLIC_URL: 'http://alert-router.test', ALERT_ROUTER_CONFIG: path, ...env });
+  const config = loadConfig({
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PUBLIC_URL: 'http://alert-router.test',
+    ALERT_ROUTER_CONFIG: path,
+    ...env,
+  });
   const running = await startAlertRouter(config, {
     logger: createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent'),
     port: 0,
@@ -62,7 +68,12 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
 }
 
 /** Polls until `fn` returns a truthy value or the timeout passes (then throws with `what`). */
-export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -1,34 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
 import { fixture } from '../helpers/fixtures.js';
+import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
-
-async function post(url: string | undefined, payload: WebhookPayload): Promise<void> {
-  const res = await fetch(`${url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-    body: JSON.stringify(payload),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
-async function settled(router: TestRouter): Promise<void> {
-  await waitFor(async () => {
-    for (const q of [router.queues.notifications, router.queues.deliveries]) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      if (Object.values(c).some((n) => n > 0)) return false;
-    }
-    return true;
-  }, 'queues to drain', 15_000);
-}
-
-const uniqueGroup = <T extends WebhookPayload>(p: T, id = randomUUID()): T => ({
-  ...p,
-  groupKey: `${p.groupKey}/${id}`,
-});
 
 let sink: SmtpSink;
 let router: TestRouter;
@@ -69,7 +45,10 @@ describe('email channel', () => {
     );
     assert.match(m.parts[0]!.body, /High 5xx error rate on inference-gateway/);
     assert.match(m.parts[0]!.body, /Runbook: http:\/\/alert-router\.test\/runbooks\/HighErrorRate/);
-    assert.match(m.parts[1]!.body, /<h2[^>]*>FIRING:1 \[CRITICAL\] HighErrorRate \(inference-gateway\)<\/h2>/);
+    assert.match(
+      m.parts[1]!.body,
+      /<h2[^>]*>FIRING:1 \[CRITICAL\] HighErrorRate \(inference-gateway\)<\/h2>/,
+    );
     assert.match(m.messageId ?? '', /^<[^<>@\s]+@example\.com>$/);
   });
 
@@ -134,7 +113,10 @@ describe('email channel', () => {
     sink.rejectNext(550);
     await post(router.url, p);
     const failed = await waitFor(
-      async () => (await router.queues.deliveries.getJobs(['failed'])).find((j) => j.data.payload.groupKey === p.groupKey),
+      async () =>
+        (await router.queues.deliveries.getJobs(['failed'])).find(
+          (j) => j.data.payload.groupKey === p.groupKey,
+        ),
       'the failed job',
     );
     await settled(router);

@@ -7,7 +7,11 @@ import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test
 const outboxConfig = { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] };
 const TOKEN = 'webhook-secret';
 
-const post = (r: TestRouter, body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> =>
+const post = (
+  r: TestRouter,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Response> =>
   fetch(`${r.url}/webhook/alertmanager`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
@@ -30,11 +34,28 @@ describe('POST /webhook/alertmanager', () => {
     const cases: Array<[string, Promise<Response>, number, string]> = [
       ['no auth', post(r, fixtureText('firing'), { authorization: '' }), 401, 'unauthorized'],
       ['wrong token', post(r, fixtureText('firing'), { authorization: 'Bearer nope' }), 401, 'unauthorized'],
-      ['basic instead of bearer', post(r, fixtureText('firing'), { authorization: `Basic ${Buffer.from(`a:${TOKEN}`).toString('base64')}` }), 401, 'unauthorized'],
+      [
+        'basic instead of bearer',
+        post(r, fixtureText('firing'), {
+          authorization: `Basic ${Buffer.from(`a:${TOKEN}`).toString('base64')}`,
+        }),
+        401,
+        'unauthorized',
+      ],
       ['malformed JSON', post(r, '{"version":"4",'), 400, 'malformed_json'],
-      ['wrong content type', post(r, fixtureText('firing'), { 'content-type': 'text/plain' }), 400, 'unsupported_content_type'],
+      [
+        'wrong content type',
+        post(r, fixtureText('firing'), { 'content-type': 'text/plain' }),
+        400,
+        'unsupported_content_type',
+      ],
       ['version 3', post(r, JSON.stringify({ ...fixture('firing'), version: '3' })), 400, 'invalid_payload'],
-      ['missing alerts', post(r, JSON.stringify({ ...fixture('firing'), alerts: undefined })), 400, 'invalid_payload'],
+      [
+        'missing alerts',
+        post(r, JSON.stringify({ ...fixture('firing'), alerts: undefined })),
+        400,
+        'invalid_payload',
+      ],
       ['empty alerts', post(r, JSON.stringify({ ...fixture('firing'), alerts: [] })), 400, 'invalid_payload'],
       ['not an object', post(r, '[1,2]'), 400, 'invalid_payload'],
       ['oversize', post(r, Buffer.alloc(11 * 1024 * 1024, 32)), 413, 'payload_too_large'],
@@ -63,11 +84,17 @@ describe('POST /webhook/alertmanager', () => {
     const before = await jobCount(r);
     const body = fixtureText('grouped');
     // Two HA peers and a retry, all at once.
-    const statuses = await Promise.all([post(r, body), post(r, body), post(r, body)].map(async (p) => (await p).status));
+    const statuses = await Promise.all(
+      [post(r, body), post(r, body), post(r, body)].map(async (p) => (await p).status),
+    );
     assert.deepEqual(statuses, [200, 200, 200]);
     assert.equal(await jobCount(r), before + 1);
     const grown = fixture('grouped');
-    grown.alerts.push({ ...grown.alerts[0]!, fingerprint: '0123456789abcdef', labels: { ...grown.alerts[0]!.labels, instance: 'new' } });
+    grown.alerts.push({
+      ...grown.alerts[0]!,
+      fingerprint: '0123456789abcdef',
+      labels: { ...grown.alerts[0]!.labels, instance: 'new' },
+    });
     assert.equal((await post(r, JSON.stringify(grown))).status, 200);
     assert.equal(await jobCount(r), before + 2);
   });
@@ -76,7 +103,11 @@ describe('POST /webhook/alertmanager', () => {
 describe('Redis trouble at ingest', () => {
   test('Redis stopped: 503 within about a second, and OK again once it is back', async () => {
     const redis = await RedisServer.start();
-    const r = await startTestRouter(outboxConfig, { WEBHOOK_BEARER_TOKEN: TOKEN, ROLE: 'api', REDIS_URL: redis.url });
+    const r = await startTestRouter(outboxConfig, {
+      WEBHOOK_BEARER_TOKEN: TOKEN,
+      ROLE: 'api',
+      REDIS_URL: redis.url,
+    });
     try {
       assert.equal((await post(r, fixtureText('firing'))).status, 200);
       await redis.stop();
@@ -87,7 +118,12 @@ describe('Redis trouble at ingest', () => {
       assert.equal(((await res.json()) as { error: string }).error, 'queue_unavailable');
       assert.ok(elapsed < 1500, `answered in ${elapsed} ms`);
       await redis.start();
-      await waitFor(async () => (await post(r, fixtureText('resolved'))).status === 200, 'ingest to recover', 15_000, 200);
+      await waitFor(
+        async () => (await post(r, fixtureText('resolved'))).status === 200,
+        'ingest to recover',
+        15_000,
+        200,
+      );
     } finally {
       await r.close();
       r.redis.disconnect();
@@ -105,7 +141,11 @@ describe('notification stage', () => {
   after(() => r.stop());
 
   const outbox = async (): Promise<Array<{ status: string; alerts: number }>> =>
-    ((await (await fetch(`${r.url}/api/outbox`)).json()) as { entries: Array<{ status: string; alerts: number }> }).entries;
+    (
+      (await (await fetch(`${r.url}/api/outbox`)).json()) as {
+        entries: Array<{ status: string; alerts: number }>;
+      }
+    ).entries;
 
   test('firing, resolved, then a late firing of the same episode: the late one is ignored', async () => {
     assert.equal((await post(r, fixtureText('firing'))).status, 200);
@@ -115,7 +155,10 @@ describe('notification stage', () => {
     // A slow HA peer's firing for the same (fingerprint, startsAt), after the dedup window.
     await new Promise((res) => setTimeout(res, 1100));
     assert.equal((await post(r, fixtureText('firing'), { 'x-request-id': 'late' })).status, 200);
-    await waitFor(async () => ((await r.queues.notifications.getJobCounts('completed')).completed ?? 0) >= 3, 'late notification processed');
+    await waitFor(
+      async () => ((await r.queues.notifications.getJobCounts('completed')).completed ?? 0) >= 3,
+      'late notification processed',
+    );
     await new Promise((res) => setTimeout(res, 500));
     const entries = await outbox();
     assert.equal(entries[0]?.status, 'resolved', 'the episode stays resolved');

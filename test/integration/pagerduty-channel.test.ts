@@ -3,38 +3,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
-import type { RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { fixture } from '../helpers/fixtures.js';
+import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
 const ROUTING_KEY = 'a'.repeat(32);
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
-async function post(url: string | undefined, payload: WebhookPayload): Promise<void> {
-  const res = await fetch(`${url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-    body: JSON.stringify(payload),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
-async function settled(router: Pick<RunningAlertRouter, 'queues'>): Promise<void> {
-  await waitFor(async () => {
-    for (const q of [router.queues.notifications, router.queues.deliveries]) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      if (Object.values(c).some((n) => n > 0)) return false;
-    }
-    return true;
-  }, 'queues to drain', 15_000);
-}
-
-/** A group of its own per test; the captured groupKey shape (braces, quotes, colons) is kept. */
-function uniqueGroup<T extends WebhookPayload>(p: T, id = randomUUID()): T {
-  return { ...p, groupKey: `${p.groupKey}/${id}` };
-}
 
 let pd: FakePagerDuty;
 let router: TestRouter;
@@ -82,7 +58,9 @@ describe('PagerDuty channel', () => {
     assert.ok(summary.length <= 1024, `summary is ${summary.length} chars`);
     assert.ok(summary.startsWith('[1] HighErrorRate: xxx'), summary.slice(0, 40));
     assert.ok(
-      (body.links as Array<{ href: string }>).some((l) => l.href === 'http://alert-router.test/runbooks/HighErrorRate'),
+      (body.links as Array<{ href: string }>).some(
+        (l) => l.href === 'http://alert-router.test/runbooks/HighErrorRate',
+      ),
       JSON.stringify(body.links),
     );
     const details = payload.custom_details as { common_labels: unknown; alerts: Array<{ labels: unknown }> };
@@ -113,7 +91,10 @@ describe('PagerDuty channel', () => {
     await post(router.url, p);
     await waitFor(() => pd.requests.length >= mark + 2, 'the retry', 10_000);
     await settled(router);
-    assert.deepEqual(pd.requests.slice(mark).map((r) => r.status), [500, 202]);
+    assert.deepEqual(
+      pd.requests.slice(mark).map((r) => r.status),
+      [500, 202],
+    );
     assert.deepEqual(pd.requests[mark + 1]!.body, pd.requests[mark]!.body, 'the retry sends the same event');
     const done = await router.queues.deliveries.getJobs(['completed']);
     assert.ok(done.some((j) => j.data.payload.groupKey === p.groupKey && j.attemptsMade === 2));
@@ -125,7 +106,10 @@ describe('PagerDuty channel', () => {
     const p = uniqueGroup(fixture('firing'));
     await post(router.url, p);
     const failed = await waitFor(
-      async () => (await router.queues.deliveries.getJobs(['failed'])).find((j) => j.data.payload.groupKey === p.groupKey),
+      async () =>
+        (await router.queues.deliveries.getJobs(['failed'])).find(
+          (j) => j.data.payload.groupKey === p.groupKey,
+        ),
       'the failed job',
     );
     await settled(router);
@@ -156,7 +140,11 @@ describe('PagerDuty channel', () => {
       ...p,
       alerts: [
         ...p.alerts,
-        { ...p.alerts[0]!, labels: { ...p.alerts[0]!.labels, instance: 'inference-gateway-7:8080' }, fingerprint: 'ccccccccccccccc7' },
+        {
+          ...p.alerts[0]!,
+          labels: { ...p.alerts[0]!.labels, instance: 'inference-gateway-7:8080' },
+          fingerprint: 'ccccccccccccccc7',
+        },
       ],
     };
     await post(router.url, grown);

@@ -58,7 +58,10 @@ export function hostileRunbooksDir(): { dir: string; outside: string } {
   const outside = join(root, 'Outside.md');
   writeFileSync(outside, hostileRunbook('OUTSIDE-SECRET').replace('alerts: [NodeDown]', 'alerts: [Escape]'));
   symlinkSync(outside, join(dir, 'Escape.md'));
-  writeFileSync(join(dir, 'Swapped.md'), hostileRunbook('Swapped').replace('alerts: [NodeDown]', 'alerts: [Swapped]'));
+  writeFileSync(
+    join(dir, 'Swapped.md'),
+    hostileRunbook('Swapped').replace('alerts: [NodeDown]', 'alerts: [Swapped]'),
+  );
   return { dir, outside };
 }
 
@@ -72,7 +75,9 @@ const freePort = (): Promise<number> =>
 
 export interface RealAlertmanager {
   readonly url: string;
-  post(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string> }>): Promise<void>;
+  post(
+    alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string> }>,
+  ): Promise<void>;
   stop(): void;
 }
 
@@ -80,7 +85,9 @@ export interface RealAlertmanager {
 export async function startAlertmanager(): Promise<RealAlertmanager> {
   const which = spawnSync('sh', ['-c', `command -v ${AM_BIN}`]);
   if (which.status !== 0)
-    throw new Error(`${AM_BIN} not found: install it (apt-get install prometheus-alertmanager) or set ALERTMANAGER_BIN`);
+    throw new Error(
+      `${AM_BIN} not found: install it (apt-get install prometheus-alertmanager) or set ALERTMANAGER_BIN`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'am-'));
   writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
   const port = await freePort();
@@ -99,7 +106,12 @@ export async function startAlertmanager(): Promise<RealAlertmanager> {
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok, 'Alertmanager ready', 15_000, 100);
+    await waitFor(
+      async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok,
+      'Alertmanager ready',
+      15_000,
+      100,
+    );
   } catch (err) {
     child.kill();
     throw new Error(`Alertmanager did not start: ${stderr.slice(-500)}`, { cause: err });
@@ -112,7 +124,14 @@ export async function startAlertmanager(): Promise<RealAlertmanager> {
       const res = await fetch(`${url}/api/v2/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(alerts.map((a) => ({ ...a, startsAt, endsAt, generatorURL: 'http://prometheus.test/graph?g0.expr=up' }))),
+        body: JSON.stringify(
+          alerts.map((a) => ({
+            ...a,
+            startsAt,
+            endsAt,
+            generatorURL: 'http://prometheus.test/graph?g0.expr=up',
+          })),
+        ),
       });
       assert.equal(res.status, 200, await res.text());
     },
@@ -121,7 +140,11 @@ export async function startAlertmanager(): Promise<RealAlertmanager> {
 }
 
 /** A raw GET: node:http sends the path exactly as given (fetch would normalise `..` and `%2e`). */
-export const rawGet = (base: string, path: string, accept = 'text/html'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
+export const rawGet = (
+  base: string,
+  path: string,
+  accept = 'text/html',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
   new Promise((resolve, reject) => {
     const u = new URL(base);
     const req = request({ host: u.hostname, port: u.port, path, headers: { accept } }, (res) => {
@@ -143,8 +166,22 @@ describe('runbook pages against a real Alertmanager', () => {
   before(async () => {
     am = await startAlertmanager();
     await am.post([
-      { labels: { alertname: 'NodeDown', instance: 'host-1:9100', job: 'node-exporter', severity: 'critical' } },
-      { labels: { alertname: 'NodeDown', instance: HOSTILE_LABEL, job: 'node-exporter', severity: 'critical' } },
+      {
+        labels: {
+          alertname: 'NodeDown',
+          instance: 'host-1:9100',
+          job: 'node-exporter',
+          severity: 'critical',
+        },
+      },
+      {
+        labels: {
+          alertname: 'NodeDown',
+          instance: HOSTILE_LABEL,
+          job: 'node-exporter',
+          severity: 'critical',
+        },
+      },
       { labels: { alertname: 'NoRunbookForThis', severity: 'warning' } },
     ]);
     router = await startTestRouter(
@@ -184,13 +221,20 @@ describe('runbook pages against a real Alertmanager', () => {
     const data = JSON.parse(r.body) as {
       alert: string;
       runbook: { title: string; bodyHtml: string; firstSteps: string[] };
-      firing: { available: boolean; total: number; instances: Array<{ labels: Record<string, string>; firingForSeconds: number }> };
+      firing: {
+        available: boolean;
+        total: number;
+        instances: Array<{ labels: Record<string, string>; firingForSeconds: number }>;
+      };
       live: { available: boolean; reason: string };
     };
     assert.equal(data.alert, 'NodeDown');
     assert.equal(data.firing.available, true);
     assert.equal(data.firing.total, 2);
-    assert.ok(data.firing.instances.some((i) => i.labels.instance === HOSTILE_LABEL), 'label value intact in JSON');
+    assert.ok(
+      data.firing.instances.some((i) => i.labels.instance === HOSTILE_LABEL),
+      'label value intact in JSON',
+    );
     assert.ok(data.firing.instances.every((i) => i.firingForSeconds > 40 * 60));
     assert.equal(data.live.available, false);
     assert.doesNotMatch(data.runbook.bodyHtml, EXECUTABLE);
@@ -203,7 +247,9 @@ describe('runbook pages against a real Alertmanager', () => {
     assert.match(html.body, /NodeDown · 2 firing/);
     assert.match(html.body, /Firing without a runbook[\s\S]*NoRunbookForThis/);
     assert.match(html.body, /Escape\.md: symlink resolves outside the runbooks directory/);
-    const json = JSON.parse((await rawGet(base, '/runbooks', 'application/json')).body) as { withoutRunbook: unknown };
+    const json = JSON.parse((await rawGet(base, '/runbooks', 'application/json')).body) as {
+      withoutRunbook: unknown;
+    };
     assert.deepEqual(json.withoutRunbook, [{ alertname: 'NoRunbookForThis', firing: 1 }]);
   });
 
@@ -237,7 +283,9 @@ describe('runbook pages against a real Alertmanager', () => {
     const r = await rawGet(base, '/runbooks/NodeDwn');
     assert.equal(r.status, 404);
     assert.match(r.body, /Did you mean[\s\S]*href="\/runbooks\/NodeDown"/);
-    const j = JSON.parse((await rawGet(base, '/runbooks/nodedown', 'application/json')).body) as { suggestions: string[] };
+    const j = JSON.parse((await rawGet(base, '/runbooks/nodedown', 'application/json')).body) as {
+      suggestions: string[];
+    };
     assert.deepEqual(j.suggestions, ['NodeDown']);
   });
 });
@@ -248,12 +296,32 @@ describe('runbook pages with live context (in-process app)', () => {
   const store = loadRunbookStore(dir, logger);
   const firing = {
     async active() {
-      return [{ fingerprint: 'f1', labels: { alertname: 'NodeDown', instance: HOSTILE_LABEL }, annotations: {}, startsAt: new Date(Date.now() - 3600_000).toISOString() }];
+      return [
+        {
+          fingerprint: 'f1',
+          labels: { alertname: 'NodeDown', instance: HOSTILE_LABEL },
+          annotations: {},
+          startsAt: new Date(Date.now() - 3600_000).toISOString(),
+        },
+      ];
     },
   };
   const servers: Server[] = [];
   const serve = async (live: LiveContext | undefined, budgetMs = 300): Promise<string> => {
-    const app = createApp({ logger, routers: [runbookRoutes({ store, runbooksDir: dir, logger, firing, budgetMs, prometheusUrl: 'http://prom:9090', ...(live ? { live } : {}) })] });
+    const app = createApp({
+      logger,
+      routers: [
+        runbookRoutes({
+          store,
+          runbooksDir: dir,
+          logger,
+          firing,
+          budgetMs,
+          prometheusUrl: 'http://prom:9090',
+          ...(live ? { live } : {}),
+        }),
+      ],
+    });
     const s = createServer(app);
     servers.push(s);
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -270,7 +338,10 @@ describe('runbook pages with live context (in-process app)', () => {
     const base = await serve({
       async queryValues(_rb, labels) {
         seen = { ...labels };
-        return [{ name: 'up', value: '0' }, { name: 'weird', value: '+Inf' }];
+        return [
+          { name: 'up', value: '0' },
+          { name: 'weird', value: '+Inf' },
+        ];
       },
       async queryRange(query) {
         rangeQuery = query;
@@ -302,6 +373,9 @@ describe('runbook pages with live context (in-process app)', () => {
       queryValues: () => Promise.reject(new Error('Prometheus answered 503')),
       queryRange: () => Promise.resolve([]),
     });
-    assert.match((await rawGet(failing, '/runbooks/NodeDown')).body, /live context unavailable: Prometheus answered 503/);
+    assert.match(
+      (await rawGet(failing, '/runbooks/NodeDown')).body,
+      /live context unavailable: Prometheus answered 503/,
+    );
   });
 });

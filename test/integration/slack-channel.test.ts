@@ -10,11 +10,28 @@ import type { Alert, WebhookPayload } from '../../src/alertmanager/webhook-paylo
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
-import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack, type SlackRequest } from '../helpers/fake-slack.js';
+import {
+  startFakeSlack,
+  SLACK_CHANNEL_ID,
+  type FakeSlack,
+  type SlackRequest,
+} from '../helpers/fake-slack.js';
 import { fixture } from '../helpers/fixtures.js';
-import { deletePrefix, REDIS_URL, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
+import {
+  deletePrefix,
+  REDIS_URL,
+  startTestRouter,
+  waitFor,
+  type TestRouter,
+} from '../helpers/start-test-router.js';
 
-type SlackBlockJson = { type: string; text?: { type: string; text: string }; fields?: Array<{ text: string }>; elements?: Array<Record<string, unknown>> };
+type SlackBlockJson = {
+  type: string;
+  text?: { type: string; text: string };
+  fields?: Array<{ text: string }>;
+  elements?: Array<Record<string, unknown>>;
+};
 
 const fileConfig = (attempts = 4): Record<string, unknown> => ({
   channels: { 'slack-critical': { type: 'slack', channel: '#alerts' } },
@@ -28,31 +45,6 @@ const env = (): Record<string, string> => ({
   SLACK_API_URL: slack.url,
   WEBHOOK_BEARER_TOKEN: 't',
 });
-
-async function post(url: string | undefined, payload: WebhookPayload): Promise<void> {
-  const res = await fetch(`${url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-    body: JSON.stringify(payload),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
-/** Waits until neither queue has work left: the point after which nothing more reaches Slack. */
-async function settled(router: Pick<RunningAlertRouter, 'queues'>): Promise<void> {
-  await waitFor(async () => {
-    for (const q of [router.queues.notifications, router.queues.deliveries]) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      if (Object.values(c).some((n) => n > 0)) return false;
-    }
-    return true;
-  }, 'queues to drain', 15_000);
-}
-
-/** Gives every test a group of its own, so Slack message state never leaks between tests. */
-function uniqueGroup<T extends WebhookPayload>(p: T): T {
-  return { ...p, groupKey: `${p.groupKey}/${randomUUID()}` };
-}
 
 const extraAlert = (base: Alert, instance: string, fingerprint: string): Alert => ({
   ...base,
@@ -94,7 +86,10 @@ describe('Slack channel', () => {
     const req = calls[0]!;
     assert.equal(req.headers.authorization, 'Bearer xoxb-test');
     assert.equal(req.body.channel, '#alerts');
-    assert.equal(req.body.text, 'FIRING 1/1 [CRITICAL] HighErrorRate: High 5xx error rate on inference-gateway');
+    assert.equal(
+      req.body.text,
+      'FIRING 1/1 [CRITICAL] HighErrorRate: High 5xx error rate on inference-gateway',
+    );
     const blocks = blocksOf(req);
     assert.deepEqual(blocks[0], {
       type: 'header',
@@ -148,7 +143,10 @@ describe('Slack channel', () => {
     await waitFor(() => slack.requests.length > start, 'first post');
     await settled(router);
     const posted = slack.requests.slice(start);
-    assert.deepEqual(posted.map((r) => r.method), ['chat.postMessage']);
+    assert.deepEqual(
+      posted.map((r) => r.method),
+      ['chat.postMessage'],
+    );
     const ts = slack.tsOf(posted[0]!);
 
     const grown: WebhookPayload = {
@@ -160,8 +158,15 @@ describe('Slack channel', () => {
     await waitFor(() => slack.requests.length >= mark + 2, 'update and thread reply');
     await settled(router);
     const second = slack.requests.slice(mark);
-    assert.deepEqual(second.map((r) => r.method), ['chat.update', 'chat.postMessage']);
-    assert.equal(second[0]!.body.channel, SLACK_CHANNEL_ID, 'chat.update must use the channel id, not #alerts');
+    assert.deepEqual(
+      second.map((r) => r.method),
+      ['chat.update', 'chat.postMessage'],
+    );
+    assert.equal(
+      second[0]!.body.channel,
+      SLACK_CHANNEL_ID,
+      'chat.update must use the channel id, not #alerts',
+    );
     assert.equal(second[0]!.body.ts, ts);
     assert.equal(blocksOf(second[0]!)[0]!.text!.text, 'FIRING 3/4 [WARNING] HighRequestLatency');
     assert.equal(second[1]!.body.channel, SLACK_CHANNEL_ID);
@@ -178,7 +183,10 @@ describe('Slack channel', () => {
     await waitFor(() => slack.requests.length >= mark2 + 2, 'resolved update');
     await settled(router);
     const third = slack.requests.slice(mark2);
-    assert.deepEqual(third.map((r) => r.method), ['chat.update', 'chat.postMessage']);
+    assert.deepEqual(
+      third.map((r) => r.method),
+      ['chat.update', 'chat.postMessage'],
+    );
     assert.equal(third[0]!.body.ts, ts);
     assert.equal(blocksOf(third[0]!)[0]!.text!.text, 'RESOLVED [WARNING] HighRequestLatency');
     assert.equal(third[1]!.body.thread_ts, ts);
@@ -248,7 +256,10 @@ describe('Slack message state survives a restart', () => {
       await waitFor(() => slack.requests.length >= mark2 + 2, 'update after restart');
       await settled(second);
       const after = slack.requests.slice(mark2);
-      assert.deepEqual(after.map((r) => r.method), ['chat.update', 'chat.postMessage']);
+      assert.deepEqual(
+        after.map((r) => r.method),
+        ['chat.update', 'chat.postMessage'],
+      );
       assert.equal(after[0]!.body.channel, SLACK_CHANNEL_ID);
       assert.equal(after[0]!.body.ts, ts);
       assert.equal(after[1]!.body.thread_ts, ts);

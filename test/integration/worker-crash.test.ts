@@ -75,49 +75,64 @@ after(async () => {
   await slack.close();
 });
 
-test('a worker killed mid-delivery loses nothing: another worker delivers after the lock expires', { timeout: 120_000 }, async () => {
-  slack.respondNext('chat.postMessage', { hang: true });
-  const first = startWorker();
-  const res = await fetch(`${api.url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-    body: JSON.stringify(fixture('firing')),
-  });
-  assert.equal(res.status, 200);
-  await waitFor(() => slack.calls('chat.postMessage').length === 1, 'the first worker to call Slack', 20_000);
-  const [job] = await api.queues.deliveries.getJobs(['active']);
-  assert.ok(job, 'the delivery is active in the killed worker');
+test(
+  'a worker killed mid-delivery loses nothing: another worker delivers after the lock expires',
+  { timeout: 120_000 },
+  async () => {
+    slack.respondNext('chat.postMessage', { hang: true });
+    const first = startWorker();
+    const res = await fetch(`${api.url}/webhook/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: JSON.stringify(fixture('firing')),
+    });
+    assert.equal(res.status, 200);
+    await waitFor(
+      () => slack.calls('chat.postMessage').length === 1,
+      'the first worker to call Slack',
+      20_000,
+    );
+    const [job] = await api.queues.deliveries.getJobs(['active']);
+    assert.ok(job, 'the delivery is active in the killed worker');
 
-  first.child.kill('SIGKILL');
-  await exited(first.child);
-  assert.equal(first.child.signalCode, 'SIGKILL');
-  const killedAt = Date.now();
-  assert.equal(slack.calls('chat.postMessage')[0]!.response, undefined, 'Slack never answered the first worker');
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    assert.equal(first.child.signalCode, 'SIGKILL');
+    const killedAt = Date.now();
+    assert.equal(
+      slack.calls('chat.postMessage')[0]!.response,
+      undefined,
+      'Slack never answered the first worker',
+    );
 
-  const second = startWorker();
-  await waitFor(
-    () => slack.calls('chat.postMessage').some((r) => (r.response?.body as { ok?: boolean } | undefined)?.ok === true),
-    `the second worker to deliver; its output:\n${second.output()}`,
-    90_000,
-    200,
-  );
-  const recoveredMs = Date.now() - killedAt;
-  await waitFor(
-    async () => (await api.queues.deliveries.getJob(job.id!))?.finishedOn !== undefined,
-    'the job to complete',
-  );
-  const done = await api.queues.deliveries.getJob(job.id!);
-  assert.equal(await done!.getState(), 'completed');
-  const posts = slack.calls('chat.postMessage');
-  assert.equal(posts.length, 2, 'one hung call, one delivery: nothing lost, nothing doubled');
-  assert.equal(posts[1]!.body.channel, '#alerts');
-  assert.match(String(posts[1]!.body.text), /HighErrorRate/);
-  // BullMQ decides how long this takes: the killed worker's lock lives 30 s, and stalled checks run
-  // every 30 s, throttled queue-wide by a `stalled-check` key the first worker set at its start; so
-  // the new worker's first effective check only marks the job and the next one (~60 s) requeues it.
-  process.stderr.write(`# worker-crash: redelivered ${recoveredMs} ms after SIGKILL\n`);
+    const second = startWorker();
+    await waitFor(
+      () =>
+        slack
+          .calls('chat.postMessage')
+          .some((r) => (r.response?.body as { ok?: boolean } | undefined)?.ok === true),
+      `the second worker to deliver; its output:\n${second.output()}`,
+      90_000,
+      200,
+    );
+    const recoveredMs = Date.now() - killedAt;
+    await waitFor(
+      async () => (await api.queues.deliveries.getJob(job.id!))?.finishedOn !== undefined,
+      'the job to complete',
+    );
+    const done = await api.queues.deliveries.getJob(job.id!);
+    assert.equal(await done!.getState(), 'completed');
+    const posts = slack.calls('chat.postMessage');
+    assert.equal(posts.length, 2, 'one hung call, one delivery: nothing lost, nothing doubled');
+    assert.equal(posts[1]!.body.channel, '#alerts');
+    assert.match(String(posts[1]!.body.text), /HighErrorRate/);
+    // BullMQ decides how long this takes: the killed worker's lock lives 30 s, and stalled checks run
+    // every 30 s, throttled queue-wide by a `stalled-check` key the first worker set at its start; so
+    // the new worker's first effective check only marks the job and the next one (~60 s) requeues it.
+    process.stderr.write(`# worker-crash: redelivered ${recoveredMs} ms after SIGKILL\n`);
 
-  second.child.kill('SIGTERM');
-  await exited(second.child);
-  assert.equal(second.child.exitCode, 0, second.output());
-});
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+    assert.equal(second.child.exitCode, 0, second.output());
+  },
+);

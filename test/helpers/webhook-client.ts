@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
+import { waitFor } from './start-test-router.js';
+
+/** Posts a notification as Alertmanager would (Bearer `t` unless told) and expects a 200. */
+export async function postWebhook(url: string, payload: WebhookPayload, token = 't'): Promise<void> {
+  const res = await fetch(`${url}/webhook/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(payload),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** Waits until neither queue has work left: the point after which nothing more reaches a vendor. */
+export async function settled(router: Pick<RunningAlertRouter, 'queues'>): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const q of [router.queues.notifications, router.queues.deliveries]) {
+        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        if (Object.values(c).some((n) => n > 0)) return false;
+      }
+      return true;
+    },
+    'queues to drain',
+    15_000,
+  );
+}
+
+/** A group of its own per test (the captured groupKey shape kept), so vendor state never leaks. */
+export function uniqueGroup<T extends WebhookPayload>(p: T, id: string = randomUUID()): T {
+  return { ...p, groupKey: `${p.groupKey}/${id}` };
+}
