@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
 import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
-import { freePort } from '../helpers/free-port.js';
+import { startAlertmanager, type TestAlertmanager } from '../helpers/alertmanager-server.js';
 
-const ALERTMANAGER = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 const TOKEN = 'e2e-webhook-token';
 
 let slack: FakeSlack;
 let router: TestRouter;
-let am: ChildProcess | undefined;
-let amUrl = '';
-let amLog = '';
-let dir = '';
+let am: TestAlertmanager | undefined;
 
 before(async () => {
-  // Fail loudly, never skip: this suite exists to prove the real Alertmanager talks to us.
-  const probe = spawnSync(ALERTMANAGER, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    throw new Error(
-      `${ALERTMANAGER} is required for the e2e suite (Debian: apt-get install prometheus-alertmanager): ${probe.error?.message ?? probe.stderr}`,
-    );
+  // A missing Alertmanager fails this suite (startAlertmanager throws): it exists to prove the real one talks to us.
   slack = await startFakeSlack();
   router = await startTestRouter(
     {
@@ -35,67 +24,40 @@ before(async () => {
     },
     { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, WEBHOOK_BEARER_TOKEN: TOKEN },
   );
-  dir = mkdtempSync(join(tmpdir(), 'ar-e2e-am-'));
-  writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    stringify({
-      route: {
-        receiver: 'alert-router',
-        group_by: ['alertname', 'service'],
-        group_wait: '1s',
-        group_interval: '1s',
-        repeat_interval: '1h',
-      },
-      receivers: [
-        {
-          name: 'alert-router',
-          webhook_configs: [
-            {
-              url: `${router.url}/webhook/alertmanager`,
-              send_resolved: true,
-              http_config: { authorization: { type: 'Bearer', credentials_file: join(dir, 'token') } },
-            },
-          ],
+  am = await startAlertmanager(
+    (d) => {
+      writeFileSync(join(d, 'token'), `${TOKEN}\n`);
+      return stringify({
+        route: {
+          receiver: 'alert-router',
+          group_by: ['alertname', 'service'],
+          group_wait: '1s',
+          group_interval: '1s',
+          repeat_interval: '1h',
         },
-      ],
-    }),
-  );
-  const port = await freePort();
-  amUrl = `http://127.0.0.1:${port}`;
-  am = spawn(
-    ALERTMANAGER,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.external-url=http://alertmanager:9093',
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  am.stdout!.on('data', (c: Buffer) => (amLog += c.toString()));
-  am.stderr!.on('data', (c: Buffer) => (amLog += c.toString()));
-  await waitFor(
-    async () => {
-      if (am!.exitCode !== null) throw new Error(`alertmanager exited:\n${amLog}`);
-      return (await fetch(`${amUrl}/-/ready`).catch(() => undefined))?.ok;
+        receivers: [
+          {
+            name: 'alert-router',
+            webhook_configs: [
+              {
+                url: `${router.url}/webhook/alertmanager`,
+                send_resolved: true,
+                http_config: { authorization: { type: 'Bearer', credentials_file: join(d, 'token') } },
+              },
+            ],
+          },
+        ],
+      });
     },
-    'alertmanager to be ready',
-    15_000,
-    100,
+    ['--web.external-url=http://alertmanager:9093'],
   );
 });
 
 after(async () => {
-  if (am && am.exitCode === null && am.signalCode === null) {
-    const exited = new Promise((resolve) => am!.once('exit', resolve));
-    am.kill('SIGTERM');
-    await exited;
-  }
+  await am?.stop();
   await router?.stop();
   await slack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (am) rmSync(am.dir, { recursive: true, force: true });
 });
 
 test(
@@ -103,28 +65,23 @@ test(
   { timeout: 60_000 },
   async () => {
     const summary = 'e2e: 5xx ratio above 5% on inference-gateway-0';
-    const res = await fetch(`${amUrl}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          labels: {
-            alertname: 'E2EHighErrorRate',
-            service: 'inference-gateway',
-            severity: 'critical',
-            instance: 'inference-gateway-0:8080',
-          },
-          annotations: { summary },
-          startsAt: new Date().toISOString(),
-          generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
+    await am!.postAlerts([
+      {
+        labels: {
+          alertname: 'E2EHighErrorRate',
+          service: 'inference-gateway',
+          severity: 'critical',
+          instance: 'inference-gateway-0:8080',
         },
-      ]),
-    });
-    assert.equal(res.status, 200, await res.text());
+        annotations: { summary },
+        startsAt: new Date().toISOString(),
+        generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
+      },
+    ]);
 
     const post = await waitFor(
       () => slack.calls('chat.postMessage')[0],
-      `the Slack message (alertmanager log:\n${amLog})`,
+      `the Slack message (alertmanager log:\n${am!.process.log})`,
       30_000,
       100,
     );

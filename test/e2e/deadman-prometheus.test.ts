@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
+import { freePort } from '../helpers/free-port.js';
+import { ManagedProcess, requireBinary } from '../helpers/managed-process.js';
 import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
 // Real Debian `prometheus` (2.42) and `prometheus-alertmanager` (0.25) processes. Missing binaries
@@ -17,75 +17,16 @@ const CHECK_S = 1;
 const SLACK_MS = 1000;
 const PD_KEY = 'E2EROUTINGKEYE2EROUTINGKEYE2E123';
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-const binary = (name: string): string => {
-  try {
-    return execFileSync('which', [name], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(`${name} is not installed (apt-get install prometheus prometheus-alertmanager)`);
-  }
-};
-
-class Proc {
-  child: ChildProcess | undefined;
-  log = '';
-  constructor(
-    readonly name: string,
-    private readonly cmd: string,
-    private readonly args: string[],
-  ) {}
-
-  start(): void {
-    const child = spawn(this.cmd, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (this.log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (this.log += d.toString()));
-    this.child = child;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-const ready = (url: string, proc: Proc): Promise<boolean> =>
-  waitFor(
-    async () => {
-      if (proc.child?.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.log.slice(-2000)}`);
-      return fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    `${proc.name} ready`,
-    15_000,
-    100,
-  );
-
 let dir: string;
 let pd: FakePagerDuty;
 let router: TestRouter;
-let prometheus: Proc;
-let alertmanager: Proc;
+let prometheus: ManagedProcess;
+let alertmanager: ManagedProcess;
 let promUrl: string;
 
 before(async () => {
-  const promBin = binary('prometheus');
-  const amBin = binary('prometheus-alertmanager');
+  requireBinary('prometheus', 'prometheus');
+  requireBinary('prometheus-alertmanager', 'prometheus-alertmanager');
   dir = mkdtempSync(join(tmpdir(), 'ar-e2e-deadman-'));
   pd = await startFakePagerDuty();
   router = await startTestRouter(
@@ -146,14 +87,14 @@ before(async () => {
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
     }),
   );
-  alertmanager = new Proc('alertmanager', amBin, [
+  alertmanager = new ManagedProcess('alertmanager', 'prometheus-alertmanager', [
     `--config.file=${join(dir, 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'am-data')}`,
     `--web.listen-address=127.0.0.1:${amPort}`,
     '--cluster.listen-address=',
     '--log.level=warn',
   ]);
-  prometheus = new Proc('prometheus', promBin, [
+  prometheus = new ManagedProcess('prometheus', 'prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'prom-data')}`,
     `--web.listen-address=127.0.0.1:${promPort}`,
@@ -163,9 +104,9 @@ before(async () => {
   ]);
   promUrl = `http://127.0.0.1:${promPort}`;
   alertmanager.start();
-  await ready(`http://127.0.0.1:${amPort}/-/ready`, alertmanager);
+  await alertmanager.ready(`http://127.0.0.1:${amPort}/-/ready`);
   prometheus.start();
-  await ready(`${promUrl}/-/ready`, prometheus);
+  await prometheus.ready(`${promUrl}/-/ready`);
 });
 
 after(async () => {

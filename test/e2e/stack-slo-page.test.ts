@@ -17,7 +17,7 @@
  *   node --import tsx --test test/e2e/stack-slo-page.test.ts
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +27,8 @@ import { parse, stringify } from 'yaml';
 import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
 import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
-import { freePort } from '../helpers/redis-server.js';
+import { freePort } from '../helpers/free-port.js';
+import { ManagedProcess, requireBinary } from '../helpers/managed-process.js';
 import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,60 +77,6 @@ const toShippedWindows = (expr: string): string =>
 // ---------------------------------------------------------------------------------------------
 // Processes
 // ---------------------------------------------------------------------------------------------
-
-class Proc {
-  child: ChildProcess | undefined;
-  log = '';
-  constructor(
-    readonly name: string,
-    private readonly cmd: string,
-    private readonly args: string[],
-  ) {}
-
-  start(): void {
-    const child = spawn(this.cmd, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: Buffer): void => {
-      this.log = (this.log + d.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (err) => keep(Buffer.from(`spawn error: ${err.message}\n`)));
-    this.child = child;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-function requireBinary(bin: string, pkg: string): void {
-  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    throw new Error(
-      `${bin} is required for the end-to-end stack test (Debian: apt-get install ${pkg}): ${probe.error?.message ?? probe.stderr}`,
-    );
-}
-
-async function ready(url: string, proc: Proc): Promise<void> {
-  await waitFor(
-    async () => {
-      if (proc.child?.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.log.slice(-3000)}`);
-      return fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    `${proc.name} ready (${url})`,
-    20_000,
-    100,
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Configs derived from the shipped ones
@@ -227,8 +174,8 @@ let demo: RunningDemo | undefined;
 let slack: FakeSlack | undefined;
 let pd: FakePagerDuty | undefined;
 let router: TestRouter | undefined;
-let prometheus: Proc | undefined;
-let alertmanager: Proc | undefined;
+let prometheus: ManagedProcess | undefined;
+let alertmanager: ManagedProcess | undefined;
 let promUrl = '';
 let amUrl = '';
 
@@ -320,10 +267,10 @@ before(async () => {
 
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(router.url!, tokenFile));
+  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(router.url, tokenFile));
   writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(new URL(demo.url).host, `127.0.0.1:${amPort}`));
 
-  alertmanager = new Proc('alertmanager', ALERTMANAGER, [
+  alertmanager = new ManagedProcess('alertmanager', ALERTMANAGER, [
     `--config.file=${join(dir, 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'am-data')}`,
     `--web.listen-address=127.0.0.1:${amPort}`,
@@ -331,7 +278,7 @@ before(async () => {
     '--cluster.listen-address=',
     '--log.level=warn',
   ]);
-  prometheus = new Proc('prometheus', PROMETHEUS, [
+  prometheus = new ManagedProcess('prometheus', PROMETHEUS, [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'prom-data')}`,
     `--web.listen-address=127.0.0.1:${promPort}`,
@@ -339,9 +286,9 @@ before(async () => {
     '--log.level=warn',
   ]);
   alertmanager.start();
-  await ready(`${amUrl}/-/ready`, alertmanager);
+  await alertmanager.ready(`${amUrl}/-/ready`);
   prometheus.start();
-  await ready(`${promUrl}/-/ready`, prometheus);
+  await prometheus.ready(`${promUrl}/-/ready`);
 });
 
 after(async () => {

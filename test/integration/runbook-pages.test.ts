@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +10,9 @@ import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore } from '../../src/runbooks/runbook-store.js';
 import type { LiveContext } from '../../src/runbooks-web/live-context.js';
 import { runbookRoutes, RUNBOOK_CSP } from '../../src/runbooks-web/runbook-routes.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { startAlertmanager } from '../helpers/alertmanager-server.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
-const AM_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 /** Markup that could execute: a script/iframe/img element, an on* attribute, a javascript: URL. */
 export const EXECUTABLE = /<script|<iframe|<img|<[^>]+\son\w+\s*=|href\s*=\s*["']?\s*javascript:/i;
 export const HOSTILE_LABEL = `</span><script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=1">'"\\\n☃`;
@@ -65,77 +64,29 @@ export function hostileRunbooksDir(): { dir: string; outside: string } {
   return { dir, outside };
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 export interface RealAlertmanager {
   readonly url: string;
   post(
     alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string> }>,
   ): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-/** Starts the Debian prometheus-alertmanager on a free port; fails (never skips) when missing. */
-export async function startAlertmanager(): Promise<RealAlertmanager> {
-  const which = spawnSync('sh', ['-c', `command -v ${AM_BIN}`]);
-  if (which.status !== 0)
-    throw new Error(
-      `${AM_BIN} not found: install it (apt-get install prometheus-alertmanager) or set ALERTMANAGER_BIN`,
-    );
-  const dir = mkdtempSync(join(tmpdir(), 'am-'));
-  writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    AM_BIN,
-    [
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok,
-      'Alertmanager ready',
-      15_000,
-      100,
-    );
-  } catch (err) {
-    child.kill();
-    throw new Error(`Alertmanager did not start: ${stderr.slice(-500)}`, { cause: err });
-  }
+/** A real Alertmanager whose alerts have been firing for 42 minutes (the pages show durations). */
+export async function startFiringAlertmanager(): Promise<RealAlertmanager> {
+  const am = await startAlertmanager('route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
   return {
-    url,
-    async post(alerts) {
-      const startsAt = new Date(Date.now() - 42 * 60_000).toISOString();
-      const endsAt = new Date(Date.now() + 3600_000).toISOString();
-      const res = await fetch(`${url}/api/v2/alerts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          alerts.map((a) => ({
-            ...a,
-            startsAt,
-            endsAt,
-            generatorURL: 'http://prometheus.test/graph?g0.expr=up',
-          })),
-        ),
-      });
-      assert.equal(res.status, 200, await res.text());
-    },
-    stop: () => child.kill(),
+    url: am.url,
+    post: (alerts) =>
+      am.postAlerts(
+        alerts.map((a) => ({
+          ...a,
+          startsAt: new Date(Date.now() - 42 * 60_000).toISOString(),
+          endsAt: new Date(Date.now() + 3600_000).toISOString(),
+          generatorURL: 'http://prometheus.test/graph?g0.expr=up',
+        })),
+      ),
+    stop: () => am.stop(),
   };
 }
 
@@ -164,7 +115,7 @@ describe('runbook pages against a real Alertmanager', () => {
   const { dir, outside } = hostileRunbooksDir();
 
   before(async () => {
-    am = await startAlertmanager();
+    am = await startFiringAlertmanager();
     await am.post([
       {
         labels: {
@@ -195,7 +146,7 @@ describe('runbook pages against a real Alertmanager', () => {
   });
   after(async () => {
     await router?.stop();
-    am?.stop();
+    await am?.stop();
   });
 
   it('lists the firing instances with labels and durations, escaped', async () => {

@@ -8,13 +8,14 @@
  * missing binary fails the test rather than skipping it.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
+import { startAlertmanager } from '../helpers/alertmanager-server.js';
 import { freePort } from '../helpers/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -250,63 +251,18 @@ test('no inhibition requires equal alertname (the seed rule that could never mat
 // Inhibitions, proven on a running Alertmanager: post alerts, read their status back.
 // ---------------------------------------------------------------------------------------------
 
-async function waitReady(base: string, proc: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`alertmanager exited with ${proc.exitCode}:\n${log()}`);
-    try {
-      const res = await fetch(`${base}/-/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`alertmanager not ready within 20s:\n${log()}`);
-}
-
 interface ApiAlert {
   labels: Record<string, string>;
   status: { state: string; inhibitedBy: string[] };
 }
 
 test('inhibitions match on a real Alertmanager', async (t) => {
-  const port = await freePort();
   const deadPort = await freePort(); // webhook target nobody listens on: deliveries just fail
-  const config = join(workDir, 'inhibit.yml');
-  writeFileSync(
-    config,
+  const am = await startAlertmanager(
     readFileSync(localConfig, 'utf8').replaceAll('alert-router:8080', `127.0.0.1:${deadPort}`),
   );
-  let output = '';
-  let proc: ChildProcess;
-  try {
-    proc = spawn(
-      'prometheus-alertmanager',
-      [
-        `--config.file=${config}`,
-        `--storage.path=${join(workDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-  } catch (err) {
-    throw new Error(`cannot start prometheus-alertmanager: ${String(err)}`);
-  }
-  const spawnError = new Promise<never>((_, reject) =>
-    proc.once('error', (err) =>
-      reject(new Error(`prometheus-alertmanager is not installed or not on PATH: ${err.message}`)),
-    ),
-  );
-  proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  t.after(() => {
-    if (proc.exitCode === null) proc.kill('SIGTERM');
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await Promise.race([waitReady(base, proc, () => output), spawnError]);
+  t.after(() => am.stop());
+  const base = am.url;
 
   const alert = (labels: Record<string, string>) => ({
     labels,

@@ -10,31 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isObj, list, obj, str, type Obj } from '../helpers/yaml-shape.js';
 import { parse } from 'yaml';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-
-type Obj = Record<string, unknown>;
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function obj(value: unknown, what: string): Obj {
-  assert.ok(isObj(value), `${what}: expected a mapping, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function list(value: unknown, what: string): unknown[] {
-  assert.ok(Array.isArray(value), `${what}: expected a list, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function str(value: unknown, what: string): string {
-  assert.equal(typeof value, 'string', `${what}: expected a string, got ${JSON.stringify(value)}`);
-  return value as string;
-}
 
 /** Compose `command`/healthcheck `test` may be a string or a list: compare as one string. */
 function asCommandLine(value: unknown): string {

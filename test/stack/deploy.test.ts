@@ -12,33 +12,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isObj, list, obj, str, type Obj } from '../helpers/yaml-shape.js';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEPLOY = join(ROOT, 'deploy');
 const BASE = join(DEPLOY, 'base');
-
-type Obj = Record<string, unknown>;
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function obj(value: unknown, what: string): Obj {
-  assert.ok(isObj(value), `${what}: expected a mapping, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function list(value: unknown, what: string): unknown[] {
-  assert.ok(Array.isArray(value), `${what}: expected a list, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function str(value: unknown, what: string): string {
-  assert.equal(typeof value, 'string', `${what}: expected a string, got ${JSON.stringify(value)}`);
-  return value as string;
-}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

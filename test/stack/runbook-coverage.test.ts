@@ -14,7 +14,9 @@ const RUNBOOKS_DIR = 'runbooks';
 function ruleAlertNames(): Set<string> {
   const names = new Set<string>();
   for (const f of readdirSync(RULES_DIR).filter((f) => /\.ya?ml$/.test(f))) {
-    const doc = parse(readFileSync(join(RULES_DIR, f), 'utf8')) as { groups?: Array<{ rules?: Array<{ alert?: string }> }> };
+    const doc = parse(readFileSync(join(RULES_DIR, f), 'utf8')) as {
+      groups?: Array<{ rules?: Array<{ alert?: string }> }>;
+    };
     for (const g of doc.groups ?? []) for (const r of g.rules ?? []) if (r.alert) names.add(r.alert);
   }
   return names;
@@ -37,14 +39,22 @@ describe('runbook coverage (issue #4)', () => {
   });
 
   it('every runbook names only alerts that exist', () => {
-    const unknown = store.list().flatMap((rb) => rb.alerts.filter((a) => !known.has(a)).map((a) => `${rb.name}.md: ${a}`));
+    const unknown = store
+      .list()
+      .flatMap((rb) => rb.alerts.filter((a) => !known.has(a)).map((a) => `${rb.name}.md: ${a}`));
     assert.deepEqual(unknown, [], `runbooks naming alerts that no rule defines: ${unknown.join(', ')}`);
   });
 
   it('every runbook is written for the on-call: summary, three first steps, the standard sections', () => {
     for (const rb of store.list()) {
       assert.ok(rb.firstSteps.length >= 3, `${rb.name}.md: fewer than 3 first steps`);
-      for (const section of [/^## What it means/m, /^## Impact/m, /^## Diagnosis/m, /^## Mitigation/m, /^## Escalation/m])
+      for (const section of [
+        /^## What it means/m,
+        /^## Impact/m,
+        /^## Diagnosis/m,
+        /^## Mitigation/m,
+        /^## Escalation/m,
+      ])
         assert.match(rb.body, section, `${rb.name}.md lacks ${section.source}`);
     }
   });
