@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { deliveryJobOptions } from '../queue/job-options.js';
+import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { notificationKey } from '../queue/notification-key.js';
 import { deadmanJobId, deadmanPayload } from './deadman-alert.js';
@@ -95,12 +95,8 @@ async function queueNotification(
   const hb = config.file.heartbeat;
   const channels = hb.channels.length > 0 ? hb.channels : config.file.defaultChannels;
   const key = notificationKey(payload);
-  await deps.deliveries.addBulk(
-    channels.map((channel) => ({
-      name: channel,
-      data: { key, receivedAt: now, channel, payload },
-      opts: { ...deliveryJobOptions(config), jobId: deadmanJobId(source, incident, action, channel) },
-    })),
+  await enqueueDeliveries(deps.deliveries, config, { key, receivedAt: now, payload }, channels, (channel) =>
+    deadmanJobId(source, incident, action, channel),
   );
   await deps.store.clearPending(source, pending);
   deps.logger.info({ source, incident, action, channels }, 'DeadMansSwitch notification queued');

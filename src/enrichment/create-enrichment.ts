@@ -4,15 +4,13 @@ import type { LiveContext } from '../runbooks-web/live-context.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { createEnricher, type Enricher } from './enrich-notification.js';
 import { createLiveContext } from './live-context-adapter.js';
-import { createPrometheusClient, type PrometheusClient } from './prometheus-client.js';
+import { createPrometheusClient } from './prometheus-client.js';
 import { QueryCache } from './query-cache.js';
 
 export interface Enrichment {
   readonly enrich: Enricher;
   /** For the runbook pages; undefined without PROMETHEUS_URL. */
   readonly live: LiveContext | undefined;
-  readonly client: PrometheusClient | undefined;
-  readonly cache: QueryCache;
 }
 
 /**
@@ -37,8 +35,6 @@ export function createEnrichment(
   });
   return {
     enrich,
-    client,
-    cache,
     live: client ? createLiveContext(client, cache, { timeoutMs: settings.budgetMs }) : undefined,
   };
 }

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Router } from '../routing/route-notification.js';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import { QUEUE_NOTIFICATIONS, type DeliveryJobData, type NotificationJobData } from './job-types.js';
-import { deliveryJobOptions } from './job-options.js';
+import { enqueueDeliveries } from './enqueue-deliveries.js';
 
 export interface NotificationWorkerDeps {
   readonly config: AppConfig;
@@ -42,12 +42,12 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     }
     const channels = deps.router.route(payload.receiver, payload.commonLabels);
     const context = deps.enrich ? await deps.enrich(payload) : undefined;
-    await deps.deliveries.addBulk(
-      channels.map((channel) => ({
-        name: channel,
-        data: { key, receivedAt, channel, payload, ...(context ? { context } : {}) },
-        opts: { ...deliveryJobOptions(config), jobId: `${job.id}-${channel}` },
-      })),
+    await enqueueDeliveries(
+      deps.deliveries,
+      config,
+      { key, receivedAt, payload, ...(context ? { context } : {}) },
+      channels,
+      (channel) => `${job.id}-${channel}`,
     );
     logger.info(
       { key, requestId: job.data.requestId, channels, alerts: payload.alerts.length },

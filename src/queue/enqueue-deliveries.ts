@@ -1,0 +1,35 @@
+import type { Queue } from 'bullmq';
+import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { NotificationContext } from '../enrichment/notification-context.js';
+import { deliveryJobOptions } from './job-options.js';
+import type { DeliveryJobData } from './job-types.js';
+
+/**
+ * One delivery job per channel for a notification, in one round trip. Every producer of deliveries
+ * (routed notifications, the dead man's switch) goes through here, so they share job options and
+ * the rule that a job id names the delivery: adding the same id again is a no-op, which is what
+ * makes a retried fan-out safe.
+ * @example await enqueueDeliveries(queue, config, { key, receivedAt, payload }, ['slack'], (c) => `${jobId}-${c}`)
+ */
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryJobData>,
+  config: AppConfig,
+  n: { key: string; receivedAt: number; payload: WebhookPayload; context?: NotificationContext },
+  channels: readonly string[],
+  jobIdFor: (channel: string) => string,
+): Promise<void> {
+  await queue.addBulk(
+    channels.map((channel) => ({
+      name: channel,
+      data: {
+        key: n.key,
+        receivedAt: n.receivedAt,
+        channel,
+        payload: n.payload,
+        ...(n.context ? { context: n.context } : {}),
+      },
+      opts: { ...deliveryJobOptions(config), jobId: jobIdFor(channel) },
+    })),
+  );
+}
