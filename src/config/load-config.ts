@@ -129,10 +129,12 @@ export function loadConfig(
     'redis:',
     'rediss:',
   ]);
-  const publicUrl = urlOrProblem(env.PUBLIC_URL ?? `http://localhost:${port}`, 'PUBLIC_URL', problems, [
-    'http:',
-    'https:',
-  ]);
+  const publicUrl = urlOrProblem(
+    env.PUBLIC_URL ?? `http://localhost:${Number.isInteger(port) ? port : 8080}`,
+    'PUBLIC_URL',
+    problems,
+    ['http:', 'https:'],
+  );
   const prometheusUrl = env.PROMETHEUS_URL
     ? urlOrProblem(env.PROMETHEUS_URL, 'PROMETHEUS_URL', problems, ['http:', 'https:'])
     : undefined;

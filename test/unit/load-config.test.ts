@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfig } from '../../src/config/load-config.js';
+
+const problemsOf = (fn: () => unknown): readonly string[] => {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+};
+
+const fromYaml =
+  (yaml: string) =>
+  (path = 'cfg.yml') =>
+  (p: string) => {
+    assert.equal(p, path);
+    return yaml;
+  };
+
+test('the shipped configs: the default needs no credentials; production needs exactly its own', () => {
+  const config = loadConfig({});
+  assert.deepEqual(Object.keys(config.file.channels), ['outbox']);
+  assert.equal(config.port, 8080);
+  assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+  const problems = problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'config/production.example.yml' }));
+  assert.deepEqual([...problems].sort(), [
+    'channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',
+    'channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
+    'channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+  ]);
+});
+
+test('every problem is listed by path and reason, environment included', () => {
+  const yaml = [
+    'channels:',
+    '  s: {type: slack, channel: "#a"}',
+    '  p: {type: pagerduty, routingKeyEnv: PD_KEY}',
+    'routes:',
+    '  - matchers: ["severity critical"]',
+    '    channels: [nope]',
+    'defaultChannels: [p]',
+  ].join('\n');
+  const problems = problemsOf(() =>
+    loadConfig(
+      {
+        ALERT_ROUTER_CONFIG: 'cfg.yml',
+        PAGERDUTY_EVENTS_URL: 'http://pd.local/v2/enqueue',
+        ROLE: 'both',
+        PORT: 'x',
+      },
+      fromYaml(yaml)(),
+    ),
+  );
+  assert.deepEqual([...problems].sort(), [
+    'channels.p.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set',
+    'channels.s: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'env PAGERDUTY_EVENTS_URL: protocol must be https:',
+    'env PORT: must be a port number',
+    'env ROLE: must be all, api or worker',
+    'routes[0].channels[0]: unknown channel "nope"',
+    'routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
+  ]);
+});
+
+test('schema problems name the file and the path', () => {
+  const problems = problemsOf(() =>
+    loadConfig(
+      { ALERT_ROUTER_CONFIG: 'cfg.yml' },
+      fromYaml('channels: {s: {type: slak}}\ndefaultChannels: []\n')(),
+    ),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('cfg.yml: channels.s.type: ')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('cfg.yml: defaultChannels: ')),
+    problems.join('\n'),
+  );
+});
+
+test('secrets come from NAME or NAME_FILE and stay out of the file config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ar-cfg-'));
+  writeFileSync(join(dir, 'token'), 'from-file\n');
+  writeFileSync(join(dir, 'key'), `${'k'.repeat(32)}\n`);
+  const yaml = 'channels: {p: {type: pagerduty, routingKeyEnv: PD_KEY}}\ndefaultChannels: [p]\n';
+  const config = loadConfig(
+    {
+      ALERT_ROUTER_CONFIG: 'cfg.yml',
+      WEBHOOK_BEARER_TOKEN_FILE: join(dir, 'token'),
+      PD_KEY_FILE: join(dir, 'key'),
+    },
+    fromYaml(yaml)(),
+  );
+  assert.equal(config.webhookAuth.bearerToken, 'from-file');
+  assert.equal(config.pagerduty.routingKeys.p, 'k'.repeat(32));
+  assert.ok(!JSON.stringify(config.file).includes('k'.repeat(32)));
+  const missing = problemsOf(() =>
+    loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml', PD_KEY: 'short' }, fromYaml(yaml)()),
+  );
+  assert.deepEqual(missing, [
+    'channels.p.routingKeyEnv: PD_KEY must be a 32-character PagerDuty routing key',
+  ]);
+  const unreadable = problemsOf(() =>
+    loadConfig(
+      { ALERT_ROUTER_CONFIG: 'cfg.yml', PD_KEY: 'k'.repeat(32), SLACK_BOT_TOKEN_FILE: '/nonexistent/x' },
+      fromYaml(yaml)(),
+    ),
+  );
+  assert.deepEqual(unreadable, ['env SLACK_BOT_TOKEN_FILE: cannot read /nonexistent/x (ENOENT)']);
+});
