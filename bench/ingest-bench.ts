@@ -56,7 +56,7 @@ function loadWithWrk(name: string, port: number, seconds: number): Result {
   const out = execFileSync(
     'wrk',
     [
-      '-t2',
+      '-t1',
       `-c${CONNECTIONS}`,
       `-d${seconds}s`,
       '--latency',

@@ -16,4 +16,4 @@ const config = loadConfig({
   WEBHOOK_BEARER_TOKEN: 'bench-token',
 });
 const running = await startAlertRouter(config, { logger: createLogger('error'), port: 0 });
-process.send?.({ port: Number(new URL(running.url!).port) });
+process.send?.({ port: Number(new URL(running.url).port) });

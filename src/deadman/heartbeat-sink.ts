@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { FileConfig } from '../config/config-schema.js';
 import { HttpError } from '../http/http-error.js';
-import { withDeadline } from '../lib/with-deadline.js';
+import { beforeDeadline } from '../lib/with-deadline.js';
 import type { HeartbeatSink } from '../http/webhook-handler.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { unquoteReceiver } from '../routing/route-notification.js';
@@ -76,7 +76,7 @@ export function createHeartbeatSink(deps: {
       }
       if (sources.length === 0) return;
       try {
-        await withDeadline(deps.timeoutMs, 'heartbeat write', () => store.record(sources, now()));
+        await beforeDeadline(deps.timeoutMs, 'heartbeat write', store.record(sources, now()));
       } catch (err) {
         throw new HttpError(
           503,

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import { HttpError } from '../http/http-error.js';
 import { DeadlineError } from '../lib/deadline-error.js';
-import { withDeadline } from '../lib/with-deadline.js';
+import { beforeDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from './notification-key.js';
 
@@ -25,7 +25,9 @@ export function createNotificationProducer(
       const key = notificationKey(payload);
       const data: NotificationJobData = { key, receivedAt: Date.now(), requestId, payload };
       try {
-        await withDeadline(opts.timeoutMs, 'queue write', () =>
+        await beforeDeadline(
+          opts.timeoutMs,
+          'queue write',
           queue.add('notification', data, { deduplication: { id: key, ttl: opts.dedupWindowMs } }),
         );
       } catch (err) {

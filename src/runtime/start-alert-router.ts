@@ -12,7 +12,7 @@ import { metricsRoute } from '../http/metrics-route.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection } from '../queue/connections.js';
-import { withDeadline } from '../lib/with-deadline.js';
+import { beforeDeadline } from '../lib/with-deadline.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
 import {
   QUEUE_DELIVERIES,
@@ -112,7 +112,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     async check(): Promise<string[]> {
       const problems: string[] = [];
       try {
-        await withDeadline(1000, 'redis ping', () => producerRedis.ping());
+        await beforeDeadline(1000, 'redis ping', producerRedis.ping());
       } catch {
         problems.push('redis unreachable');
       }
