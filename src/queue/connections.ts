@@ -16,3 +16,19 @@ export function producerConnection(url: string): Redis {
 export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
+
+/**
+ * Waits (at most `timeoutMs`) for a connection to be ready. The producer refuses commands until
+ * then, so the service waits for it before serving; with Redis down it starts anyway and answers
+ * 503 until Redis is back.
+ */
+export async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

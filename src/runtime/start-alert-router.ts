@@ -11,7 +11,7 @@ import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import { producerConnection } from '../queue/connections.js';
+import { producerConnection, waitUntilReady } from '../queue/connections.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
 import {
@@ -54,17 +54,6 @@ export interface StartOptions {
   readonly pagerdutyAgent?: Agent;
   /** How long the webhook waits for Redis before answering 503. */
   readonly ingestTimeoutMs?: number;
-}
-
-async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /**
