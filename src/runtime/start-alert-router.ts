@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { Agent } from 'node:https';
 import type { Logger } from 'pino';
-import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { OutboxStore } from '../channels/outbox/outbox-store.js';
 import { createApp } from '../http/create-app.js';
