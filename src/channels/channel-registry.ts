@@ -24,7 +24,8 @@ export function createChannelRegistry(
 ): Map<string, Channel> {
   const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
   const outbox = new OutboxStore(redis, config.queuePrefix);
-  const slackStore = new SlackMessageStore(redis, config.queuePrefix);
+  // The group lock frees up after a crash as fast as the crashed worker's jobs do.
+  const slackStore = new SlackMessageStore(redis, config.queuePrefix, config.file.delivery.lockMs);
   let slackClient: WebClient | undefined;
   let mailer: nodemailer.Transporter | undefined;
   const channels = new Map<string, Channel>();

@@ -75,6 +75,12 @@ export const fileConfigSchema = z
         attempts: z.number().int().min(1).max(100).default(12),
         backoffMs: z.number().int().positive().default(2000),
         concurrency: z.number().int().min(1).max(500).default(20),
+        /**
+         * How long a worker's hold on a job lasts without renewal, and how often workers look for
+         * jobs whose holder died: a crashed worker's jobs run again within about twice this.
+         * Live workers renew every half of it, so a slow vendor call never loses its job.
+         */
+        lockMs: z.number().int().min(1000).max(600_000).default(30_000),
       })
       .strict()
       .default({}),

@@ -11,6 +11,8 @@ export interface DeliveryWorkerDeps {
   readonly prefix: string;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly concurrency: number;
+  /** Job lock length and stalled-job check interval (see `delivery.lockMs` in the config schema). */
+  readonly lockMs: number;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -73,5 +75,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    lockDuration: deps.lockMs,
+    stalledInterval: deps.lockMs,
   });
 }

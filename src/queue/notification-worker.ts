@@ -59,5 +59,7 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     connection: deps.connection,
     prefix: config.queuePrefix,
     concurrency: 10,
+    lockDuration: config.file.delivery.lockMs,
+    stalledInterval: config.file.delivery.lockMs,
   });
 }

@@ -73,6 +73,7 @@ export function startWorkers(deps: {
       prefix: config.queuePrefix,
       channels,
       concurrency: config.file.delivery.concurrency,
+      lockMs: config.file.delivery.lockMs,
       metrics,
       logger,
     }),

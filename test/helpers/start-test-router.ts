@@ -67,10 +67,13 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
   } while (cursor !== '0');
 }
 
-/** Polls until `fn` returns a truthy value or the timeout passes (then throws with `what`). */
+/**
+ * Polls until `fn` returns a truthy value or the timeout passes (then throws with `what`, which may
+ * be a function so the message can show state as it is at the timeout, such as a process's output).
+ */
 export async function waitFor<T>(
   fn: () => Promise<T> | T,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 10_000,
   everyMs = 50,
 ): Promise<NonNullable<T>> {
@@ -78,7 +81,10 @@ export async function waitFor<T>(
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const described = typeof what === 'function' ? what() : what;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${described}`);
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

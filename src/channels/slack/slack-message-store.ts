@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { acquireLease, type ReleaseLease } from '../../lib/redis-lease.js';
 
 /** What we remember about the Slack message of one (channel, alert group), shared by all replicas. */
 export interface SlackMessageState {
@@ -14,13 +15,14 @@ export interface SlackMessageState {
 }
 
 const TTL_SECONDS = 30 * 24 * 3600;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Redis-backed message state, a per-group lock, and the one-message-per-second-per-channel bucket. */
 export class SlackMessageStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Lease length of the per-group lock: how long a crashed worker can keep a group blocked. */
+    private readonly lockMs = 30_000,
   ) {}
 
   private key(channel: string, group: string): string {
@@ -53,14 +55,8 @@ export class SlackMessageStore {
   }
 
   /** Serialises deliveries of one group across workers and replicas; returns a release function or undefined. */
-  async lock(channel: string, group: string, ttlMs = 30_000): Promise<(() => Promise<void>) | undefined> {
-    const key = `${this.key(channel, group)}:lock`;
-    const token = `${process.pid}-${Math.random()}`;
-    const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
-    if (ok !== 'OK') return undefined;
-    return async () => {
-      await this.redis.eval(RELEASE, 1, key, token);
-    };
+  lock(channel: string, group: string): Promise<ReleaseLease | undefined> {
+    return acquireLease(this.redis, `${this.key(channel, group)}:lock`, this.lockMs);
   }
 
   /** Slack allows about one message per second per channel: 0 if we may post now, else ms to wait. */
