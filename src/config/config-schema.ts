@@ -56,6 +56,8 @@ export const heartbeatSourceSchema = z
     /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
     labels: z.record(z.string()).default({}),
     graceSeconds: z.number().int().positive().optional(),
+    /** Who is paged when this source goes quiet, when not `heartbeat.channels` (e.g. its own team). */
+    channels: z.array(channelName).min(1).optional(),
   })
   .strict();
 

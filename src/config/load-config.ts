@@ -62,6 +62,10 @@ function checkReferences(
   const refs: Array<[string, string[]]> = [
     ['defaultChannels', file.defaultChannels],
     ['heartbeat.channels', file.heartbeat.channels],
+    ...file.heartbeat.sources.map((s, i): [string, string[]] => [
+      `heartbeat.sources[${i}].channels`,
+      s.channels ?? [],
+    ]),
     ...file.routes.map((r, i): [string, string[]] => [`routes[${i}].channels`, r.channels]),
   ];
   for (const [path, names] of refs) {

@@ -82,6 +82,8 @@ async function queueNotification(
   now: number,
 ): Promise<void> {
   const { config } = deps;
+  const hb = config.file.heartbeat;
+  const configured = hb.sources.find((s) => s.name === source);
   const [action, incident] = pending.split(':') as ['trigger' | 'resolve', string];
   if (r.since === undefined || !incident) return;
   const payload = deadmanPayload({
@@ -89,11 +91,12 @@ async function queueNotification(
     incident,
     since: r.since,
     ...(action === 'resolve' ? { resolvedAt: r.resolvedAt ?? now } : {}),
-    labels: config.file.heartbeat.sources.find((s) => s.name === source)?.labels ?? {},
+    labels: configured?.labels ?? {},
     publicUrl: config.publicUrl,
   });
-  const hb = config.file.heartbeat;
-  const channels = hb.channels.length > 0 ? hb.channels : config.file.defaultChannels;
+  // The source's own channels, else the heartbeat's, else wherever unrouted notifications go.
+  const channels =
+    configured?.channels ?? (hb.channels.length > 0 ? hb.channels : config.file.defaultChannels);
   const key = notificationKey(payload);
   await enqueueDeliveries(deps.deliveries, config, { key, receivedAt: now, payload }, channels, (channel) =>
     deadmanJobId(source, incident, action, channel),

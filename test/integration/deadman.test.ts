@@ -211,6 +211,51 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     }
   });
 
+  test("a source with its own channels pages them, the others page the heartbeat's", async () => {
+    const r = await start({ ROLE: 'api' });
+    try {
+      const twoSources = {
+        ...config,
+        heartbeat: {
+          ...config.heartbeat,
+          sources: [
+            { name: 'lab', labels: { cluster: 'lab' } },
+            { name: 'edge', labels: { cluster: 'edge' }, channels: ['outbox'] },
+          ],
+        },
+      };
+      const cfg = loadConfig(
+        {
+          QUEUE_PREFIX: r.prefix,
+          PUBLIC_URL: 'http://alert-router.test',
+          PD_KEY,
+          ALERT_ROUTER_CONFIG: 'inline',
+        },
+        () => JSON.stringify(twoSources),
+      );
+      const store = new HeartbeatStore(r.redis, r.prefix);
+      const deps = {
+        config: cfg,
+        store,
+        deliveries: r.queues.deliveries,
+        metrics: createMetrics(),
+        logger: pino({ level: 'silent' }),
+      };
+      const t = Date.now();
+      await store.record(['lab', 'edge'], t - 10_000);
+      await store.expect(['lab', 'edge'], t - 60_000);
+      await runDeadmanCheck(deps, t - 5000); // watching since well before the outage
+      await runDeadmanCheck(deps, t);
+      const jobs = await r.queues.deliveries.getJobs(['waiting', 'delayed', 'active', 'completed']);
+      assert.deepEqual(jobs.map((j) => j.id).sort(), [
+        `deadman-edge-${t}-trigger-outbox`,
+        `deadman-lab-${t}-trigger-pd`,
+      ]);
+    } finally {
+      await r.stop();
+    }
+  });
+
   test('a restart during an outage neither forgets it nor pages again', async () => {
     pd.events.length = 0;
     const a = await start();

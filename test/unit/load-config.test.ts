@@ -47,6 +47,9 @@ test('every problem is listed by path and reason, environment included', () => {
     '  - matchers: ["severity critical"]',
     '    channels: [nope]',
     'defaultChannels: [p]',
+    'heartbeat:',
+    '  sources:',
+    '    - {name: lab, labels: {cluster: lab}, channels: [gone]}',
   ].join('\n');
   const problems = problemsOf(() =>
     loadConfig(
@@ -65,6 +68,7 @@ test('every problem is listed by path and reason, environment included', () => {
     'env PAGERDUTY_EVENTS_URL: protocol must be https:',
     'env PORT: must be a port number',
     'env ROLE: must be all, api or worker',
+    'heartbeat.sources[0].channels[0]: unknown channel "gone"',
     'routes[0].channels[0]: unknown channel "nope"',
     'routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
   ]);
