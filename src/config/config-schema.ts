@@ -79,10 +79,11 @@ export const fileConfigSchema = z
         concurrency: z.number().int().min(1).max(500).default(20),
         /**
          * How long a worker's hold on a job lasts without renewal, and how often workers look for
-         * jobs whose holder died: a crashed worker's jobs run again within about twice this.
+         * jobs whose holder died: a crashed worker's jobs run again within 2-3 x this. Not below
+         * 5 s: a holder that misses renewals for that long (GC, starved CPU) is taken for dead.
          * Live workers renew every half of it, so a slow vendor call never loses its job.
          */
-        lockMs: z.number().int().min(1000).max(600_000).default(30_000),
+        lockMs: z.number().int().min(5000).max(600_000).default(30_000),
       })
       .strict()
       .default({}),

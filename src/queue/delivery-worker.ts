@@ -77,5 +77,8 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
     concurrency: deps.concurrency,
     lockDuration: deps.lockMs,
     stalledInterval: deps.lockMs,
+    // A job that stalls again is retried once more before it is failed (kept, visible), so a
+    // crash-looping job cannot take workers down forever.
+    maxStalledCount: 2,
   });
 }

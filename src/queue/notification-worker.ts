@@ -61,5 +61,8 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     concurrency: 10,
     lockDuration: config.file.delivery.lockMs,
     stalledInterval: config.file.delivery.lockMs,
+    // A job that stalls again is retried once more before it is failed (kept, visible), so a
+    // crash-looping job cannot take workers down forever.
+    maxStalledCount: 2,
   });
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { acquireLease } from '../../src/lib/redis-lease.js';
-import { REDIS_URL, sleep } from '../helpers/start-test-router.js';
+import { REDIS_URL, sleep, waitFor } from '../helpers/start-test-router.js';
 
 let redis: Redis;
 before(() => {
@@ -11,27 +11,44 @@ before(() => {
 });
 after(() => redis.disconnect());
 
+const newKey = (): string => `ar-test:lease:${randomUUID()}`;
+
 test('a live holder keeps its lease well past the TTL, and release frees it at once', async () => {
-  const key = `ar-test:lease:${randomUUID()}`;
-  const release = await acquireLease(redis, key, 300);
-  assert.ok(release);
+  const key = newKey();
+  const lease = await acquireLease(redis, key, 300);
+  assert.ok(lease);
   await sleep(1000);
   assert.equal(await acquireLease(redis, key, 300), undefined, 'still held after 3 x TTL');
-  await release();
+  assert.equal(lease.signal.aborted, false);
+  await lease.release();
   const again = await acquireLease(redis, key, 300);
   assert.ok(again, 'free right after release');
-  await again();
+  await again.release();
 });
 
-test('a holder that dies (its connection gone) frees the key within the TTL', async () => {
-  const key = `ar-test:lease:${randomUUID()}`;
+test('a holder that dies (its connection gone) frees the key within the TTL and learns it lost it', async () => {
+  const key = newKey();
   const doomed = new Redis(REDIS_URL);
-  const releaseDead = await acquireLease(doomed, key, 400);
-  assert.ok(releaseDead);
+  const lease = await acquireLease(doomed, key, 400);
+  assert.ok(lease);
   doomed.disconnect();
   assert.equal(await acquireLease(redis, key, 400), undefined, 'held until the TTL runs out');
-  await sleep(600);
-  const releaseNew = await acquireLease(redis, key, 5000);
-  assert.ok(releaseNew, 'free once the dead holder stopped renewing');
-  await releaseNew();
+  await waitFor(() => lease.signal.aborted, 'the failed renewal to abort the lease', 2000);
+  assert.match(String((lease.signal.reason as Error).message), /renewal failed/);
+  await sleep(400);
+  const next = await acquireLease(redis, key, 5000);
+  assert.ok(next, 'free once the dead holder stopped renewing');
+  await next.release();
+});
+
+test('a lease whose key was taken over aborts, and its release leaves the new holder alone', async () => {
+  const key = newKey();
+  const lease = await acquireLease(redis, key, 300);
+  assert.ok(lease);
+  await redis.set(key, 'someone-else', 'PX', 5000); // as after a lapse and another worker's SET NX
+  await waitFor(() => lease.signal.aborted, 'the renewal to notice', 2000);
+  assert.match(String((lease.signal.reason as Error).message), /taken over or expired/);
+  await lease.release();
+  assert.equal(await redis.get(key), 'someone-else');
+  await redis.del(key);
 });

@@ -28,17 +28,21 @@ export class SlackChannel implements Channel {
 
   async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
     const group = groupHash(d.payload.groupKey);
-    const release = await this.store.lock(this.name, group);
-    if (!release) throw new DeliveryError('another delivery of this group is in progress', true, 500);
+    const lease = await this.store.lock(this.name, group);
+    if (!lease) throw new DeliveryError('another delivery of this group is in progress', true, 500);
     try {
-      return await this.deliverLocked(d, group, signal);
+      // A lost lease stops us before the next Slack call: another worker may be delivering now.
+      return await this.deliverLocked(d, group, AbortSignal.any([signal, lease.signal]));
     } finally {
-      await release();
+      await lease.release();
     }
   }
 
   private async call<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) throw new DeliveryError('aborted', true);
+    if (signal.aborted) {
+      const why = signal.reason instanceof Error ? signal.reason.message : 'aborted';
+      throw new DeliveryError(why, true);
+    }
     try {
       return await fn();
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { acquireLease, type ReleaseLease } from '../../lib/redis-lease.js';
+import { acquireLease, type Lease } from '../../lib/redis-lease.js';
 
 /** What we remember about the Slack message of one (channel, alert group), shared by all replicas. */
 export interface SlackMessageState {
@@ -54,8 +54,8 @@ export class SlackMessageStore {
     await this.redis.multi().hset(key, flat).expire(key, TTL_SECONDS).exec();
   }
 
-  /** Serialises deliveries of one group across workers and replicas; returns a release function or undefined. */
-  lock(channel: string, group: string): Promise<ReleaseLease | undefined> {
+  /** Serialises deliveries of one group across workers and replicas; undefined while another holds it. */
+  lock(channel: string, group: string): Promise<Lease | undefined> {
     return acquireLease(this.redis, `${this.key(channel, group)}:lock`, this.lockMs);
   }
 
