@@ -45,53 +45,17 @@ const firing: FiringAlertSource = {
   async active(): Promise<FiringAlert[]> {
     const at = { service: 'inference-gateway', severity: 'critical', slo: 'latency', team: 'ml-platform' };
     return [
-      {
-        fingerprint: 'a1',
-        labels: { alertname: 'SLOLatencyBurnRatePage', ...at },
-        annotations: {},
-        startsAt: minutesAgo(47),
-      },
-      {
-        fingerprint: 'b2',
-        labels: {
-          alertname: 'NodeFilesystemFillingUp',
-          instance: 'node-1:9100',
-          mountpoint: '/var/lib/docker',
-          device: '/dev/sda1',
-          fstype: 'ext4',
-          severity: 'critical',
-        },
-        annotations: {},
-        startsAt: minutesAgo(130),
-      },
-      {
-        fingerprint: 'c3',
-        labels: { alertname: 'Hostile', instance: HOSTILE },
-        annotations: {},
-        startsAt: minutesAgo(3),
-      },
-      {
-        fingerprint: 'd4',
-        labels: { alertname: 'NoRunbookYet', severity: 'warning' },
-        annotations: {},
-        startsAt: minutesAgo(9),
-      },
+      { fingerprint: 'a1', labels: { alertname: 'SLOLatencyBurnRatePage', ...at }, annotations: {}, startsAt: minutesAgo(47) },
+      { fingerprint: 'b2', labels: { alertname: 'NodeFilesystemFillingUp', instance: 'node-1:9100', mountpoint: '/var/lib/docker', device: '/dev/sda1', fstype: 'ext4', severity: 'critical' }, annotations: {}, startsAt: minutesAgo(130) },
+      { fingerprint: 'c3', labels: { alertname: 'Hostile', instance: HOSTILE }, annotations: {}, startsAt: minutesAgo(3) },
+      { fingerprint: 'd4', labels: { alertname: 'NoRunbookYet', severity: 'warning' }, annotations: {}, startsAt: minutesAgo(9) },
     ];
   },
 };
 const live: LiveContext = {
   async queryValues(rb) {
-    const fake: Record<string, string> = {
-      p99_latency: '0.612',
-      p95_latency: '0.341',
-      burn_rate_1h: '18.7',
-      budget_remaining: '0.43',
-    };
-    return rb.context.map((q) => ({
-      name: q.name,
-      value: fake[q.name] ?? '1',
-      ...(q.unit ? { unit: q.unit } : {}),
-    }));
+    const fake: Record<string, string> = { p99_latency: '0.612', p95_latency: '0.341', burn_rate_1h: '18.7', budget_remaining: '0.43' };
+    return rb.context.map((q) => ({ name: q.name, value: fake[q.name] ?? '1', ...(q.unit ? { unit: q.unit } : {}) }));
   },
   async queryRange(_q, hours) {
     const now = Math.floor(Date.now() / 1000);
@@ -111,8 +75,7 @@ describe('runbook pages in headless Chromium', () => {
   let store: ReloadableRunbookStore;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     // The shipped runbooks plus one hostile file, in a temp copy.
     const dir = mkdtempSync(join(tmpdir(), 'rb-browser-'));
     for (const rb of loadRunbookStore('runbooks', pino({ level: 'silent' })).list())
@@ -123,17 +86,7 @@ describe('runbook pages in headless Chromium', () => {
     assert.deepEqual(store.problems(), []);
     const app = createApp({
       logger,
-      routers: [
-        runbookRoutes({
-          store,
-          runbooksDir: dir,
-          logger,
-          firing,
-          live,
-          alertmanagerUrl: 'http://alertmanager.test:9093',
-          prometheusUrl: 'http://prometheus.test:9090',
-        }),
-      ],
+      routers: [runbookRoutes({ store, runbooksDir: dir, logger, firing, live, alertmanagerUrl: 'http://alertmanager.test:9093', prometheusUrl: 'http://prometheus.test:9090' })],
     });
     server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -152,11 +105,7 @@ describe('runbook pages in headless Chromium', () => {
 
   /** A phone-sized page that records console errors, page errors and dialogs. */
   async function open(path: string): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
-    const page = await browser.newPage({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      javaScriptEnabled: true,
-    });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, javaScriptEnabled: true });
     const errors: string[] = [];
     const dialogs: string[] = [];
     page.on('console', (m) => {
@@ -175,26 +124,16 @@ describe('runbook pages in headless Chromium', () => {
   it('renders a runbook page without console errors; screenshot kept', async () => {
     const { page, errors } = await open('/runbooks/SLOLatencyBurnRatePage');
     assert.match(await page.title(), /SLOLatencyBurnRatePage/);
-    assert.equal((await page.locator('svg.chart polyline').count()) > 0, true, 'chart drawn');
+    assert.equal(await page.locator('svg.chart polyline').count() > 0, true, 'chart drawn');
     assert.match(await page.locator('.panel.alarm').innerText(), /FIRING NOW · 1 INSTANCE/i);
     assert.match(await page.locator('.values').innerText(), /612 ms/);
     await page.screenshot({ path: join(ARTIFACTS, 'runbook-page.png'), fullPage: true });
     // What the on-call sees first on a phone, without scrolling.
     await page.screenshot({ path: join(ARTIFACTS, 'runbook-page-phone.png') });
-    await page.screenshot({
-      path: join(ARTIFACTS, 'runbook-page-second-screen.png'),
-      fullPage: true,
-      clip: { x: 0, y: 844, width: 390, height: 844 },
-    });
-    const wide = await page.evaluate(
-      `[...document.querySelectorAll('body *')].filter((e) => !e.closest('pre, table') && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 40)).slice(0, 5)`,
-    );
+    await page.screenshot({ path: join(ARTIFACTS, 'runbook-page-second-screen.png'), fullPage: true, clip: { x: 0, y: 844, width: 390, height: 844 } });
+    const wide = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => !e.closest('pre, table') && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 40)).slice(0, 5)`);
     assert.deepEqual(wide, [], 'no element wider than a phone (code blocks scroll inside themselves)');
-    assert.equal(
-      await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
-      true,
-      'no horizontal page scroll',
-    );
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -204,11 +143,7 @@ describe('runbook pages in headless Chromium', () => {
     assert.match(await page.locator('h1').innerText(), /Runbooks/);
     assert.match(await page.content(), /NoRunbookYet/);
     await page.screenshot({ path: join(ARTIFACTS, 'runbook-index.png'), fullPage: false });
-    assert.equal(
-      await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
-      true,
-      'no horizontal page scroll',
-    );
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -217,23 +152,10 @@ describe('runbook pages in headless Chromium', () => {
     for (const path of ['/runbooks/Hostile', '/runbooks']) {
       const { page, dialogs } = await open(path);
       if (path === '/runbooks/Hostile') {
-        await page
-          .locator('#hover')
-          .hover()
-          .catch(() => undefined);
-        await page
-          .locator('a', { hasText: 'click me' })
-          .click({ timeout: 2000 })
-          .catch(() => undefined);
-        assert.equal(
-          await page.locator('script, iframe, img, [onerror], [onmouseover], a[href^="javascript:"]').count(),
-          0,
-        );
-        assert.match(
-          await page.locator('.labels').first().innerText(),
-          /<script>window.__pwned=1<\/script>/,
-          'label shown as text',
-        );
+        await page.locator('#hover').hover().catch(() => undefined);
+        await page.locator('a', { hasText: 'click me' }).click({ timeout: 2000 }).catch(() => undefined);
+        assert.equal(await page.locator('script, iframe, img, [onerror], [onmouseover], a[href^="javascript:"]').count(), 0);
+        assert.match(await page.locator('.labels').first().innerText(), /<script>window.__pwned=1<\/script>/, 'label shown as text');
       }
       assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', path);
       assert.deepEqual(dialogs, [], path);

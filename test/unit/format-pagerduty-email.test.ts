@@ -15,11 +15,7 @@ test('PagerDuty: trigger with a dedup_key per group, resolve with the same key',
   assert.equal(trigger.dedup_key, expectedKey);
   assert.equal(trigger.payload?.severity, 'critical');
   assert.ok(trigger.links?.some((l) => l.href === 'https://ar.example/runbooks/HighErrorRate'));
-  assert.equal(
-    (trigger as unknown as Record<string, unknown>).routing_key,
-    undefined,
-    'the secret is added at send time only',
-  );
+  assert.equal((trigger as unknown as Record<string, unknown>).routing_key, undefined, 'the secret is added at send time only');
   const resolve = formatPagerDutyEvent(fixture('resolved'), undefined, links);
   assert.deepEqual([resolve.event_action, resolve.dedup_key], ['resolve', expectedKey]);
 });
@@ -33,13 +29,7 @@ test('PagerDuty: summary <= 1024 chars and the event < 512 KB for any group', ()
   const event = formatPagerDutyEvent(big, undefined, links);
   assert.ok(Buffer.byteLength(JSON.stringify(event)) < 512 * 1024);
   assert.ok(Number(event.payload!.custom_details.alerts_omitted) > 0);
-  assert.deepEqual(['critical', 'warning', 'info', 'none', 'weird'].map(mapSeverity), [
-    'critical',
-    'warning',
-    'info',
-    'info',
-    'error',
-  ]);
+  assert.deepEqual(['critical', 'warning', 'info', 'none', 'weird'].map(mapSeverity), ['critical', 'warning', 'info', 'info', 'error']);
 });
 
 test('email: subject with status, severity, alertname and count; HTML escaped; one thread per group', () => {

@@ -7,10 +7,7 @@ import { fixture } from '../helpers/fixtures.js';
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
 
 test('escapes only &, < and > so label values cannot mention anyone', () => {
-  assert.equal(
-    escapeMrkdwn('<!channel> & <@U123> <https://x|y>'),
-    '&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://x|y&gt;',
-  );
+  assert.equal(escapeMrkdwn('<!channel> & <@U123> <https://x|y>'), '&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://x|y&gt;');
   const p = fixture('firing');
   p.alerts[0]!.labels.instance = '<!channel>';
   p.alerts[0]!.annotations.summary = 'ping <!here> & <@U1>';
@@ -37,10 +34,7 @@ test('shows status, severity and count, and links runbook, silence and source', 
   const msg = formatSlackMessage(p, undefined, opts);
   const header = msg.blocks[0]!.text as { text: string };
   assert.match(header.text, /^FIRING 2\/3 \[WARNING\] HighRequestLatency$/);
-  const actions = msg.blocks.find((b) => b.type === 'actions')!.elements as Array<{
-    url: string;
-    action_id: string;
-  }>;
+  const actions = msg.blocks.find((b) => b.type === 'actions')!.elements as Array<{ url: string; action_id: string }>;
   const byId = Object.fromEntries(actions.map((a) => [a.action_id, a.url]));
   assert.equal(byId.runbook, `https://ar.example/runbooks/${p.commonLabels.alertname}`);
   assert.match(byId.silence!, /^https:\/\/am\.example\/#\/silences\/new\?filter=%7B/);
@@ -50,10 +44,7 @@ test('shows status, severity and count, and links runbook, silence and source', 
 
 test('a resolved group says so; the thread reply says what changed', () => {
   const resolved = fixture('resolved');
-  assert.match(
-    (formatSlackMessage(resolved, undefined, opts).blocks[0]!.text as { text: string }).text,
-    /^RESOLVED /,
-  );
+  assert.match((formatSlackMessage(resolved, undefined, opts).blocks[0]!.text as { text: string }).text, /^RESOLVED /);
   const grouped = fixture('grouped');
   const prev = Object.fromEntries(grouped.alerts.map((a) => [a.fingerprint, 'firing']));
   const text = describeChange(prev, grouped);
@@ -62,10 +53,6 @@ test('a resolved group says so; the thread reply says what changed', () => {
 });
 
 test('live context unavailable is visible', () => {
-  const msg = formatSlackMessage(
-    fixture('firing'),
-    { available: false, reason: 'Prometheus timed out', alerts: {}, runbooks: {} },
-    opts,
-  );
+  const msg = formatSlackMessage(fixture('firing'), { available: false, reason: 'Prometheus timed out', alerts: {}, runbooks: {} }, opts);
   assert.match(JSON.stringify(msg.blocks), /live context unavailable: Prometheus timed out/);
 });

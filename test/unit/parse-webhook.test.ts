@@ -28,24 +28,11 @@ test('says what is wrong: content type, JSON, version, missing fields', () => {
   expect400(() => parseWebhook('text/plain', Buffer.from('{}')), 'unsupported_content_type', /text\/plain/);
   expect400(() => parseWebhook(undefined, Buffer.from('{}')), 'unsupported_content_type');
   expect400(() => parseWebhook('application/json', Buffer.from('{"version":')), 'malformed_json');
-  expect400(
-    () =>
-      parseWebhook('application/json', Buffer.from(JSON.stringify({ ...fixture('firing'), version: '3' }))),
-    'invalid_payload',
-    /only webhook version/,
-  );
+  expect400(() => parseWebhook('application/json', Buffer.from(JSON.stringify({ ...fixture('firing'), version: '3' }))), 'invalid_payload', /only webhook version/);
   const noAlerts = { ...fixture('firing') } as Record<string, unknown>;
   delete noAlerts.alerts;
-  expect400(
-    () => parseWebhook('application/json', Buffer.from(JSON.stringify(noAlerts))),
-    'invalid_payload',
-    /alerts/,
-  );
+  expect400(() => parseWebhook('application/json', Buffer.from(JSON.stringify(noAlerts))), 'invalid_payload', /alerts/);
   const badAlert = fixture('firing');
   (badAlert.alerts[0] as Record<string, unknown>).status = 'maybe';
-  expect400(
-    () => parseWebhook('application/json', Buffer.from(JSON.stringify(badAlert))),
-    'invalid_payload',
-    /alerts\.0\.status/,
-  );
+  expect400(() => parseWebhook('application/json', Buffer.from(JSON.stringify(badAlert))), 'invalid_payload', /alerts\.0\.status/);
 });

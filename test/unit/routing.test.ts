@@ -32,11 +32,7 @@ describe('router', () => {
   );
 
   test('first match stops unless continue is set; channels are not repeated', () => {
-    assert.deepEqual(router.route('critical', { severity: 'critical' }), [
-      'pagerduty',
-      'slack-critical',
-      'audit',
-    ]);
+    assert.deepEqual(router.route('critical', { severity: 'critical' }), ['pagerduty', 'slack-critical', 'audit']);
     assert.deepEqual(router.route('warning', { severity: 'warning' }), ['slack-critical', 'audit']);
     assert.deepEqual(router.route('info', { severity: 'info' }), ['email']);
   });

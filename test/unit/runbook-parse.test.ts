@@ -60,23 +60,11 @@ describe('parseRunbook', () => {
     assert.match(reason('# no front matter'), /missing YAML front matter/);
     assert.match(reason('---\ntitle: [unclosed\n---\n'), /not valid YAML/);
     assert.match(reason(VALID.replace(/^summary:.*$/m, '')), /summary: Required/);
-    assert.match(
-      reason(VALID.replace('severity: critical', 'severity: urgent')),
-      /severity: Invalid enum value/,
-    );
-    assert.match(
-      reason(VALID.replace('team: platform', 'team: platform\nsumary: typo')),
-      /Unrecognized key.*sumary/,
-    );
-    assert.match(
-      reason(VALID.replace("url: 'http://grafana/d/node'", "url: 'javascript:alert(1)'")),
-      /links\.0\.url/,
-    );
+    assert.match(reason(VALID.replace('severity: critical', 'severity: urgent')), /severity: Invalid enum value/);
+    assert.match(reason(VALID.replace('team: platform', 'team: platform\nsumary: typo')), /Unrecognized key.*sumary/);
+    assert.match(reason(VALID.replace("url: 'http://grafana/d/node'", "url: 'javascript:alert(1)'")), /links\.0\.url/);
     assert.match(reason(VALID.replace('{{ instance }}', '{{ a.b }}')), /context\.0\.query: placeholder/);
-    assert.match(
-      reason(VALID.replace('title: Host unreachable', 'title: Host unreachable\nalerts: ["../etc"]')),
-      /alerts\.0: is not a valid alert name/,
-    );
+    assert.match(reason(VALID.replace('title: Host unreachable', 'title: Host unreachable\nalerts: ["../etc"]')), /alerts\.0: is not a valid alert name/);
   });
 
   it('stops diagnosis steps at the next heading of the same level', () => {
@@ -92,27 +80,15 @@ describe('runbook store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-'));
     writeFileSync(join(dir, 'NodeDown.md'), VALID);
     writeFileSync(join(dir, 'Broken.md'), VALID.replace(/^summary:.*$/m, ''));
-    writeFileSync(
-      join(dir, 'NodeDownCopy.md'),
-      VALID.replace('team: platform', 'team: platform\nalerts: [NodeDown]'),
-    );
+    writeFileSync(join(dir, 'NodeDownCopy.md'), VALID.replace('team: platform', 'team: platform\nalerts: [NodeDown]'));
     writeFileSync(join(dir, 'bad name.md'), VALID);
     writeFileSync(join(dir, 'README.txt'), 'ignored');
     const problems = runbookProblems(dir);
-    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
-      'Broken.md',
-      'NodeDownCopy.md',
-      'bad name.md',
-    ]);
+    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['Broken.md', 'NodeDownCopy.md', 'bad name.md']);
     assert.ok(problems.includes('Broken.md: summary: Required'), problems.join('\n'));
-    assert.ok(
-      problems.some((p) => p.startsWith('NodeDownCopy.md: alert NodeDown is already covered by NodeDown.md')),
-    );
+    assert.ok(problems.some((p) => p.startsWith('NodeDownCopy.md: alert NodeDown is already covered by NodeDown.md')));
     const store = loadRunbookStore(dir, silent);
-    assert.deepEqual(
-      store.list().map((r) => r.name),
-      ['NodeDown'],
-    );
+    assert.deepEqual(store.list().map((r) => r.name), ['NodeDown']);
     assert.equal(store.forAlert('NodeDown')?.title, 'Host unreachable');
     store.close();
   });
@@ -135,10 +111,7 @@ describe('runbook store', () => {
     assert.ok(store.forAlert('NodeDown'), 'file change picked up by the watcher');
     writeFileSync(join(dir, 'Other.md'), VALID);
     assert.deepEqual(store.reload(), []);
-    assert.deepEqual(
-      store.list().map((r) => r.name),
-      ['NodeDown', 'Other'],
-    );
+    assert.deepEqual(store.list().map((r) => r.name), ['NodeDown', 'Other']);
     store.close();
   });
 });
