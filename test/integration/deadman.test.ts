@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
-import { runDeadmanCheck } from '../../src/deadman/deadman-check.js';
+import { runDeadmanCheck, type DeadmanCheckDeps } from '../../src/deadman/deadman-check.js';
 import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
@@ -59,6 +59,18 @@ const keepAlive = async (r: TestRouter, ms: number): Promise<void> => {
 
 const status = async (r: TestRouter): Promise<DeadmanJson> =>
   (await (await fetch(`${r.url}/api/deadman`)).json()) as DeadmanJson;
+
+/** What runDeadmanCheck needs, on a started router's Redis and queues, for calling it directly. */
+const checkDeps = (r: TestRouter, fileConfig: unknown): DeadmanCheckDeps => ({
+  config: loadConfig(
+    { QUEUE_PREFIX: r.prefix, PUBLIC_URL: 'http://alert-router.test', PD_KEY, ALERT_ROUTER_CONFIG: 'inline' },
+    () => JSON.stringify(fileConfig),
+  ),
+  store: new HeartbeatStore(r.redis, r.prefix),
+  deliveries: r.queues.deliveries,
+  metrics: createMetrics(),
+  logger: pino({ level: 'silent' }),
+});
 
 describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   let pd: FakePagerDuty;
@@ -175,23 +187,8 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   test('concurrent checks at the same instant transition and queue once', async () => {
     const r = await start({ ROLE: 'api' });
     try {
-      const cfg = loadConfig(
-        {
-          QUEUE_PREFIX: r.prefix,
-          PUBLIC_URL: 'http://alert-router.test',
-          PD_KEY,
-          ALERT_ROUTER_CONFIG: 'inline',
-        },
-        () => JSON.stringify(config),
-      );
-      const store = new HeartbeatStore(r.redis, r.prefix);
-      const deps = {
-        config: cfg,
-        store,
-        deliveries: r.queues.deliveries,
-        metrics: createMetrics(),
-        logger: pino({ level: 'silent' }),
-      };
+      const deps = checkDeps(r, config);
+      const { store } = deps;
       const t = Date.now();
       await store.record(['lab'], t - 10_000);
       await store.expect(['lab'], t - 60_000);
@@ -224,23 +221,8 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
           ],
         },
       };
-      const cfg = loadConfig(
-        {
-          QUEUE_PREFIX: r.prefix,
-          PUBLIC_URL: 'http://alert-router.test',
-          PD_KEY,
-          ALERT_ROUTER_CONFIG: 'inline',
-        },
-        () => JSON.stringify(twoSources),
-      );
-      const store = new HeartbeatStore(r.redis, r.prefix);
-      const deps = {
-        config: cfg,
-        store,
-        deliveries: r.queues.deliveries,
-        metrics: createMetrics(),
-        logger: pino({ level: 'silent' }),
-      };
+      const deps = checkDeps(r, twoSources);
+      const { store } = deps;
       const t = Date.now();
       await store.record(['lab', 'edge'], t - 10_000);
       await store.expect(['lab', 'edge'], t - 60_000);
