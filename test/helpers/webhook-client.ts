@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
 import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { DeliveryJobData } from '../../src/queue/job-types.js';
 import type { RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
 import { waitFor } from './start-test-router.js';
 
@@ -32,4 +34,16 @@ export async function settled(router: Pick<RunningAlertRouter, 'queues'>): Promi
 /** A group of its own per test (the captured groupKey shape kept), so vendor state never leaks. */
 export function uniqueGroup<T extends WebhookPayload>(p: T, id: string = randomUUID()): T {
   return { ...p, groupKey: `${p.groupKey}/${id}` };
+}
+
+/** Waits for the failed delivery job of one alert group (a permanent error, or attempts used up). */
+export function failedDelivery(
+  router: Pick<RunningAlertRouter, 'queues'>,
+  groupKey: string,
+): Promise<Job<DeliveryJobData>> {
+  return waitFor(
+    async () =>
+      (await router.queues.deliveries.getJobs(['failed'])).find((j) => j.data.payload.groupKey === groupKey),
+    `the failed delivery of ${groupKey}`,
+  );
 }

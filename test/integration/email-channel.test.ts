@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fixture } from '../helpers/fixtures.js';
-import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
+import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
@@ -112,13 +112,7 @@ describe('email channel', () => {
     const attempts2 = sink.attempts;
     sink.rejectNext(550);
     await post(router.url, p);
-    const failed = await waitFor(
-      async () =>
-        (await router.queues.deliveries.getJobs(['failed'])).find(
-          (j) => j.data.payload.groupKey === p.groupKey,
-        ),
-      'the failed job',
-    );
+    const failed = await failedDelivery(router, p.groupKey);
     await settled(router);
     await sleep(500); // > the first backoff (200 ms): a retry would have reached the sink by now
     assert.equal(sink.attempts - attempts2, 1, '550 must not be retried');

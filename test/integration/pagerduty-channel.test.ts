@@ -6,7 +6,7 @@ import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { fixture } from '../helpers/fixtures.js';
-import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
+import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
 const ROUTING_KEY = 'a'.repeat(32);
@@ -105,13 +105,7 @@ describe('PagerDuty channel', () => {
     pd.respondNext(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['nope'] });
     const p = uniqueGroup(fixture('firing'));
     await post(router.url, p);
-    const failed = await waitFor(
-      async () =>
-        (await router.queues.deliveries.getJobs(['failed'])).find(
-          (j) => j.data.payload.groupKey === p.groupKey,
-        ),
-      'the failed job',
-    );
+    const failed = await failedDelivery(router, p.groupKey);
     await settled(router);
     await sleep(400);
     assert.equal(pd.requests.length - mark, 1);
