@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { deletePrefix } from '../test/helpers/delete-prefix.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -111,15 +112,6 @@ async function load(name: string, port: number, seconds: number): Promise<Result
   };
 }
 
-async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** The run with the median req/s (its own p50/p99 with it), so one noisy run does not decide. */
@@ -143,7 +135,7 @@ export async function runIngestBench(): Promise<Record<string, number | string>>
   await load('warmup', bare.port, 2);
   await load('warmup', router.port, 2);
   const redis = new Redis(REDIS_URL);
-  await clearPrefix(redis, prefix);
+  await deletePrefix(redis, prefix);
   const bareRuns: Result[] = [];
   const ourRuns: Result[] = [];
   let durableOk = true;
@@ -162,10 +154,13 @@ export async function runIngestBench(): Promise<Record<string, number | string>>
     oks += run.ok;
     jobs += durable;
     // Start every round from an empty queue, as a deployment with running workers would be.
-    await clearPrefix(redis, prefix);
+    await deletePrefix(redis, prefix);
   }
   bare.child.kill();
+  const routerExited = new Promise((resolve) => router.child.once('exit', resolve));
   router.child.kill();
+  await routerExited;
+  await deletePrefix(redis, prefix); // what landed after the last count
   redis.disconnect();
 
   const ceiling = median('bare express', bareRuns);

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
+import { deletePrefix } from './delete-prefix.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -56,15 +57,6 @@ export async function startTestRouter(
       redis.disconnect();
     },
   };
-}
-
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 /**

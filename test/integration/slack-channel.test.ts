@@ -16,15 +16,10 @@ import {
   type FakeSlack,
   type SlackRequest,
 } from '../helpers/fake-slack.js';
+import { deletePrefix } from '../helpers/delete-prefix.js';
 import { fixture } from '../helpers/fixtures.js';
 import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
-import {
-  deletePrefix,
-  REDIS_URL,
-  startTestRouter,
-  waitFor,
-  type TestRouter,
-} from '../helpers/start-test-router.js';
+import { REDIS_URL, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
 
 type SlackBlockJson = {
   type: string;
