@@ -45,3 +45,34 @@ test('email: subject with status, severity, alertname and count; HTML escaped; o
   const c = formatEmail(fixture('grouped'), undefined, { ...links, key: 'k3', domain: 'example.com' });
   assert.equal(a.references, c.references);
 });
+
+test('PagerDuty: every part of the event counts toward the 512 KB cap (issue #8)', () => {
+  const p = fixture('firing');
+  p.commonAnnotations.description = 'd'.repeat(2 * 1024 * 1024);
+  p.commonLabels.team = 't'.repeat(300_000);
+  p.alerts[0]!.annotations.description = 'e'.repeat(1024 * 1024);
+  p.alerts[0]!.generatorURL = `http://prom.example/graph?g0.expr=${'x'.repeat(600_000)}`;
+  const event = formatPagerDutyEvent(p, undefined, links);
+  const bytes = Buffer.byteLength(JSON.stringify({ ...event, routing_key: 'k'.repeat(32) }));
+  assert.ok(bytes < 512 * 1024, `${bytes} bytes`);
+  assert.match(String((event.payload!.custom_details.common_annotations as Record<string, string>).description), /^d+…$/);
+  assert.equal(event.payload!.severity, 'critical');
+});
+
+test('PagerDuty: a timestamp is sent only when it is a real time', () => {
+  const p = fixture('firing');
+  p.alerts[0]!.startsAt = 'not a time';
+  assert.equal(formatPagerDutyEvent(p, undefined, links).payload!.timestamp, undefined);
+  const q = fixture('firing');
+  assert.equal(formatPagerDutyEvent(q, undefined, links).payload!.timestamp, new Date(q.alerts[0]!.startsAt).toISOString());
+});
+
+test('PagerDuty and email: links from the payload are only ever http(s) (issue #8)', () => {
+  const p = fixture('firing');
+  p.externalURL = 'javascript:alert(1)//';
+  p.alerts[0]!.generatorURL = 'vbscript:msgbox';
+  const event = formatPagerDutyEvent(p, undefined, links);
+  assert.deepEqual(event.links?.map((l) => l.text), ['Runbook']);
+  const mail = formatEmail(p, undefined, { ...links, key: 'k', domain: 'example.com' });
+  assert.doesNotMatch(mail.html + mail.text, /javascript:|vbscript:/);
+});

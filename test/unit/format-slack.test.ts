@@ -56,3 +56,33 @@ test('live context unavailable is visible', () => {
   const msg = formatSlackMessage(fixture('firing'), { available: false, reason: 'Prometheus timed out', alerts: {}, runbooks: {} }, opts);
   assert.match(JSON.stringify(msg.blocks), /live context unavailable: Prometheus timed out/);
 });
+
+test('a "|" in a link and a backtick in a label cannot break the mrkdwn around them (issue #8)', () => {
+  const p = fixture('firing');
+  p.alerts[0]!.generatorURL = 'http://prom.example/graph?g0.expr=a|b&x=<y>';
+  p.alerts[0]!.labels.pod = 'web-`rm -rf`-1';
+  const text = JSON.stringify(formatSlackMessage(p, undefined, opts).blocks);
+  const section = formatSlackMessage(p, undefined, opts).blocks.find((b) => JSON.stringify(b).includes('graph>'))!;
+  const mrkdwn = (section.text as { text: string }).text;
+  // The graph link's URL has no raw "|" or ">" left: the link text is exactly "graph".
+  assert.match(mrkdwn, /<http:\/\/prom\.example\/graph\?g0\.expr=a%7Cb&amp;x=(%3C|&lt;)y(%3E|&gt;)\|graph>/);
+  // The labels line is one code span: exactly two backticks.
+  const labelsLine = mrkdwn.split('\n').find((l) => l.includes('pod='))!;
+  assert.equal(labelsLine.split('`').length - 1, 2, labelsLine);
+  assert.ok(text.includes('rm -rf'));
+});
+
+test('links from the payload are only ever http(s) (issue #8)', () => {
+  const p = fixture('firing');
+  p.externalURL = 'javascript:alert(document.cookie)//';
+  p.alerts[0]!.generatorURL = 'data:text/html,<script>alert(1)</script>';
+  const msg = formatSlackMessage(p, undefined, { ...opts, alertmanagerUrl: undefined });
+  const all = JSON.stringify(msg);
+  assert.doesNotMatch(all, /javascript:|data:/i);
+  const actions = msg.blocks.find((b) => b.type === 'actions')!.elements as Array<{ action_id: string }>;
+  assert.deepEqual(actions.map((a) => a.action_id), ['runbook']);
+  // An http(s) externalURL still gives the Silence button.
+  p.externalURL = 'https://am.internal:9093';
+  const ok = formatSlackMessage(p, undefined, { ...opts, alertmanagerUrl: undefined });
+  assert.match(JSON.stringify(ok), /https:\/\/am\.internal:9093\/#\/silences\/new/);
+});

@@ -36,3 +36,30 @@ test('says what is wrong: content type, JSON, version, missing fields', () => {
   (badAlert.alerts[0] as Record<string, unknown>).status = 'maybe';
   expect400(() => parseWebhook('application/json', Buffer.from(JSON.stringify(badAlert))), 'invalid_payload', /alerts\.0\.status/);
 });
+
+test('lone UTF-16 surrogates anywhere become U+FFFD at the edge (issue #8)', () => {
+  const p = fixture('firing');
+  p.commonLabels.alertname = 'High\ud800Rate';
+  p.alerts[0]!.labels['bad\udc00name'] = 'value\ud83d';
+  p.alerts[0]!.annotations.summary = 'ends with half an emoji \ud83d';
+  // JSON.stringify writes a lone surrogate as a \uXXXX escape: the text is valid JSON.
+  const parsed = parseWebhook('application/json', Buffer.from(JSON.stringify(p)));
+  assert.equal(parsed.commonLabels.alertname, 'High\ufffdRate');
+  assert.equal(parsed.alerts[0]!.labels['bad\ufffdname'], 'value\ufffd');
+  assert.equal(parsed.alerts[0]!.annotations.summary, 'ends with half an emoji \ufffd');
+  assert.ok(JSON.stringify(parsed).isWellFormed());
+  // A real pair is kept as it is, and so is an escaped backslash that only looks like an escape.
+  const ok = fixture('firing');
+  ok.alerts[0]!.annotations.summary = 'fire \ud83d\udd25 and \\ud800 as text';
+  const kept = parseWebhook('application/json', Buffer.from(JSON.stringify(ok)));
+  assert.equal(kept.alerts[0]!.annotations.summary, 'fire 🔥 and \\ud800 as text');
+});
+
+test('nesting deeper than any webhook needs is a 400, not a retry (issue #8)', () => {
+  // Written as text: JSON.stringify itself overflows the stack on it.
+  const body = JSON.stringify(fixture('firing')).replace(/}$/, `,"extra":${'['.repeat(5000)}1${']'.repeat(5000)}}`);
+  expect400(() => parseWebhook('application/json', Buffer.from(body)), 'invalid_payload', /nest/);
+  // Extra fields of ordinary depth still pass through.
+  const p = parseWebhook('application/json', Buffer.from(JSON.stringify({ ...fixture('firing'), routeLabels: { a: { b: ['c'] } } })));
+  assert.deepEqual((p as Record<string, unknown>).routeLabels, { a: { b: ['c'] } });
+});
