@@ -1,8 +1,10 @@
 import { HttpError } from '../http/http-error.js';
 import { webhookPayloadSchema, type WebhookPayload } from './webhook-payload.js';
+import { JsonTooDeepError, wellFormedJson } from './well-formed-json.js';
 
 /**
  * Turns a raw request into a validated webhook v4 payload, or a 400 that says exactly what is wrong.
+ * Lone surrogates are replaced with U+FFFD here, once, for everything downstream (issue #8).
  * @example parseWebhook('application/json', Buffer.from(json))
  */
 export function parseWebhook(contentType: string | undefined, body: Buffer): WebhookPayload {
@@ -14,11 +16,20 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
       `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`,
     );
   }
+  const text = body.toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, 'malformed_json', `body is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    json = wellFormedJson(json, text);
+  } catch (err) {
+    if (!(err instanceof JsonTooDeepError)) throw err;
+    throw new HttpError(400, 'invalid_payload', err.message, [
+      { path: err.path, message: 'nested too deep' },
+    ]);
   }
   const result = webhookPayloadSchema.safeParse(json);
   if (!result.success) {

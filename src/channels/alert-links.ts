@@ -15,11 +15,25 @@ export function silenceLink(alertmanagerUrl: string, labels: Readonly<Record<str
 }
 
 /**
+ * A link built from payload data, only when it is http(s): anything else (`javascript:`, `data:`)
+ * would run or render in a reader's browser when the button or link is followed.
+ */
+export function httpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A silence for the group's common labels. Uses the configured ALERTMANAGER_URL when given, since
- * the payload's externalURL may be an internal address.
+ * the payload's externalURL may be an internal address (or, from a hostile sender, not a web link).
  */
 export function silenceUrl(payload: WebhookPayload, alertmanagerUrl: string | undefined): string | undefined {
-  const base = alertmanagerUrl ?? payload.externalURL;
+  const base = alertmanagerUrl ?? httpUrl(payload.externalURL);
   if (!base) return undefined;
   const labels = Object.keys(payload.commonLabels).length > 0 ? payload.commonLabels : payload.groupLabels;
   return silenceLink(base, labels);
@@ -27,13 +41,7 @@ export function silenceUrl(payload: WebhookPayload, alertmanagerUrl: string | un
 
 /** The alert's source graph, only when it is an http(s) link (it is shown, never fetched). */
 export function sourceUrl(alert: Alert | undefined): string | undefined {
-  if (!alert?.generatorURL) return undefined;
-  try {
-    const url = new URL(alert.generatorURL);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
-  } catch {
-    return undefined;
-  }
+  return httpUrl(alert?.generatorURL);
 }
 
 /** Alerts in a stable order: firing first, then by start time. */
@@ -42,9 +50,6 @@ export function orderedAlerts(payload: WebhookPayload): Alert[] {
     a.status === b.status ? a.startsAt.localeCompare(b.startsAt) : a.status === 'firing' ? -1 : 1,
   );
 }
-
-export const truncate = (s: string, max: number): string =>
-  s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 
 /** Labels worth showing to a human first; the rest are noise at 3 a.m. */
 export const KEY_LABELS = ['severity', 'service', 'team', 'cluster', 'namespace', 'instance', 'job'];

@@ -68,6 +68,36 @@ export const fileConfigSchema = z
     routes: z.array(routeSchema).default([]),
     /** Where a notification goes when no route matches. */
     defaultChannels: z.array(channelName).min(1),
+    http: z
+      .object({
+        /**
+         * Node's defaults (60 s for headers, 300 s per request, no connection cap) let idle and
+         * slowly-sending clients hold connections and memory for minutes. Alertmanager sends a
+         * whole notification in milliseconds over a handful of kept-alive connections.
+         */
+        headersTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+        /** The whole request, body included: a 10 MB body must arrive within it. */
+        requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+        /** An idle kept-alive connection is closed after this. */
+        keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+        /** Connections beyond this are refused at once (webhook, pages and scrapes together). */
+        maxConnections: z.number().int().min(4).max(100_000).default(256),
+        /**
+         * Bytes of webhook and preview bodies being read at once, across connections. Not below
+         * the 10 MiB body limit, so the largest body always fits when it is the only one.
+         */
+        maxBodyBytesInFlight: z
+          .number()
+          .int()
+          .min(10 * 1024 * 1024)
+          .max(4 * 1024 ** 3)
+          .default(64 * 1024 * 1024),
+      })
+      .strict()
+      .refine((h) => h.requestTimeoutMs >= h.headersTimeoutMs, {
+        message: 'requestTimeoutMs must be at least headersTimeoutMs',
+      })
+      .default({}),
     slack: z
       .object({ maxAlertsShown: z.number().int().min(1).max(20).default(5) })
       .strict()

@@ -13,6 +13,7 @@ import { PrometheusError } from './prometheus-error.js';
 import type { QueryCache } from './query-cache.js';
 import { seriesFor, describeSeries } from './match-series.js';
 import { sparkline } from './sparkline.js';
+import { cut } from '../lib/truncate.js';
 
 export interface EnrichmentOptions {
   /** Undefined when PROMETHEUS_URL is not configured: runbooks only, context marked unavailable. */
@@ -48,9 +49,9 @@ export function unavailableReason(err: unknown, budgetMs: number): string {
       return `Prometheus unavailable${err.status ? ` (HTTP ${err.status})` : ''}`;
     case 'bad_request':
     case 'unprocessable':
-      return `Prometheus rejected the query${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message.slice(0, 150)}`;
+      return `Prometheus rejected the query${err.status ? ` (HTTP ${err.status})` : ''}: ${cut(err.message, 150)}`;
     default:
-      return `Prometheus answer unusable: ${err.message.slice(0, 150)}`;
+      return `Prometheus answer unusable: ${cut(err.message, 150)}`;
   }
 }
 

@@ -1,3 +1,5 @@
+import { cut } from '../lib/truncate.js';
+
 /** A sample rendered for a human: the number with 3 significant digits and its display unit. */
 export interface FormattedValue {
   readonly value: string;
@@ -52,7 +54,7 @@ export function formatValue(raw: string, unit?: string): FormattedValue {
   if (trimmed === '+Inf' || trimmed === 'Inf') return { value: '+Inf' };
   if (trimmed === '-Inf') return { value: '-Inf' };
   const x = Number(trimmed);
-  if (!Number.isFinite(x)) return { value: trimmed.slice(0, 40) };
+  if (!Number.isFinite(x)) return { value: cut(trimmed, 40) };
   switch ((unit ?? '').toLowerCase()) {
     case 'ratio':
       return { value: sig3(x * 100), unit: '%' };
@@ -75,7 +77,7 @@ export function formatValue(raw: string, unit?: string): FormattedValue {
       if (Math.abs(x) < 1e3) return { value: sig3(x) };
       return { value: scaled(x, SI).value + scaled(x, SI).unit };
     default:
-      return { value: sig3(x), unit: unit!.slice(0, 20) };
+      return { value: sig3(x), unit: cut(unit!, 20) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { formatValue } from './format-value.js';
 import type { InstantSeries, QueryResult } from './prometheus-client.js';
+import { cut } from '../lib/truncate.js';
 
 /**
  * The series of a group-wide answer that belongs to one alert: every label of the series (except
@@ -42,11 +43,7 @@ export function describeSeries(
   );
   const parts = r.series.slice(0, 3).map((s) => {
     const f = formatValue(s.value, unit);
-    const name =
-      varying
-        .map((k) => s.labels[k] ?? '')
-        .join('/')
-        .slice(0, 60) || '?';
+    const name = cut(varying.map((k) => s.labels[k] ?? '').join('/'), 60) || '?';
     return `${name}: ${f.value}${f.unit ? ` ${f.unit}` : ''}`;
   });
   const more = r.series.length - 3 + r.omitted;

@@ -1,4 +1,5 @@
 import { PrometheusError } from './prometheus-error.js';
+import { cut } from '../lib/truncate.js';
 
 /** One series of an instant query: labels and the value as Prometheus sent it ("0.2", "NaN", "+Inf"). */
 export interface InstantSeries {
@@ -83,7 +84,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 }
 
 function errorFor(status: number, env: Envelope | undefined): PrometheusError {
-  const detail = typeof env?.error === 'string' ? env.error.slice(0, 300) : `HTTP ${status}`;
+  const detail = typeof env?.error === 'string' ? cut(env.error, 300) : `HTTP ${status}`;
   const errorType = typeof env?.errorType === 'string' ? env.errorType : '';
   if (status === 400 || errorType === 'bad_data') return new PrometheusError('bad_request', detail, status);
   if (status === 422 || errorType === 'execution')

@@ -3,11 +3,13 @@ import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import { groupHash } from '../queue/notification-key.js';
 
 // Atomic per group: record resolved episodes (fingerprint -> startsAt) and report firing alerts
-// whose episode already resolved. One script, so concurrent workers cannot interleave.
+// whose episode already resolved. One script, so concurrent workers cannot interleave. The alerts
+// travel as one JSON argument: spreading three arguments per alert overflows the JS call stack
+// for the largest groups the body limit admits (~42,000 alerts).
 const SCRIPT = `
 local stale = {}
-for i = 2, #ARGV, 3 do
-  local status, fp, starts = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for _, a in ipairs(cjson.decode(ARGV[2])) do
+  local status, fp, starts = a[1], a[2], a[3]
   if status == 'resolved' then
     redis.call('HSET', KEYS[1], fp, starts)
   elseif redis.call('HGET', KEYS[1], fp) == starts then
@@ -29,14 +31,14 @@ export async function dropStaleFiring(
   prefix: string,
   p: WebhookPayload,
 ): Promise<{ payload?: WebhookPayload; dropped: number }> {
-  const args = p.alerts.flatMap((a) => [a.status, a.fingerprint, a.startsAt]);
+  const triples = JSON.stringify(p.alerts.map((a) => [a.status, a.fingerprint, a.startsAt]));
   const stale = new Set(
     (await redis.eval(
       SCRIPT,
       1,
       `${prefix}:episodes:${groupHash(p.groupKey)}`,
       TTL_SECONDS,
-      ...args,
+      triples,
     )) as string[],
   );
   if (stale.size === 0) return { payload: p, dropped: 0 };

@@ -38,6 +38,7 @@ export function createApp(deps: AppDeps): RequestListener {
           metrics: deps.metrics,
           logger: deps.logger,
           ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}),
+          ...(deps.bodies ? { bodies: deps.bodies } : {}),
         })
       : undefined;
   return (req: IncomingMessage, res: ServerResponse) => {

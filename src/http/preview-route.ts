@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { NotificationContext } from '../enrichment/notification-context.js';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { Router as AlertRouter } from '../routing/route-notification.js';
+import type { BodyBudget } from './body-budget.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
 import { WEBHOOK_BODY_LIMIT } from './webhook-handler.js';
@@ -16,6 +17,7 @@ export interface PreviewDeps {
   readonly config: AppConfig;
   readonly router: AlertRouter;
   readonly enrich: (payload: WebhookPayload) => Promise<NotificationContext>;
+  readonly bodies?: BodyBudget;
 }
 
 /**
@@ -34,7 +36,10 @@ export function previewRoute(deps: PreviewDeps): Router {
       throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
     }
     // Errors go to the app's error middleware, which answers exactly as the webhook does.
-    const payload = parseWebhook(req.headers['content-type'], await readBody(req, WEBHOOK_BODY_LIMIT));
+    const payload = parseWebhook(
+      req.headers['content-type'],
+      await readBody(req, WEBHOOK_BODY_LIMIT, deps.bodies),
+    );
     const channels = deps.router.route(payload.receiver, payload.commonLabels);
     const context = await deps.enrich(payload);
     const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });

@@ -5,7 +5,9 @@ import { parseWebhook } from '../alertmanager/parse-webhook.js';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { receiverLabeler } from '../metrics/receiver-label.js';
 import type { NotificationProducer } from '../queue/notification-producer.js';
+import type { BodyBudget } from './body-budget.js';
 import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
@@ -26,6 +28,8 @@ export interface WebhookDeps {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly heartbeats?: HeartbeatSink;
+  /** Bounds the bytes of bodies being read at once (shared with the preview route). */
+  readonly bodies?: BodyBudget;
 }
 
 /**
@@ -36,6 +40,10 @@ export interface WebhookDeps {
  */
 export function createWebhookHandler(deps: WebhookDeps) {
   const { config, producer, metrics, logger } = deps;
+  const receiverLabel = receiverLabeler([
+    config.file.heartbeat.receiver,
+    ...config.file.routes.flatMap((r) => (r.receiver ? [r.receiver] : [])),
+  ]);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
     let payload: WebhookPayload | undefined;
@@ -45,12 +53,12 @@ export function createWebhookHandler(deps: WebhookDeps) {
         metrics.notificationsReceived.inc({ receiver: '', status: '', outcome: 'unauthorized' });
         throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
       }
-      const body = await readBody(req, WEBHOOK_BODY_LIMIT);
+      const body = await readBody(req, WEBHOOK_BODY_LIMIT, deps.bodies);
       payload = parseWebhook(req.headers['content-type'], body);
       if (deps.heartbeats?.isHeartbeat(payload)) {
         await deps.heartbeats.record(payload);
         metrics.notificationsReceived.inc({
-          receiver: payload.receiver,
+          receiver: receiverLabel(payload.receiver),
           status: payload.status,
           outcome: 'heartbeat',
         });
@@ -59,7 +67,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       }
       const { key } = await producer.enqueue(payload, requestId);
       metrics.notificationsReceived.inc({
-        receiver: payload.receiver,
+        receiver: receiverLabel(payload.receiver),
         status: payload.status,
         outcome: 'queued',
       });
@@ -68,7 +76,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       const { error, headers, body } = errorResponse(err);
       if (error.status !== 401) {
         metrics.notificationsReceived.inc({
-          receiver: payload?.receiver ?? '',
+          receiver: payload ? receiverLabel(payload.receiver) : '',
           status: payload?.status ?? '',
           outcome: error.status >= 500 ? 'unavailable' : 'rejected',
         });

@@ -20,6 +20,12 @@ export function createMetrics() {
       help: 'Firing alerts dropped because their episode had already resolved.',
       registers: [registry],
     }),
+    notificationFailures: new Counter({
+      name: 'alert_router_notification_failures_total',
+      help: 'Failed attempts to route and fan out an accepted notification (retried|failed); failed ones reach no channel.',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     deliveries: new Counter({
       name: 'alert_router_deliveries_total',
       help: 'Delivery attempts by channel type and outcome (delivered|retried|failed|rate_limited|skipped).',

@@ -31,6 +31,18 @@ export function createNotificationProducer(
           queue.add('notification', data, { deduplication: { id: key, ttl: opts.dedupWindowMs } }),
         );
       } catch (err) {
+        // A RangeError is the data, not Redis (BullMQ's JSON.stringify overflowing the stack, or a
+        // string too long): a retry would fail the same way, so the sender must not retry.
+        if (err instanceof RangeError)
+          throw new HttpError(
+            400,
+            'invalid_payload',
+            `notification cannot be stored: ${err.message}`,
+            undefined,
+            {
+              cause: err,
+            },
+          );
         const message =
           err instanceof DeadlineError
             ? 'Redis did not confirm the write in time; retry'

@@ -55,7 +55,7 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     );
     return { channels, stale: dropped };
   };
-  return new Worker<NotificationJobData>(QUEUE_NOTIFICATIONS, process, {
+  const worker = new Worker<NotificationJobData>(QUEUE_NOTIFICATIONS, process, {
     connection: deps.connection,
     prefix: config.queuePrefix,
     concurrency: 10,
@@ -65,4 +65,20 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     // crash-looping job cannot take workers down forever.
     maxStalledCount: 2,
   });
+  // A notification that fails here never reaches any channel: say so every time, with the reason.
+  worker.on('failed', (job, err) => {
+    const last = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+    metrics.notificationFailures.inc({ outcome: last ? 'failed' : 'retried' });
+    logger.error(
+      {
+        jobId: job?.id,
+        key: job?.data.key,
+        groupKey: job?.data.payload?.groupKey,
+        attempt: job?.attemptsMade,
+        reason: err.message,
+      },
+      last ? 'notification failed after all attempts: not delivered' : 'notification failed; will retry',
+    );
+  });
+  return worker;
 }

@@ -3,6 +3,7 @@ import { formatDuration, formatValue } from './format-value.js';
 import { inlineCode, labelChips, page, runbookHref, severityBadge, shortTime } from './page-layout.js';
 import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';
 import { svgChart } from './svg-chart.js';
+import { truncate } from '../lib/truncate.js';
 
 const e = escapeHtml;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -141,7 +142,7 @@ export function runbookIndexHtml(d: RunbookIndexData): string {
 
 /** 404 for an unknown alert, with close names to try. */
 export function notFoundHtml(alert: string, suggestions: readonly string[]): string {
-  const shown = alert.length > 128 ? `${alert.slice(0, 128)}…` : alert;
+  const shown = truncate(alert, 129);
   const list = suggestions.length
     ? `<p>Did you mean:</p><ul>${suggestions.map((s) => `<li><a href="${e(runbookHref(s))}">${e(s)}</a></li>`).join('')}</ul>`
     : '';

@@ -5,6 +5,7 @@ import type { Agent } from 'node:https';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { OutboxStore } from '../channels/outbox/outbox-store.js';
+import { BodyBudget } from '../http/body-budget.js';
 import { createApp } from '../http/create-app.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
@@ -123,8 +124,11 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
           dedupWindowMs: config.file.dedupWindowSeconds * 1000,
           timeoutMs: opts.ingestTimeoutMs ?? 1000,
         });
+  const http = config.file.http;
+  const bodies = new BodyBudget(http.maxBodyBytesInFlight);
   const listener = createApp({
     logger,
+    bodies,
     config,
     metrics,
     ...(producer ? { producer } : {}),
@@ -158,11 +162,21 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         config,
         router,
         enrich: enrichment.enrich,
+        bodies,
       }),
     ],
   });
-  const server = createServer(listener);
-  server.keepAliveTimeout = 65_000;
+  const server = createServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      keepAliveTimeout: http.keepAliveTimeoutMs,
+      // How often timeouts are enforced: Node's 30 s default would let them overrun by that much.
+      connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs / 2),
+    },
+    listener,
+  );
+  server.maxConnections = http.maxConnections;
   await new Promise<void>((resolve) => server.listen(opts.port ?? config.port, resolve));
   const addr = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${addr.port}`;

@@ -1,7 +1,8 @@
 import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
 import { groupHash } from '../../queue/notification-key.js';
-import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
+import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import { truncate } from '../../lib/truncate.js';
 import { escapeHtml } from '../html-escape.js';
 
 export interface EmailMessage {

@@ -1,7 +1,9 @@
 import type { WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
 import { groupHash } from '../../queue/notification-key.js';
-import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
+import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import { truncate } from '../../lib/truncate.js';
+import { fitDetails } from './fit-event-size.js';
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -24,7 +26,8 @@ export interface PagerDutyEvent {
   client_url?: string;
 }
 
-const MAX_EVENT_BYTES = 500 * 1024; // PagerDuty rejects events over 512 KB; keep a margin.
+// A link longer than this is no use to a reader and would crowd the event's size limit out.
+const LINK_MAX = 2048;
 
 export function mapSeverity(severity: string | undefined): PagerDutySeverity {
   switch ((severity ?? '').toLowerCase()) {
@@ -59,7 +62,7 @@ export function formatPagerDutyEvent(
       .filter((u): u is string => !!u)
       .map((href) => ({ href, text: 'Silence in Alertmanager' })),
     ...[sourceUrl(alerts[0])].filter((u): u is string => !!u).map((href) => ({ href, text: 'Source graph' })),
-  ];
+  ].filter((l) => l.href.length <= LINK_MAX);
   if (p.status === 'resolved')
     return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
 
@@ -83,35 +86,29 @@ export function formatPagerDutyEvent(
     startsAt: a.startsAt,
     ...(context?.alerts[a.fingerprint] ? { live: context.alerts[a.fingerprint] } : {}),
   }));
+  const timestamp = Date.parse(firing[0]?.startsAt ?? '');
+  const payload = {
+    summary: truncate(`[${firing.length}] ${alertname}: ${summaryText}`, 1024),
+    source: truncate(
+      p.commonLabels.instance ?? p.commonLabels.service ?? p.commonLabels.job ?? 'alertmanager',
+      255,
+    ),
+    severity: mapSeverity(p.commonLabels.severity),
+    // PagerDuty rejects a timestamp that is not ISO 8601; a payload can carry anything.
+    ...(Number.isFinite(timestamp) ? { timestamp: new Date(timestamp).toISOString() } : {}),
+    ...(p.commonLabels.service ? { component: truncate(p.commonLabels.service, 255) } : {}),
+    ...(p.commonLabels.team ? { group: truncate(p.commonLabels.team, 255) } : {}),
+    class: truncate(alertname, 255),
+  };
   const event: PagerDutyEvent = {
     event_action: 'trigger',
     dedup_key,
-    payload: {
-      summary: truncate(`[${firing.length}] ${alertname}: ${summaryText}`, 1024),
-      source: truncate(
-        p.commonLabels.instance ?? p.commonLabels.service ?? p.commonLabels.job ?? 'alertmanager',
-        255,
-      ),
-      severity: mapSeverity(p.commonLabels.severity),
-      timestamp: firing[0]?.startsAt,
-      ...(p.commonLabels.service ? { component: p.commonLabels.service } : {}),
-      ...(p.commonLabels.team ? { group: p.commonLabels.team } : {}),
-      class: alertname,
-      custom_details: { ...details, alerts: perAlert },
-    },
+    payload: { ...payload, custom_details: {} },
     links,
     client: 'alert-router',
     client_url: opts.publicUrl,
   };
-  // Keep the event under PagerDuty's size limit for any group size: drop per-alert details from the end.
-  let keep = perAlert.length;
-  while (Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES && keep > 0) {
-    keep = Math.floor(keep / 2);
-    event.payload!.custom_details = {
-      ...details,
-      alerts: perAlert.slice(0, keep),
-      alerts_omitted: perAlert.length - keep,
-    };
-  }
+  // Every part of the event counts toward PagerDuty's size limit, whatever the group holds.
+  event.payload!.custom_details = fitDetails(event, details, perAlert);
   return event;
 }

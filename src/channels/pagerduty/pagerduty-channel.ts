@@ -4,6 +4,7 @@ import type { DeliveryJobData } from '../../queue/job-types.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { formatPagerDutyEvent } from './format-pagerduty-event.js';
+import { cut } from '../../lib/truncate.js';
 
 export interface PagerDutyOptions {
   /** Full Events API URL, e.g. https://events.eu.pagerduty.com/v2/enqueue. */
@@ -54,7 +55,7 @@ export class PagerDutyChannel implements Channel {
     const status = res.status;
     if (status === 202 || status === 200)
       return { outcome: 'delivered', detail: `${body.event_action} ${body.dedup_key}` };
-    const reason = JSON.stringify(res.data ?? {}).slice(0, 300);
+    const reason = cut(JSON.stringify(res.data ?? {}), 300);
     if (status === 429 || status >= 500) throw new DeliveryError(`pagerduty http ${status}: ${reason}`, true);
     throw new DeliveryError(`pagerduty rejected the event (http ${status}): ${reason}`, false);
   }

@@ -1,7 +1,8 @@
 import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
-import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl, truncate } from '../alert-links.js';
-import { escapeMrkdwn } from './slack-escape.js';
+import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import { cut, truncate } from '../../lib/truncate.js';
+import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
 
 /** A Block Kit block: `type` plus whatever that block type takes. */
 export type SlackBlock = { type: string } & Record<string, unknown>;
@@ -21,6 +22,8 @@ export interface SlackFormatOptions {
 const SECTION_MAX = 2900;
 const HEADER_MAX = 148;
 const URL_MAX = 2900;
+// A link inside section text: two of them plus the time must leave room for the alert itself.
+const LINK_MAX = 1000;
 
 const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',
@@ -45,13 +48,13 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
   const labels = Object.entries(alert.labels)
     .filter(([k]) => k !== 'alertname' && k !== 'severity')
     .slice(0, 12)
-    .map(([k, v]) => `${k}=${truncate(v, 100)}`)
+    .map(([k, v]) => `${truncate(k, 100)}=${truncate(v, 100)}`)
     .join(', ');
-  if (labels) lines.push(`\`${escapeMrkdwn(labels)}\``);
+  if (labels) lines.push(slackCode(labels));
   const live = context?.alerts[alert.fingerprint];
   if (live?.value !== undefined)
     lines.push(
-      `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  \`${live.sparkline}\` 1h` : ''}`,
+      `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  ${slackCode(live.sparkline)} 1h` : ''}`,
     );
   for (const v of live?.values ?? [])
     lines.push(
@@ -62,11 +65,14 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
   runbook?.firstSteps
     ?.slice(0, 3)
     .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
-  const links = [`<${runbookUrl(publicUrl, alert.labels.alertname)}|runbook>`];
-  const source = sourceUrl(alert);
-  if (source && source.length < 1000) links.push(`<${escapeMrkdwn(source)}|graph>`);
-  lines.push(`${links.join(' · ')} · since ${alert.startsAt.slice(0, 19).replace('T', ' ')} UTC`);
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SECTION_MAX) } };
+  const links = [runbookUrl(publicUrl, alert.labels.alertname), sourceUrl(alert)]
+    .map((url, i) => (url && url.length < LINK_MAX ? slackLink(url, i === 0 ? 'runbook' : 'graph') : ''))
+    .filter(Boolean);
+  const tail = `${links.join(' · ')} · since ${escapeMrkdwn(cut(alert.startsAt, 19).replace('T', ' '))} UTC`;
+  // The links line is kept whole; whatever is too long above it is cut where no entity, link or
+  // code span breaks.
+  const text = `${truncateMrkdwn(lines.join('\n'), SECTION_MAX - tail.length - 1)}\n${tail}`;
+  return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
 function button(
@@ -93,7 +99,10 @@ export function formatSlackMessage(
   const header = headerText(p);
   const fields = KEY_LABELS.filter((k) => p.commonLabels[k] !== undefined)
     .slice(0, 10)
-    .map((k) => ({ type: 'mrkdwn', text: truncate(`*${k}*\n${escapeMrkdwn(p.commonLabels[k]!)}`, 1900) }));
+    .map((k) => ({
+      type: 'mrkdwn',
+      text: truncateMrkdwn(`*${k}*\n${escapeMrkdwn(p.commonLabels[k]!)}`, 1900),
+    }));
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
   const severityIcon =
     p.status === 'resolved'
@@ -104,7 +113,10 @@ export function formatSlackMessage(
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: truncate(`${severityIcon} ${escapeMrkdwn(summary) || `${alerts.length} alert(s)`}`, SECTION_MAX),
+      text: truncateMrkdwn(
+        `${severityIcon} ${escapeMrkdwn(summary) || `${alerts.length} alert(s)`}`,
+        SECTION_MAX,
+      ),
     },
     ...(fields.length > 0 ? { fields } : {}),
   });
@@ -143,7 +155,8 @@ export function formatSlackMessage(
 
 /** "What changed" for the thread reply under an updated message. */
 export function describeChange(previous: Readonly<Record<string, string>>, p: WebhookPayload): string {
-  const name = (a: Alert): string => escapeMrkdwn(a.labels.instance ?? a.labels.alertname ?? a.fingerprint);
+  const name = (a: Alert): string =>
+    escapeMrkdwn(truncate(a.labels.instance ?? a.labels.alertname ?? a.fingerprint, 100));
   const newFiring = p.alerts.filter((a) => a.status === 'firing' && previous[a.fingerprint] !== 'firing');
   const resolved = p.alerts.filter((a) => a.status === 'resolved' && previous[a.fingerprint] !== 'resolved');
   const list = (as: Alert[]): string =>

@@ -1,0 +1,50 @@
+/**
+ * Deeper than any webhook v4 body needs: root > alerts > alert > labels is 4 levels, and the
+ * fields newer Alertmanagers add (routeLabels) one or two more. Deeper input can only be hostile,
+ * and past a few thousand levels it overflows the stack of every JSON.stringify downstream
+ * (BullMQ's included), which would turn an input error into "Redis unavailable; retry".
+ */
+export const MAX_JSON_DEPTH = 32;
+
+// Only a \uD800-\uDFFF escape in the JSON text can produce a lone surrogate: the UTF-8 decoder
+// already replaced invalid bytes with U+FFFD. A match (even a false one, such as an escaped
+// backslash before "ud800") just means the strings are checked.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+export class JsonTooDeepError extends Error {
+  constructor(readonly path: string) {
+    super(`JSON nests deeper than ${MAX_JSON_DEPTH} levels at ${path || '(root)'}`);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
+const fix = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
+
+function walk(value: unknown, depth: number, path: string, fixStrings: boolean): unknown {
+  if (typeof value === 'string') return fixStrings ? fix(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeepError(path);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], depth + 1, `${path}.${i}`, fixStrings);
+    return value;
+  }
+  const obj = value as Record<string, unknown>;
+  let keysFixed = false;
+  for (const key of Object.keys(obj)) {
+    obj[key] = walk(obj[key], depth + 1, path ? `${path}.${key}` : key, fixStrings);
+    if (fixStrings && !key.isWellFormed()) keysFixed = true;
+  }
+  // Rebuilt only when a key itself was broken, so the usual case allocates nothing.
+  return keysFixed ? Object.fromEntries(Object.entries(obj).map(([k, v]) => [fix(k), v])) : obj;
+}
+
+/**
+ * Applies the one rule for text at the edge: every lone UTF-16 surrogate, in any string or key,
+ * becomes U+FFFD, so nothing downstream (encodeURIComponent, the Slack SDK's querystring, PromQL
+ * literals) can throw on it later, after the notification was accepted. Also bounds the nesting.
+ * Mutates and returns the parsed value; throws JsonTooDeepError.
+ * @example wellFormedJson(JSON.parse(text), text)
+ */
+export function wellFormedJson(parsed: unknown, text: string): unknown {
+  return walk(parsed, 0, '', SURROGATE_ESCAPE.test(text));
+}
