@@ -41,10 +41,14 @@ export function createChannelRegistry(
         });
         channels.set(
           name,
-          new SlackChannel(name, ch.channel, slackClient, slackStore, {
-            ...links,
-            maxAlertsShown: config.file.slack.maxAlertsShown,
-          }),
+          new SlackChannel(
+            name,
+            ch.channel,
+            slackClient,
+            slackStore,
+            { ...links, maxAlertsShown: config.file.slack.maxAlertsShown },
+            ch.postIntervalMs,
+          ),
         );
         break;
       case 'pagerduty':

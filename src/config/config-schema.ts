@@ -11,6 +11,11 @@ const slackChannel = z
     type: z.literal('slack'),
     /** A channel id (C0123...) or name (#alerts); the id Slack returns is what we keep for updates. */
     channel: z.string().min(1),
+    /**
+     * Least time between two messages in this channel: Slack allows about one per second per
+     * channel. Lower only for a Slack-compatible server that allows more (and in tests).
+     */
+    postIntervalMs: z.number().int().min(10).max(60_000).default(1000),
   })
   .strict();
 

@@ -65,9 +65,10 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
   runbook?.firstSteps
     ?.slice(0, 3)
     .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
+  // Measured escaped: a URL of many `&` grows fivefold.
   const links = [runbookUrl(publicUrl, alert.labels.alertname), sourceUrl(alert)]
-    .map((url, i) => (url && url.length < LINK_MAX ? slackLink(url, i === 0 ? 'runbook' : 'graph') : ''))
-    .filter(Boolean);
+    .map((url, i) => (url ? slackLink(url, i === 0 ? 'runbook' : 'graph') : ''))
+    .filter((link) => link && link.length < LINK_MAX);
   const tail = `${links.join(' · ')} · since ${escapeMrkdwn(cut(alert.startsAt, 19).replace('T', ' '))} UTC`;
   // The links line is kept whole; whatever is too long above it is cut where no entity, link or
   // code span breaks.

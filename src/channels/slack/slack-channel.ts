@@ -24,6 +24,7 @@ export class SlackChannel implements Channel {
     private readonly client: WebClient,
     private readonly store: SlackMessageStore,
     private readonly format: SlackFormatOptions,
+    private readonly postIntervalMs = 1000,
   ) {}
 
   async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
@@ -51,8 +52,9 @@ export class SlackChannel implements Channel {
   }
 
   private async waitForSlot(): Promise<void> {
-    const waitMs = await this.store.takePostSlot(this.name);
-    if (waitMs > 0) throw new DeliveryError('channel post rate (1/s) reached', true, waitMs);
+    const waitMs = await this.store.takePostSlot(this.name, this.postIntervalMs);
+    if (waitMs > 0)
+      throw new DeliveryError(`channel post rate (1 per ${this.postIntervalMs} ms) reached`, true, waitMs);
   }
 
   private async deliverLocked(

@@ -59,11 +59,11 @@ export class SlackMessageStore {
     return acquireLease(this.redis, `${this.key(channel, group)}:lock`, this.lockMs);
   }
 
-  /** Slack allows about one message per second per channel: 0 if we may post now, else ms to wait. */
-  async takePostSlot(channel: string): Promise<number> {
+  /** One message per `intervalMs` per channel (Slack: about 1/s): 0 if we may post now, else ms to wait. */
+  async takePostSlot(channel: string, intervalMs = 1000): Promise<number> {
     const key = `${this.prefix}:slack:rate:${channel}`;
-    const ok = await this.redis.set(key, '1', 'PX', 1000, 'NX');
+    const ok = await this.redis.set(key, '1', 'PX', intervalMs, 'NX');
     if (ok === 'OK') return 0;
-    return Math.max(50, await this.redis.pttl(key));
+    return Math.max(Math.min(50, intervalMs), await this.redis.pttl(key));
   }
 }
