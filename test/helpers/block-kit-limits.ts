@@ -1,6 +1,7 @@
 type Json = Record<string, unknown>;
 
-const textOf = (o: unknown): string => String((o as { text?: unknown } | undefined)?.text ?? '');
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const textOf = (o: unknown): string => str((o as { text?: unknown } | undefined)?.text);
 
 /**
  * What Slack would refuse in a chat.postMessage/chat.update body (`invalid_blocks`,
@@ -14,7 +15,7 @@ export function blockKitProblems(body: Json): string[] {
   const check = (ok: boolean, what: string): void => {
     if (!ok) problems.push(what);
   };
-  check(String(body.text ?? '').length <= 40_000, 'text over 40,000 characters');
+  check(str(body.text).length <= 40_000, 'text over 40,000 characters');
   const blocks = (body.blocks ?? []) as Json[];
   check(blocks.length <= 50, `${blocks.length} blocks`);
   blocks.forEach((b, i) => {
@@ -38,8 +39,8 @@ export function blockKitProblems(body: Json): string[] {
     if (b.type === 'actions')
       for (const e of (b.elements ?? []) as Json[]) {
         check(textOf(e.text).length > 0 && textOf(e.text).length <= 75, `${at}: button text`);
-        check(String(e.url ?? '').length <= 3000, `${at}: button url of ${String(e.url ?? '').length}`);
-        check(String(e.action_id ?? '').length <= 255, `${at}: action_id`);
+        check(str(e.url).length <= 3000, `${at}: button url of ${str(e.url).length}`);
+        check(str(e.action_id).length <= 255, `${at}: action_id`);
       }
   });
   return problems;
