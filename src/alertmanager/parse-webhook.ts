@@ -4,7 +4,7 @@ import { JsonTooDeepError, wellFormedJson } from './well-formed-json.js';
 
 /**
  * Turns a raw request into a validated webhook v4 payload, or a 400 that says exactly what is wrong.
- * Lone surrogates are replaced with U+FFFD here, once, for everything downstream (issue #8).
+ * Lone surrogates are replaced with U+FFFD here, once, for everything downstream.
  * @example parseWebhook('application/json', Buffer.from(json))
  */
 export function parseWebhook(contentType: string | undefined, body: Buffer): WebhookPayload {
@@ -27,9 +27,15 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
     json = wellFormedJson(json, text);
   } catch (err) {
     if (!(err instanceof JsonTooDeepError)) throw err;
-    throw new HttpError(400, 'invalid_payload', err.message, [
-      { path: err.path, message: 'nested too deep' },
-    ]);
+    throw new HttpError(
+      400,
+      'invalid_payload',
+      err.message,
+      [{ path: err.path, message: 'nested too deep' }],
+      {
+        cause: err,
+      },
+    );
   }
   const result = webhookPayloadSchema.safeParse(json);
   if (!result.success) {

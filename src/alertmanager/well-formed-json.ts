@@ -1,3 +1,5 @@
+import { truncate } from '../lib/truncate.js';
+
 /**
  * Deeper than any webhook v4 body needs: root > alerts > alert > labels is 4 levels, and the
  * fields newer Alertmanagers add (routeLabels) one or two more. Deeper input can only be hostile,
@@ -12,8 +14,13 @@ export const MAX_JSON_DEPTH = 32;
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 export class JsonTooDeepError extends Error {
-  constructor(readonly path: string) {
-    super(`JSON nests deeper than ${MAX_JSON_DEPTH} levels at ${path || '(root)'}`);
+  readonly path: string;
+
+  constructor(path: string) {
+    // The path is made of the body's own keys, which can be megabytes long.
+    const shown = truncate(path, 200);
+    super(`JSON nests deeper than ${MAX_JSON_DEPTH} levels at ${shown || '(root)'}`);
+    this.path = shown;
     this.name = 'JsonTooDeepError';
   }
 }
@@ -34,8 +41,15 @@ function walk(value: unknown, depth: number, path: string, fixStrings: boolean):
     obj[key] = walk(obj[key], depth + 1, path ? `${path}.${key}` : key, fixStrings);
     if (fixStrings && !key.isWellFormed()) keysFixed = true;
   }
-  // Rebuilt only when a key itself was broken, so the usual case allocates nothing.
-  return keysFixed ? Object.fromEntries(Object.entries(obj).map(([k, v]) => [fix(k), v])) : obj;
+  if (!keysFixed) return obj;
+  // Rebuilt only when a key itself was broken, so the usual case allocates nothing. Two keys that
+  // become the same keep the first one's value, as a label set can hold a name only once.
+  const rebuilt: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const key = fix(k);
+    if (!Object.hasOwn(rebuilt, key)) rebuilt[key] = v;
+  }
+  return rebuilt;
 }
 
 /**

@@ -83,10 +83,16 @@ export const fileConfigSchema = z
         headersTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
         /** The whole request, body included: a 10 MB body must arrive within it. */
         requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
-        /** An idle kept-alive connection is closed after this. */
-        keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
-        /** Connections beyond this are refused at once (webhook, pages and scrapes together). */
-        maxConnections: z.number().int().min(4).max(100_000).default(256),
+        /**
+         * An idle kept-alive connection is closed after this: longer than the 60 s idle timeout
+         * of common load balancers, so they never send on a connection we are closing.
+         */
+        keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(65_000),
+        /**
+         * Connections beyond this are refused at once. Health probes share the port, so keep it
+         * well above what Alertmanager, scrapes and readers need together.
+         */
+        maxConnections: z.number().int().min(4).max(100_000).default(1024),
         /**
          * Bytes of webhook and preview bodies being read at once, across connections. Not below
          * the 10 MiB body limit, so the largest body always fits when it is the only one.

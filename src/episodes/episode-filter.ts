@@ -5,7 +5,7 @@ import { groupHash } from '../queue/notification-key.js';
 // Atomic per group: record resolved episodes (fingerprint -> startsAt) and report firing alerts
 // whose episode already resolved. One script, so concurrent workers cannot interleave. The alerts
 // travel as one JSON argument: spreading three arguments per alert overflows the JS call stack
-// for the largest groups the body limit admits (~42,000 alerts).
+// for the largest groups the body limit admits (tens of thousands of alerts).
 const SCRIPT = `
 local stale = {}
 for _, a in ipairs(cjson.decode(ARGV[2])) do

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
+import { CAPPED_BACKOFF } from './capped-backoff.js';
 
 /** Completed jobs are trimmed; failed ones are kept (bounded) so permanent failures stay visible. */
 export function deliveryJobOptions(config: AppConfig): JobsOptions {
@@ -13,8 +14,10 @@ export function deliveryJobOptions(config: AppConfig): JobsOptions {
 
 export function notificationJobOptions(): JobsOptions {
   return {
+    // About 15 minutes of retries (see capped-backoff.ts): a Redis outage is outlasted, a defect
+    // is reported the same quarter hour.
     attempts: 20,
-    backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+    backoff: { type: CAPPED_BACKOFF },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
     removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
   };

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Router } from '../routing/route-notification.js';
 import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
 import { QUEUE_NOTIFICATIONS, type DeliveryJobData, type NotificationJobData } from './job-types.js';
+import { cappedBackoff } from './capped-backoff.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
 
 export interface NotificationWorkerDeps {
@@ -64,10 +65,16 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     // A job that stalls again is retried once more before it is failed (kept, visible), so a
     // crash-looping job cannot take workers down forever.
     maxStalledCount: 2,
+    settings: { backoffStrategy: cappedBackoff },
   });
+  // Series exist from the start, so the first failure is an increase Prometheus can see.
+  for (const outcome of ['retried', 'failed']) metrics.notificationFailures.inc({ outcome }, 0);
   // A notification that fails here never reaches any channel: say so every time, with the reason.
+  // (A job failed for stalling too often is failed inside BullMQ without this event; the failed-set
+  // gauge, alert_router_queue_jobs, still shows it, and the alert rule watches both.)
   worker.on('failed', (job, err) => {
-    const last = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+    // finishedOn is set only when the job failed for good (no retry left, or unrecoverable).
+    const last = !job || Boolean(job.finishedOn);
     metrics.notificationFailures.inc({ outcome: last ? 'failed' : 'retried' });
     logger.error(
       {

@@ -47,3 +47,22 @@ export function failedDelivery(
     `the failed delivery of ${groupKey}`,
   );
 }
+
+/** Posts any body as Alertmanager would (JSON, Bearer `t` unless told) and returns the response as is. */
+export function postRaw(
+  url: string,
+  body: string | Buffer,
+  opts: { token?: string; path?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${url}${opts.path ?? '/webhook/alertmanager'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token ?? 't'}`, ...opts.headers },
+    body,
+  });
+}
+
+/** Notification jobs in the queue in any state: what a rejected request must leave unchanged. */
+export async function notificationJobCount(router: Pick<RunningAlertRouter, 'queues'>): Promise<number> {
+  const c = await router.queues.notifications.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}

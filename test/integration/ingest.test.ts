@@ -3,25 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import { fixture, fixtureText } from '../helpers/fixtures.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { notificationJobCount, postRaw } from '../helpers/webhook-client.js';
 
 const outboxConfig = { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] };
 const TOKEN = 'webhook-secret';
 
-const post = (
-  r: TestRouter,
-  body: string | Buffer,
-  headers: Record<string, string> = {},
-): Promise<Response> =>
-  fetch(`${r.url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
-    body,
-  });
+const post = (r: TestRouter, body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> =>
+  postRaw(r.url, body, { token: TOKEN, headers });
 
-const jobCount = async (r: TestRouter): Promise<number> => {
-  const c = await r.queues.notifications.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-  return Object.values(c).reduce((a, b) => a + b, 0);
-};
+const jobCount = notificationJobCount;
 
 describe('POST /webhook/alertmanager', () => {
   let r: TestRouter;

@@ -7,6 +7,7 @@ import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { hostilePayload, invalidPayload } from '../helpers/hostile-payloads.js';
 import { linksIn } from '../helpers/links-in.js';
 import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { notificationJobCount, postRaw } from '../helpers/webhook-client.js';
 
 // The webhook's promise, checked on generated input: every request gets either a 4xx with a JSON
 // error and nothing enqueued, or a 2xx after which the notification reaches every channel its
@@ -47,10 +48,7 @@ describe('generated hostile webhooks', () => {
     await slack?.close();
   });
 
-  const jobCount = async (): Promise<number> => {
-    const c = await r.queues.notifications.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-    return Object.values(c).reduce((a, b) => a + b, 0);
-  };
+  const jobCount = (): Promise<number> => notificationJobCount(r);
 
   /** Waits for the notification job of `key` and each of its deliveries to end; returns the channels. */
   async function outcomeOf(key: string): Promise<{ channels: string[]; stale: number }> {
@@ -86,11 +84,7 @@ describe('generated hostile webhooks', () => {
           const payload: Record<string, unknown> = { ...generated, groupKey: `${String(generated.groupKey)}/${randomUUID()}` };
           const slackBefore = slack.requests.length;
           const jobsBefore = await jobCount();
-          const res = await fetch(`${r.url}/webhook/alertmanager`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-            body: JSON.stringify(payload),
-          });
+          const res = await postRaw(r.url, JSON.stringify(payload), { token: TOKEN });
           const answer = (await res.json()) as { status?: string; key?: string; error?: string; message?: string };
           assert.ok(res.status < 500, `HTTP ${res.status}: ${JSON.stringify(answer)}`);
           if (res.status >= 400) {

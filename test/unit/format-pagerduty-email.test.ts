@@ -46,7 +46,7 @@ test('email: subject with status, severity, alertname and count; HTML escaped; o
   assert.equal(a.references, c.references);
 });
 
-test('PagerDuty: every part of the event counts toward the 512 KB cap (issue #8)', () => {
+test('PagerDuty: every part of the event counts toward the 512 KB cap', () => {
   const p = fixture('firing');
   p.commonAnnotations.description = 'd'.repeat(2 * 1024 * 1024);
   p.commonLabels.team = 't'.repeat(300_000);
@@ -67,7 +67,7 @@ test('PagerDuty: a timestamp is sent only when it is a real time', () => {
   assert.equal(formatPagerDutyEvent(q, undefined, links).payload!.timestamp, new Date(q.alerts[0]!.startsAt).toISOString());
 });
 
-test('PagerDuty and email: links from the payload are only ever http(s) (issue #8)', () => {
+test('PagerDuty and email: links from the payload are only ever http(s)', () => {
   const p = fixture('firing');
   p.externalURL = 'javascript:alert(1)//';
   p.alerts[0]!.generatorURL = 'vbscript:msgbox';
@@ -75,4 +75,13 @@ test('PagerDuty and email: links from the payload are only ever http(s) (issue #
   assert.deepEqual(event.links?.map((l) => l.text), ['Runbook']);
   const mail = formatEmail(p, undefined, { ...links, key: 'k', domain: 'example.com' });
   assert.doesNotMatch(mail.html + mail.text, /javascript:|vbscript:/);
+});
+
+test('PagerDuty: one huge annotation does not cost every alert its details', () => {
+  const p = fixture('grouped');
+  p.commonAnnotations.description = 'd'.repeat(600 * 1024);
+  const event = formatPagerDutyEvent(p, undefined, links);
+  assert.ok(Buffer.byteLength(JSON.stringify(event)) < 512 * 1024);
+  assert.equal((event.payload!.custom_details.alerts as unknown[]).length, p.alerts.length);
+  assert.equal(event.payload!.custom_details.alerts_omitted, undefined);
 });

@@ -57,7 +57,7 @@ test('live context unavailable is visible', () => {
   assert.match(JSON.stringify(msg.blocks), /live context unavailable: Prometheus timed out/);
 });
 
-test('a "|" in a link and a backtick in a label cannot break the mrkdwn around them (issue #8)', () => {
+test('a "|" in a link and a backtick in a label cannot break the mrkdwn around them', () => {
   const p = fixture('firing');
   p.alerts[0]!.generatorURL = 'http://prom.example/graph?g0.expr=a|b&x=<y>';
   p.alerts[0]!.labels.pod = 'web-`rm -rf`-1';
@@ -72,7 +72,7 @@ test('a "|" in a link and a backtick in a label cannot break the mrkdwn around t
   assert.ok(text.includes('rm -rf'));
 });
 
-test('links from the payload are only ever http(s) (issue #8)', () => {
+test('links from the payload are only ever http(s)', () => {
   const p = fixture('firing');
   p.externalURL = 'javascript:alert(document.cookie)//';
   p.alerts[0]!.generatorURL = 'data:text/html,<script>alert(1)</script>';

@@ -37,7 +37,7 @@ test('says what is wrong: content type, JSON, version, missing fields', () => {
   expect400(() => parseWebhook('application/json', Buffer.from(JSON.stringify(badAlert))), 'invalid_payload', /alerts\.0\.status/);
 });
 
-test('lone UTF-16 surrogates anywhere become U+FFFD at the edge (issue #8)', () => {
+test('lone UTF-16 surrogates anywhere become U+FFFD at the edge', () => {
   const p = fixture('firing');
   p.commonLabels.alertname = 'High\ud800Rate';
   p.alerts[0]!.labels['bad\udc00name'] = 'value\ud83d';
@@ -55,11 +55,18 @@ test('lone UTF-16 surrogates anywhere become U+FFFD at the edge (issue #8)', () 
   assert.equal(kept.alerts[0]!.annotations.summary, 'fire 🔥 and \\ud800 as text');
 });
 
-test('nesting deeper than any webhook needs is a 400, not a retry (issue #8)', () => {
+test('nesting deeper than any webhook needs is a 400, not a retry', () => {
   // Written as text: JSON.stringify itself overflows the stack on it.
   const body = JSON.stringify(fixture('firing')).replace(/}$/, `,"extra":${'['.repeat(5000)}1${']'.repeat(5000)}}`);
   expect400(() => parseWebhook('application/json', Buffer.from(body)), 'invalid_payload', /nest/);
   // Extra fields of ordinary depth still pass through.
   const p = parseWebhook('application/json', Buffer.from(JSON.stringify({ ...fixture('firing'), routeLabels: { a: { b: ['c'] } } })));
   assert.deepEqual((p as Record<string, unknown>).routeLabels, { a: { b: ['c'] } });
+});
+
+test('two label names that differ only in lone surrogates keep the first value', () => {
+  const p = fixture('firing');
+  p.alerts[0]!.labels = { alertname: 'X', 'a\ud800': 'first', 'a\ud801': 'second' };
+  const parsed = parseWebhook('application/json', Buffer.from(JSON.stringify(p)));
+  assert.deepEqual(parsed.alerts[0]!.labels, { alertname: 'X', 'a\ufffd': 'first' });
 });

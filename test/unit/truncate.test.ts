@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { truncate } from '../../src/lib/truncate.js';
 
-test('truncate never cuts a surrogate pair (issue #8)', () => {
+test('truncate never cuts a surrogate pair', () => {
   // 'ab🔥' is 4 UTF-16 units; cutting at 3 units would leave half of the emoji.
   assert.equal(truncate('ab🔥cd', 4), 'ab…');
   assert.equal(truncate('ab🔥cd', 5), 'ab🔥…');

@@ -16,8 +16,9 @@ function capStrings(value: unknown, max: number): unknown {
 
 /**
  * Custom details that keep the whole event under PagerDuty's size limit, whatever part of the
- * payload is large: first per-alert details are dropped from the end (halving), then every string
- * is cut shorter and shorter, and as a last resort only the counts are left.
+ * payload is large: first every string is cut to 4 KB (one huge annotation must not cost every
+ * alert its details), then per-alert details are dropped from the end (halving), then strings are
+ * cut shorter and shorter, and as a last resort only the counts are left.
  * `rest` is the event without its custom details; `details` are the group's, `perAlert` the alerts'.
  * @example event.payload.custom_details = fitDetails(event, details, perAlert)
  */
@@ -27,13 +28,17 @@ export function fitDetails(
   perAlert: readonly unknown[],
 ): Record<string, unknown> {
   const room = MAX_EVENT_BYTES - bytes(rest);
-  let keep = perAlert.length;
   let out: Record<string, unknown> = { ...details, alerts: perAlert };
+  if (bytes(out) <= room) return out;
+  const group = capStrings(details, 4096) as Record<string, unknown>;
+  const alerts = capStrings(perAlert, 4096) as unknown[];
+  let keep = alerts.length;
+  out = { ...group, alerts };
   while (bytes(out) > room && keep > 0) {
     keep = Math.floor(keep / 2);
-    out = { ...details, alerts: perAlert.slice(0, keep), alerts_omitted: perAlert.length - keep };
+    out = { ...group, alerts: alerts.slice(0, keep), alerts_omitted: alerts.length - keep };
   }
-  for (let max = 4096; bytes(out) > room && max >= 16; max = Math.floor(max / 4))
+  for (let max = 1024; bytes(out) > room && max >= 16; max = Math.floor(max / 4))
     out = capStrings(out, max) as Record<string, unknown>;
   if (bytes(out) <= room) return out;
   return {
