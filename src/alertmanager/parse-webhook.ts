@@ -16,7 +16,9 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
       `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`,
     );
   }
-  const text = body.toString('utf8');
+  // A byte order mark may be ignored by a JSON parser (RFC 8259, section 8.1); JSON.parse does not.
+  const decoded = body.toString('utf8');
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   let json: unknown;
   try {
     json = JSON.parse(text);

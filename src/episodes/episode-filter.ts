@@ -24,7 +24,7 @@ const TTL_SECONDS = 7 * 24 * 3600;
 /**
  * A late "firing" (a slow HA peer, a retry) for an episode that already resolved must not reopen
  * it. An episode is (fingerprint, startsAt): a genuine re-fire has a new startsAt and passes.
- * Returns the payload without stale alerts, or undefined when nothing is left to say.
+ * Returns the payload without stale alerts, or undefined when no alert is left.
  */
 export async function dropStaleFiring(
   redis: Redis,
@@ -44,6 +44,8 @@ export async function dropStaleFiring(
   if (stale.size === 0) return { payload: p, dropped: 0 };
   const alerts = p.alerts.filter((a) => !(a.status === 'firing' && stale.has(a.fingerprint)));
   const dropped = p.alerts.length - alerts.length;
-  if (!alerts.some((a) => a.status === 'firing')) return { dropped };
-  return { payload: { ...p, alerts, status: 'firing' }, dropped };
+  if (alerts.length === 0) return { dropped };
+  // What is left may be only resolutions, which are news of their own: deliver them as resolved.
+  const status = alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
+  return { payload: { ...p, alerts, status }, dropped };
 }

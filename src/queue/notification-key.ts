@@ -13,7 +13,9 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 export function notificationKey(
   p: Pick<WebhookPayload, 'receiver' | 'groupKey' | 'status' | 'alerts'>,
 ): string {
-  const alerts = p.alerts.map((a) => [a.fingerprint, a.status, a.startsAt, a.endsAt].join('\u0000')).sort();
+  // JSON per alert, not a joined string: any separator could also occur inside a field and make
+  // two different notifications one key.
+  const alerts = p.alerts.map((a) => JSON.stringify([a.fingerprint, a.status, a.startsAt, a.endsAt])).sort();
   return sha256(JSON.stringify([p.receiver, p.groupKey, p.status, alerts]));
 }
 

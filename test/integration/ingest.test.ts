@@ -160,4 +160,25 @@ describe('notification stage', () => {
     const metrics = await (await fetch(`${r.url}/metrics`)).text();
     assert.match(metrics, /alert_router_stale_alerts_dropped_total 1/);
   });
+
+  test('a late firing next to a new resolution: the stale alert is dropped, the resolution delivered', async () => {
+    const base = fixture('firing');
+    const groupKey = `${base.groupKey}/late-and-resolved`;
+    const alertA = { ...base.alerts[0]!, fingerprint: 'aaaa000000000001' };
+    const alertB = { ...base.alerts[0]!, fingerprint: 'bbbb000000000002', labels: { ...base.alerts[0]!.labels, instance: 'b' } };
+    const resolvedA = { ...alertA, status: 'resolved' as const, endsAt: new Date().toISOString() };
+    const resolvedB = { ...alertB, status: 'resolved' as const, endsAt: new Date().toISOString() };
+    const send = async (alerts: (typeof alertA)[], status: 'firing' | 'resolved'): Promise<void> => {
+      const before = (await outbox()).length;
+      assert.equal((await post(r, JSON.stringify({ ...base, groupKey, status, alerts }))).status, 200);
+      await waitFor(async () => (await outbox()).length > before, `${alerts.map((a) => a.status).join('+')} delivered`);
+    };
+    await send([alertA, alertB], 'firing');
+    await send([resolvedA, alertB], 'firing');
+    // A's late copy (same startsAt) arrives with B's resolution: B's news must not be lost.
+    await send([alertA, resolvedB], 'firing');
+    const [latest] = await outbox();
+    assert.equal(latest?.status, 'resolved');
+    assert.equal(latest?.alerts, 1);
+  });
 });

@@ -85,3 +85,27 @@ test('PagerDuty: one huge annotation does not cost every alert its details', () 
   assert.equal((event.payload!.custom_details.alerts as unknown[]).length, p.alerts.length);
   assert.equal(event.payload!.custom_details.alerts_omitted, undefined);
 });
+
+test('PagerDuty: a blank instance, service or job never makes an empty source', () => {
+  const p = fixture('firing');
+  p.commonLabels = { alertname: 'X', instance: '', service: ' ', job: '' };
+  assert.equal(formatPagerDutyEvent(p, undefined, links).payload!.source, 'alertmanager');
+  p.commonLabels.job = 'api';
+  assert.equal(formatPagerDutyEvent(p, undefined, links).payload!.source, 'api');
+  p.alerts[0]!.startsAt = '+010000-01-01T00:00:00Z';
+  assert.equal(formatPagerDutyEvent(p, undefined, links).payload!.timestamp, undefined);
+  const context = JSON.parse(JSON.stringify({ available: true, alerts: {}, runbooks: {} })) as never;
+  p.alerts[0]!.fingerprint = 'constructor';
+  assert.doesNotMatch(JSON.stringify(formatPagerDutyEvent(p, context, links)), /native code/);
+});
+
+test('email: bounded whatever the group holds (SMTP servers refuse large messages)', () => {
+  const p = fixture('group-1000');
+  for (const a of p.alerts) {
+    a.annotations.description = '&'.repeat(200_000);
+    a.labels.pod = '<'.repeat(50_000);
+  }
+  const mail = formatEmail(p, undefined, { ...links, key: 'k', domain: 'example.com' });
+  const size = Buffer.byteLength(mail.text) + Buffer.byteLength(mail.html);
+  assert.ok(size < 2 * 1024 * 1024, `${size} bytes`);
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeChange, formatSlackMessage } from '../../src/channels/slack/format-slack-message.js';
 import { escapeMrkdwn } from '../../src/channels/slack/slack-escape.js';
+import { notificationKey } from '../../src/queue/notification-key.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
@@ -85,4 +86,24 @@ test('links from the payload are only ever http(s)', () => {
   p.externalURL = 'https://am.internal:9093';
   const ok = formatSlackMessage(p, undefined, { ...opts, alertmanagerUrl: undefined });
   assert.match(JSON.stringify(ok), /https:\/\/am\.internal:9093\/#\/silences\/new/);
+});
+
+test('payload keys that name Object.prototype members (constructor, toString) are plain keys', () => {
+  const p = fixture('firing');
+  p.alerts[0]!.fingerprint = 'constructor';
+  p.commonLabels.severity = 'constructor';
+  p.alerts[0]!.labels.alertname = 'toString';
+  // As the worker attaches it even without Prometheus: parsed from job data, so a plain object.
+  const context = JSON.parse(JSON.stringify({ available: false, alerts: {}, runbooks: {} })) as never;
+  const msg = formatSlackMessage(p, context, opts);
+  assert.doesNotMatch(JSON.stringify(msg), /native code|function/);
+  assert.match(describeChange(JSON.parse('{}') as Record<string, string>, p), /now firing/);
+});
+
+test('notification keys cannot collide through a separator inside a field', () => {
+  const a = fixture('firing');
+  a.alerts = [{ ...a.alerts[0]!, fingerprint: 'a', startsAt: 'S\u0000firing\u0000T', endsAt: 'E' }];
+  const b = fixture('firing');
+  b.alerts = [{ ...b.alerts[0]!, fingerprint: 'a\u0000firing\u0000S', startsAt: 'T', endsAt: 'E' }];
+  assert.notEqual(notificationKey(a), notificationKey(b));
 });

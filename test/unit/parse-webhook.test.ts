@@ -70,3 +70,8 @@ test('two label names that differ only in lone surrogates keep the first value',
   const parsed = parseWebhook('application/json', Buffer.from(JSON.stringify(p)));
   assert.deepEqual(parsed.alerts[0]!.labels, { alertname: 'X', 'a\ufffd': 'first' });
 });
+
+test('a UTF-8 byte order mark before the JSON is ignored (RFC 8259 section 8.1 allows it)', () => {
+  const p = parseWebhook('application/json', Buffer.from(`\ufeff${fixtureText('firing')}`));
+  assert.equal(p.version, '4');
+});

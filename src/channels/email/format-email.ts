@@ -4,6 +4,7 @@ import { groupHash } from '../../queue/notification-key.js';
 import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
 import { truncate } from '../../lib/truncate.js';
 import { escapeHtml } from '../html-escape.js';
+import { own } from '../../lib/own.js';
 
 export interface EmailMessage {
   readonly subject: string;
@@ -15,10 +16,12 @@ export interface EmailMessage {
 }
 
 const MAX_ALERTS = 50;
+// A link longer than this is no use to a reader (a silence link carries every common label).
+const LINK_MAX = 2048;
 
 /** Live value, trend, context values and runbook first steps of one alert, as plain lines. */
 function liveLines(context: NotificationContext | undefined, a: Alert): string[] {
-  const live = context?.alerts[a.fingerprint];
+  const live = own(context?.alerts, a.fingerprint);
   const lines: string[] = [];
   if (live?.value !== undefined)
     lines.push(
@@ -49,9 +52,9 @@ export function formatEmail(
 ): EmailMessage {
   const alerts = orderedAlerts(p);
   const firing = alerts.filter((a) => a.status === 'firing').length;
-  const alertname = p.commonLabels.alertname ?? alerts[0]?.labels.alertname ?? 'alert';
-  const severity = (p.commonLabels.severity ?? 'unknown').toUpperCase();
-  const service = p.commonLabels.service ? ` (${p.commonLabels.service})` : '';
+  const alertname = truncate(p.commonLabels.alertname ?? alerts[0]?.labels.alertname ?? 'alert', 200);
+  const severity = truncate((p.commonLabels.severity ?? 'unknown').toUpperCase(), 50);
+  const service = p.commonLabels.service ? ` (${truncate(p.commonLabels.service, 200)})` : '';
   const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING:${firing}`;
   // Same subject stem for every message of the group also helps clients that thread by subject.
   const subject = truncate(`[${status}] [${severity}] ${alertname}${service}`, 250).replace(/[\r\n]+/g, ' ');
@@ -59,8 +62,22 @@ export function formatEmail(
     ['Runbook', runbookUrl(opts.publicUrl, alertname)],
     ['Silence', silenceUrl(p, opts.alertmanagerUrl)],
     ['Source', sourceUrl(alerts[0])],
-  ].filter((l): l is [string, string] => !!l[1]);
-  const shown = alerts.slice(0, MAX_ALERTS);
+  ].filter((l): l is [string, string] => !!l[1] && l[1].length <= LINK_MAX);
+  // Every part is bounded: SMTP servers refuse large messages (Postfix: 10 MB by default), and the
+  // HTML copy can be six times the text once escaped.
+  const shown = alerts.slice(0, MAX_ALERTS).map((a) => ({
+    status: a.status,
+    summary: truncate(a.annotations.summary ?? a.labels.alertname ?? '', 300),
+    description: truncate(a.annotations.description ?? '', 2000),
+    labels: truncate(
+      Object.entries(a.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+      1000,
+    ),
+    since: truncate(a.startsAt, 40),
+    live: liveLines(context, a),
+  }));
   const more = alerts.length - shown.length + p.truncatedAlerts;
   const unavailable =
     context && !context.available
@@ -73,13 +90,11 @@ export function formatEmail(
     ...runbookLines(context),
     '',
     ...shown.flatMap((a) => [
-      `* [${a.status}] ${a.annotations.summary ?? a.labels.alertname ?? ''}`,
-      ...(a.annotations.description ? [`  ${a.annotations.description}`] : []),
-      ...liveLines(context, a),
-      `  labels: ${Object.entries(a.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}`,
-      `  since: ${a.startsAt}`,
+      `* [${a.status}] ${a.summary}`,
+      ...(a.description ? [`  ${a.description}`] : []),
+      ...a.live,
+      `  labels: ${a.labels}`,
+      `  since: ${a.since}`,
     ]),
     ...(more > 0 ? [`+${more} more alert(s)`] : []),
     '',
@@ -93,19 +108,11 @@ ${unavailable ? `<p><em>${escapeHtml(unavailable)}</em></p>` : ''}
 ${runbookLines(context).length > 0 ? `<p>${runbookLines(context).map(escapeHtml).join('<br>')}</p>` : ''}
 <ul>${shown
     .map(
-      (
-        a,
-      ) => `<li><strong>[${escapeHtml(a.status)}] ${escapeHtml(a.annotations.summary ?? a.labels.alertname ?? '')}</strong>
-${a.annotations.description ? `<br>${escapeHtml(a.annotations.description)}` : ''}
-${liveLines(context, a)
-  .map((l) => `<br>${escapeHtml(l.trim())}`)
-  .join('')}
-<br><code>${escapeHtml(
-        Object.entries(a.labels)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', '),
-      )}</code>
-<br><small>since ${escapeHtml(a.startsAt)}</small></li>`,
+      (a) => `<li><strong>[${escapeHtml(a.status)}] ${escapeHtml(a.summary)}</strong>
+${a.description ? `<br>${escapeHtml(a.description)}` : ''}
+${a.live.map((l) => `<br>${escapeHtml(l.trim())}`).join('')}
+<br><code>${escapeHtml(a.labels)}</code>
+<br><small>since ${escapeHtml(a.since)}</small></li>`,
     )
     .join('\n')}</ul>
 ${more > 0 ? `<p>+${more} more alert(s)</p>` : ''}

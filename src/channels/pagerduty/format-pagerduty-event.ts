@@ -4,6 +4,7 @@ import { groupHash } from '../../queue/notification-key.js';
 import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
 import { truncate } from '../../lib/truncate.js';
 import { fitDetails } from './fit-event-size.js';
+import { own } from '../../lib/own.js';
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -28,6 +29,13 @@ export interface PagerDutyEvent {
 
 // A link longer than this is no use to a reader and would crowd the event's size limit out.
 const LINK_MAX = 2048;
+
+/** ISO 8601 as PagerDuty takes it, for a real time with a four-digit year; else undefined. */
+function isoTimestamp(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
 
 export function mapSeverity(severity: string | undefined): PagerDutySeverity {
   switch ((severity ?? '').toLowerCase()) {
@@ -77,25 +85,27 @@ export function formatPagerDutyEvent(
     ...(context && !context.available
       ? { live_context: `unavailable${context.reason ? `: ${context.reason}` : ''}` }
       : {}),
-    ...(context?.runbooks[alertname] ? { runbook: context.runbooks[alertname] } : {}),
+    ...(own(context?.runbooks, alertname) ? { runbook: own(context?.runbooks, alertname) } : {}),
   };
   const perAlert = alerts.map((a) => ({
     status: a.status,
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
-    ...(context?.alerts[a.fingerprint] ? { live: context.alerts[a.fingerprint] } : {}),
+    ...(own(context?.alerts, a.fingerprint) ? { live: own(context?.alerts, a.fingerprint) } : {}),
   }));
   const timestamp = Date.parse(firing[0]?.startsAt ?? '');
   const payload = {
     summary: truncate(`[${firing.length}] ${alertname}: ${summaryText}`, 1024),
+    // PagerDuty rejects a blank source.
     source: truncate(
-      p.commonLabels.instance ?? p.commonLabels.service ?? p.commonLabels.job ?? 'alertmanager',
+      [p.commonLabels.instance, p.commonLabels.service, p.commonLabels.job].find((s) => s?.trim()) ??
+        'alertmanager',
       255,
     ),
     severity: mapSeverity(p.commonLabels.severity),
     // PagerDuty rejects a timestamp that is not ISO 8601; a payload can carry anything.
-    ...(Number.isFinite(timestamp) ? { timestamp: new Date(timestamp).toISOString() } : {}),
+    ...(isoTimestamp(timestamp) ? { timestamp: isoTimestamp(timestamp) } : {}),
     ...(p.commonLabels.service ? { component: truncate(p.commonLabels.service, 255) } : {}),
     ...(p.commonLabels.team ? { group: truncate(p.commonLabels.team, 255) } : {}),
     class: truncate(alertname, 255),

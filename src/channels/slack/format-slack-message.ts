@@ -3,6 +3,7 @@ import type { NotificationContext } from '../../enrichment/notification-context.
 import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
 import { cut, truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
+import { own } from '../../lib/own.js';
 
 /** A Block Kit block: `type` plus whatever that block type takes. */
 export type SlackBlock = { type: string } & Record<string, unknown>;
@@ -51,7 +52,7 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
     .map(([k, v]) => `${truncate(k, 100)}=${truncate(v, 100)}`)
     .join(', ');
   if (labels) lines.push(slackCode(labels));
-  const live = context?.alerts[alert.fingerprint];
+  const live = own(context?.alerts, alert.fingerprint);
   if (live?.value !== undefined)
     lines.push(
       `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  ${slackCode(live.sparkline)} 1h` : ''}`,
@@ -60,7 +61,7 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
     lines.push(
       `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*`,
     );
-  const runbook = context?.runbooks[alert.labels.alertname ?? ''];
+  const runbook = own(context?.runbooks, alert.labels.alertname ?? '');
   if (runbook?.summary) lines.push(`:book: ${escapeMrkdwn(truncate(runbook.summary, 300))}`);
   runbook?.firstSteps
     ?.slice(0, 3)
@@ -108,7 +109,7 @@ export function formatSlackMessage(
   const severityIcon =
     p.status === 'resolved'
       ? ':large_green_circle:'
-      : (SEVERITY_ICON[p.commonLabels.severity ?? ''] ?? ':white_circle:');
+      : (own(SEVERITY_ICON, p.commonLabels.severity ?? '') ?? ':white_circle:');
   const summary = p.commonAnnotations.summary ?? alerts[0]?.annotations.summary ?? '';
   blocks.push({
     type: 'section',
@@ -158,8 +159,12 @@ export function formatSlackMessage(
 export function describeChange(previous: Readonly<Record<string, string>>, p: WebhookPayload): string {
   const name = (a: Alert): string =>
     escapeMrkdwn(truncate(a.labels.instance ?? a.labels.alertname ?? a.fingerprint, 100));
-  const newFiring = p.alerts.filter((a) => a.status === 'firing' && previous[a.fingerprint] !== 'firing');
-  const resolved = p.alerts.filter((a) => a.status === 'resolved' && previous[a.fingerprint] !== 'resolved');
+  const newFiring = p.alerts.filter(
+    (a) => a.status === 'firing' && own(previous, a.fingerprint) !== 'firing',
+  );
+  const resolved = p.alerts.filter(
+    (a) => a.status === 'resolved' && own(previous, a.fingerprint) !== 'resolved',
+  );
   const list = (as: Alert[]): string =>
     as.slice(0, 5).map(name).join(', ') + (as.length > 5 ? ` and ${as.length - 5} more` : '');
   const parts: string[] = [];
