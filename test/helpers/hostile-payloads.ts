@@ -43,7 +43,11 @@ export const text = (maxLength = 40): fc.Arbitrary<string> =>
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', '🔥', '<', '&', '`', '|'), fc.integer({ min: 200, max: 20_000 })).map(([c, n]) => c.repeat(n)) },
   );
 
-const nonEmpty = (maxLength = 40): fc.Arbitrary<string> => text(maxLength).filter((s) => s.length > 0);
+/** Keys that name Object.prototype members: a plain lookup by them finds a function. */
+const protoKey = fc.constantFrom('constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty');
+
+const nonEmpty = (maxLength = 40): fc.Arbitrary<string> =>
+  fc.oneof({ weight: 9, arbitrary: text(maxLength).filter((s) => s.length > 0) }, { weight: 1, arbitrary: protoKey });
 
 /** A URL as a generatorURL or externalURL could be, from fine to hostile. */
 const url = fc.oneof(

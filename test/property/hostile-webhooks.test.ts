@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { blockKitProblems } from '../helpers/block-kit-limits.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { hostilePayload, invalidPayload } from '../helpers/hostile-payloads.js';
 import { linksIn } from '../helpers/links-in.js';
@@ -26,26 +27,38 @@ interface OutboxEntry {
 
 describe('generated hostile webhooks', () => {
   let slack: FakeSlack;
+  let pd: FakePagerDuty;
   let r: TestRouter;
   before(async () => {
     slack = await startFakeSlack();
+    pd = await startFakePagerDuty();
     r = await startTestRouter(
       {
         channels: {
           outbox: { type: 'outbox' },
           // A fast local Slack: the 1/s pacing is tested elsewhere and would make this take minutes.
           slack: { type: 'slack', channel: '#alerts', postIntervalMs: 10 },
+          // The local PagerDuty checks events as PagerDuty does (size, fields, severity).
+          pagerduty: { type: 'pagerduty', routingKeyEnv: 'PD_KEY' },
         },
         routes: [{ receiver: 'quiet', channels: ['outbox'] }],
-        defaultChannels: ['outbox', 'slack'],
+        defaultChannels: ['outbox', 'slack', 'pagerduty'],
         delivery: { attempts: 3, backoffMs: 100 },
       },
-      { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, WEBHOOK_BEARER_TOKEN: TOKEN },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_API_URL: slack.url,
+        PAGERDUTY_EVENTS_URL: pd.eventsUrl,
+        PD_KEY: 'p'.repeat(32),
+        WEBHOOK_BEARER_TOKEN: TOKEN,
+      },
+      { pagerdutyAgent: pd.agent },
     );
   });
   after(async () => {
     await r?.stop();
     await slack?.close();
+    await pd?.close();
   });
 
   const jobCount = (): Promise<number> => notificationJobCount(r);
@@ -83,6 +96,7 @@ describe('generated hostile webhooks', () => {
           // A group of its own per case, so one case's Slack message is never another's update.
           const payload: Record<string, unknown> = { ...generated, groupKey: `${String(generated.groupKey)}/${randomUUID()}` };
           const slackBefore = slack.requests.length;
+          const pdBefore = pd.events.length;
           const jobsBefore = await jobCount();
           const res = await postRaw(r.url, JSON.stringify(payload), { token: TOKEN });
           const answer = (await res.json()) as { status?: string; key?: string; error?: string; message?: string };
@@ -105,14 +119,15 @@ describe('generated hostile webhooks', () => {
             seen.skipped++;
             return;
           }
-          assert.deepEqual(channels, receiver === 'quiet' ? ['outbox'] : ['outbox', 'slack']);
+          assert.deepEqual(channels, receiver === 'quiet' ? ['outbox'] : ['outbox', 'slack', 'pagerduty']);
           const outbox = ((await (await fetch(`${r.url}/api/outbox?limit=10`)).json()) as { entries: OutboxEntry[] }).entries.find(
             (e) => e.key === answer.key,
           );
           assert.ok(outbox, 'the outbox has the notification');
           const slackBodies = slack.requests.slice(slackBefore).map((q) => q.body);
           if (channels.includes('slack')) assert.ok(slackBodies.length > 0, 'Slack received the notification');
-          for (const received of [outbox.rendered, ...slackBodies]) {
+          const pdEvents = pd.events.slice(pdBefore);
+          for (const received of [outbox.rendered, ...slackBodies, ...pdEvents]) {
             for (const link of linksIn(received)) assert.match(link, /^https?:\/\//i, `link ${JSON.stringify(link)}`);
             assert.ok(JSON.stringify(received).isWellFormed(), 'no lone surrogate reaches a vendor');
           }
