@@ -37,7 +37,7 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     if (!payload) {
       logger.info(
         { key, groupKey: original.groupKey },
-        'late firing for an already resolved episode ignored',
+        'late copy of an episode (firing after its resolution, or an old resolution) ignored',
       );
       return { channels: [], stale: dropped };
     }

@@ -181,4 +181,52 @@ describe('notification stage', () => {
     assert.equal(latest?.status, 'resolved');
     assert.equal(latest?.alerts, 1);
   });
+
+  /** Posts and waits until the notification job has been processed; returns its result. */
+  const processed = async (payload: unknown): Promise<{ channels: string[]; stale: number }> => {
+    const res = await post(r, JSON.stringify(payload));
+    assert.equal(res.status, 200);
+    const { key } = (await res.json()) as { key: string };
+    const id = await waitFor(() => r.queues.notifications.getDeduplicationJobId(key), 'the job id');
+    return waitFor(async () => {
+      const job = await r.queues.notifications.getJob(id);
+      return (await job?.getState()) === 'completed' ? (job?.returnvalue as { channels: string[]; stale: number }) : undefined;
+    }, 'the notification to be processed');
+  };
+  const episode = (fingerprint: string, startsAt: string, status: 'firing' | 'resolved') => ({
+    ...fixture('firing').alerts[0]!,
+    fingerprint,
+    startsAt,
+    status,
+    endsAt: status === 'resolved' ? '2026-12-01T00:30:00Z' : '0001-01-01T00:00:00Z',
+  });
+
+  test('episodes are (fingerprint, startsAt): a stale and a fresh episode of one alert in one body', async () => {
+    const base = { ...fixture('firing'), groupKey: `${fixture('firing').groupKey}/two-episodes` };
+    await processed({ ...base, alerts: [episode('fp-x', '2026-12-01T00:00:00Z', 'firing')] });
+    await processed({ ...base, status: 'resolved', alerts: [episode('fp-x', '2026-12-01T00:00:00Z', 'resolved')] });
+    const both = [episode('fp-x', '2026-12-01T00:00:00Z', 'firing'), episode('fp-x', '2026-12-01T01:00:00Z', 'firing')];
+    const result = await processed({ ...base, alerts: both });
+    assert.deepEqual([result.channels, result.stale], [['outbox'], 1]);
+  });
+
+  test('a late copy of an old resolution does not resolve the episode firing now', async () => {
+    const base = { ...fixture('firing'), groupKey: `${fixture('firing').groupKey}/late-resolution` };
+    const oldResolved = { ...base, status: 'resolved', alerts: [episode('fp-y', '2026-12-01T00:00:00Z', 'resolved')] };
+    await processed({ ...base, alerts: [episode('fp-y', '2026-12-01T00:00:00Z', 'firing')] });
+    await processed(oldResolved);
+    await processed({ ...base, alerts: [episode('fp-y', '2026-12-01T01:00:00Z', 'firing')] });
+    await new Promise((res) => setTimeout(res, 1100)); // past the dedup window, as a slow HA peer
+    const late = await processed(oldResolved);
+    assert.deepEqual([late.channels, late.stale], [[], 1]);
+    assert.equal((await outbox())[0]?.status, 'firing');
+  });
+
+  test('one groupKey under two receivers: one receiver\'s resolution is not the other\'s', async () => {
+    const base = { ...fixture('firing'), groupKey: `${fixture('firing').groupKey}/two-receivers` };
+    await processed({ ...base, receiver: 'rx-1', alerts: [episode('fp-z', '2026-12-01T00:00:00Z', 'firing')] });
+    await processed({ ...base, receiver: 'rx-1', status: 'resolved', alerts: [episode('fp-z', '2026-12-01T00:00:00Z', 'resolved')] });
+    const other = await processed({ ...base, receiver: 'rx-2', alerts: [episode('fp-z', '2026-12-01T00:00:00Z', 'firing')] });
+    assert.deepEqual([other.channels, other.stale], [['outbox'], 0]);
+  });
 });
