@@ -32,7 +32,7 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
     throw new HttpError(
       400,
       'invalid_payload',
-      err.message,
+      `${err.message} at ${err.path}`,
       [{ path: err.path, message: 'nested too deep' }],
       {
         cause: err,

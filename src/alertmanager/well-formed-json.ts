@@ -14,31 +14,45 @@ export const MAX_JSON_DEPTH = 32;
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 export class JsonTooDeepError extends Error {
-  readonly path: string;
+  /** Keys from the root down to the level that is too deep; each level adds its own on the way out. */
+  readonly keys: string[] = [];
 
-  constructor(path: string) {
-    // The path is made of the body's own keys, which can be megabytes long.
-    const shown = truncate(path, 200);
-    super(`JSON nests deeper than ${MAX_JSON_DEPTH} levels at ${shown || '(root)'}`);
-    this.path = shown;
+  constructor() {
+    super(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
     this.name = 'JsonTooDeepError';
+  }
+
+  /** Where, cut short: the keys are the body's own and can be megabytes long. */
+  get path(): string {
+    return truncate(this.keys.join('.'), 200) || '(root)';
   }
 }
 
 const fix = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
 
-function walk(value: unknown, depth: number, path: string, fixStrings: boolean): unknown {
+// The path of a too-deep value is collected only when it is thrown, so the walk of every ordinary
+// body builds no strings.
+function walkUnder(key: string, value: unknown, depth: number, fixStrings: boolean): unknown {
+  try {
+    return walk(value, depth, fixStrings);
+  } catch (err) {
+    if (err instanceof JsonTooDeepError) err.keys.unshift(key);
+    throw err;
+  }
+}
+
+function walk(value: unknown, depth: number, fixStrings: boolean): unknown {
   if (typeof value === 'string') return fixStrings ? fix(value) : value;
   if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeepError(path);
+  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeepError();
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], depth + 1, `${path}.${i}`, fixStrings);
+    for (let i = 0; i < value.length; i++) value[i] = walkUnder(String(i), value[i], depth + 1, fixStrings);
     return value;
   }
   const obj = value as Record<string, unknown>;
   let keysFixed = false;
   for (const key of Object.keys(obj)) {
-    obj[key] = walk(obj[key], depth + 1, path ? `${path}.${key}` : key, fixStrings);
+    obj[key] = walkUnder(key, obj[key], depth + 1, fixStrings);
     if (fixStrings && !key.isWellFormed()) keysFixed = true;
   }
   if (!keysFixed) return obj;
@@ -60,5 +74,5 @@ function walk(value: unknown, depth: number, path: string, fixStrings: boolean):
  * @example wellFormedJson(JSON.parse(text), text)
  */
 export function wellFormedJson(parsed: unknown, text: string): unknown {
-  return walk(parsed, 0, '', SURROGATE_ESCAPE.test(text));
+  return walk(parsed, 0, SURROGATE_ESCAPE.test(text));
 }

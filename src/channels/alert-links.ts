@@ -51,5 +51,8 @@ export function orderedAlerts(payload: WebhookPayload): Alert[] {
   );
 }
 
+/** A link longer than this is no use to a reader (a silence link carries every common label). */
+export const MAX_LINK_LENGTH = 2048;
+
 /** Labels worth showing to a human first; the rest are noise at 3 a.m. */
 export const KEY_LABELS = ['severity', 'service', 'team', 'cluster', 'namespace', 'instance', 'job'];

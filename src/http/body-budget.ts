@@ -18,8 +18,4 @@ export class BodyBudget {
   give(bytes: number): void {
     this.used = Math.max(0, this.used - bytes);
   }
-
-  get inUse(): number {
-    return this.used;
-  }
 }

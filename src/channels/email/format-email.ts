@@ -1,7 +1,7 @@
 import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
 import { groupHash } from '../../queue/notification-key.js';
-import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import { MAX_LINK_LENGTH, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
 import { truncate } from '../../lib/truncate.js';
 import { escapeHtml } from '../html-escape.js';
 import { own } from '../../lib/own.js';
@@ -16,8 +16,6 @@ export interface EmailMessage {
 }
 
 const MAX_ALERTS = 50;
-// A link longer than this is no use to a reader (a silence link carries every common label).
-const LINK_MAX = 2048;
 
 /** Live value, trend, context values and runbook first steps of one alert, as plain lines. */
 function liveLines(context: NotificationContext | undefined, a: Alert): string[] {
@@ -62,7 +60,7 @@ export function formatEmail(
     ['Runbook', runbookUrl(opts.publicUrl, alertname)],
     ['Silence', silenceUrl(p, opts.alertmanagerUrl)],
     ['Source', sourceUrl(alerts[0])],
-  ].filter((l): l is [string, string] => !!l[1] && l[1].length <= LINK_MAX);
+  ].filter((l): l is [string, string] => !!l[1] && l[1].length <= MAX_LINK_LENGTH);
   // Every part is bounded: SMTP servers refuse large messages (Postfix: 10 MB by default), and the
   // HTML copy can be six times the text once escaped.
   const shown = alerts.slice(0, MAX_ALERTS).map((a) => ({

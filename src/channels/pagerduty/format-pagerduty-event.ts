@@ -1,7 +1,7 @@
 import type { WebhookPayload } from '../../alertmanager/webhook-payload.js';
 import type { NotificationContext } from '../../enrichment/notification-context.js';
 import { groupHash } from '../../queue/notification-key.js';
-import { orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import { MAX_LINK_LENGTH, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
 import { truncate } from '../../lib/truncate.js';
 import { fitDetails } from './fit-event-size.js';
 import { own } from '../../lib/own.js';
@@ -26,9 +26,6 @@ export interface PagerDutyEvent {
   client: string;
   client_url?: string;
 }
-
-// A link longer than this is no use to a reader and would crowd the event's size limit out.
-const LINK_MAX = 2048;
 
 /** ISO 8601 as PagerDuty takes it, for a real time with a four-digit year; else undefined. */
 function isoTimestamp(ms: number): string | undefined {
@@ -70,12 +67,13 @@ export function formatPagerDutyEvent(
       .filter((u): u is string => !!u)
       .map((href) => ({ href, text: 'Silence in Alertmanager' })),
     ...[sourceUrl(alerts[0])].filter((u): u is string => !!u).map((href) => ({ href, text: 'Source graph' })),
-  ].filter((l) => l.href.length <= LINK_MAX);
+  ].filter((l) => l.href.length <= MAX_LINK_LENGTH);
   if (p.status === 'resolved')
     return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
 
   const firing = alerts.filter((a) => a.status === 'firing');
   const summaryText = p.commonAnnotations.summary ?? firing[0]?.annotations.summary ?? alertname;
+  const runbook = own(context?.runbooks, alertname);
   const details: Record<string, unknown> = {
     firing: firing.length,
     resolved: alerts.length - firing.length,
@@ -85,15 +83,18 @@ export function formatPagerDutyEvent(
     ...(context && !context.available
       ? { live_context: `unavailable${context.reason ? `: ${context.reason}` : ''}` }
       : {}),
-    ...(own(context?.runbooks, alertname) ? { runbook: own(context?.runbooks, alertname) } : {}),
+    ...(runbook ? { runbook } : {}),
   };
-  const perAlert = alerts.map((a) => ({
-    status: a.status,
-    labels: a.labels,
-    annotations: a.annotations,
-    startsAt: a.startsAt,
-    ...(own(context?.alerts, a.fingerprint) ? { live: own(context?.alerts, a.fingerprint) } : {}),
-  }));
+  const perAlert = alerts.map((a) => {
+    const live = own(context?.alerts, a.fingerprint);
+    return {
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      ...(live ? { live } : {}),
+    };
+  });
   const timestamp = Date.parse(firing[0]?.startsAt ?? '');
   const payload = {
     summary: truncate(`[${firing.length}] ${alertname}: ${summaryText}`, 1024),
