@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.js';
-import { createLogger } from '../src/logging/logger.js';
+import { createLogger } from '../src/lib/logger.js';
 import { startAlertRouter } from '../src/runtime/start-alert-router.js';
 
 const path = join(tmpdir(), `ar-bench-${process.pid}.yml`);

@@ -1,6 +1,6 @@
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger } from './lib/logger.js';
 import { startAlertRouter } from './runtime/start-alert-router.js';
 
 /** Process entry: read the environment once, start, and shut down gracefully on SIGTERM/SIGINT. */

@@ -4,7 +4,7 @@ import type { ZodError } from 'zod';
 import type { AppConfig, Role } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { fileConfigSchema, type FileConfig } from './config-schema.js';
-import { parseMatcher } from '../routing/matcher.js';
+import { parseMatcher } from '../alert/matcher.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

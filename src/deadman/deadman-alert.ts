@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 
 export const DEADMAN_ALERTNAME = 'DeadMansSwitch';
 

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
-import { notificationKey } from '../queue/notification-key.js';
+import { notificationKey } from '../alert/notification-key.js';
 import { deadmanJobId, deadmanPayload } from './deadman-alert.js';
 import { graceSecondsOf, setDeadmanGauges } from './deadman-status.js';
 import type { HeartbeatStore, SourceRecord } from './heartbeat-store.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
 import type { FileConfig } from '../config/config-schema.js';
 import { HttpError } from '../http/http-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';

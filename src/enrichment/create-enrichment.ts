@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
-import type { LiveContext } from '../runbooks-web/live-context.js';
+import type { LiveContext } from './live-context.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { createEnricher, type Enricher } from './enrich-notification.js';
 import { createLiveContext } from './live-context-adapter.js';

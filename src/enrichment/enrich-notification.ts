@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { concurrencyLimit } from './concurrency-limit.js';
-import { formatValue } from './format-value.js';
-import type { AlertContext, NotificationContext } from './notification-context.js';
+import { formatValue } from '../alert/format-value.js';
+import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { PrometheusError } from './prometheus-error.js';

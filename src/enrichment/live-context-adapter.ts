@@ -1,5 +1,5 @@
 import type { Runbook } from '../runbooks/runbook.js';
-import type { LiveContext, LiveValue } from '../runbooks-web/live-context.js';
+import type { LiveContext, LiveValue } from './live-context.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { QueryCache } from './query-cache.js';
 import { renderQuery } from './render-query.js';

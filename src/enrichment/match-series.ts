@@ -1,4 +1,4 @@
-import { formatValue } from './format-value.js';
+import { formatValue } from '../alert/format-value.js';
 import type { InstantSeries, QueryResult } from './prometheus-client.js';
 import { cut } from '../lib/truncate.js';
 

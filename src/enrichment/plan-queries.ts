@@ -1,8 +1,8 @@
-import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
-import { orderedAlerts } from '../channels/alert-links.js';
+import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
+import { orderedAlerts } from '../alert/alert-links.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { alertExpression, splitThreshold } from './alert-expression.js';
-import { unitFromExpression } from './format-value.js';
+import { unitFromExpression } from '../alert/format-value.js';
 import { renderQuery } from './render-query.js';
 
 /** One distinct query to send; many alerts may point at the same one. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { OutboxStore } from '../channels/outbox/outbox-store.js';
-import { escapeHtml } from '../channels/html-escape.js';
+import { escapeHtml } from '../lib/html-escape.js';
 
 const page = (body: string): string => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>alert-router outbox</title>

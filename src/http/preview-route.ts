@@ -1,11 +1,11 @@
 import { Router as expressRouter, type Router } from 'express';
-import { parseWebhook } from '../alertmanager/parse-webhook.js';
+import { parseWebhook } from './parse-webhook.js';
 import { formatEmail } from '../channels/email/format-email.js';
 import { formatPagerDutyEvent } from '../channels/pagerduty/format-pagerduty-event.js';
 import { formatSlackMessage } from '../channels/slack/format-slack-message.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { NotificationContext } from '../enrichment/notification-context.js';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { NotificationContext } from '../alert/notification-context.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 import type { Router as AlertRouter } from '../routing/route-notification.js';
 import type { BodyBudget } from './body-budget.js';
 import { HttpError } from './http-error.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { parseWebhook } from '../alertmanager/parse-webhook.js';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import { parseWebhook } from './parse-webhook.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { receiverLabeler } from '../metrics/receiver-label.js';

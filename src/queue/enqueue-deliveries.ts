@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { NotificationContext } from '../enrichment/notification-context.js';
+import type { NotificationContext } from '../alert/notification-context.js';
 import { deliveryJobOptions } from './job-options.js';
 import type { DeliveryJobData } from './job-types.js';
 

@@ -1,5 +1,5 @@
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
-import type { NotificationContext } from '../enrichment/notification-context.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
+import type { NotificationContext } from '../alert/notification-context.js';
 
 /** Data of one `notifications` job: what Alertmanager sent, as received. No secrets. */
 export interface NotificationJobData {

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { HttpError } from '../http/http-error.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
-import { notificationKey } from './notification-key.js';
+import { notificationKey } from '../alert/notification-key.js';
 
 export interface NotificationProducer {
   /** Resolves once Redis has the job (or already had it within the dedup window). */

@@ -1,5 +1,5 @@
 import type { RouteConfig } from '../config/config-schema.js';
-import { matches, parseMatcher, type Matcher } from './matcher.js';
+import { matches, parseMatcher, type Matcher } from '../alert/matcher.js';
 
 interface CompiledRoute {
   readonly receiver?: string;

@@ -1,4 +1,4 @@
-import { formatValue as formatSample } from '../enrichment/format-value.js';
+import { formatValue as formatSample } from '../alert/format-value.js';
 
 /**
  * A Prometheus sample value ("0.0523", "NaN", "+Inf") as a human reads it on the page, in the

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../channels/html-escape.js';
+import { escapeHtml } from '../lib/html-escape.js';
 
 /**
  * Dark, phone-first styles: read at night on a small screen, so large type, high contrast, tap

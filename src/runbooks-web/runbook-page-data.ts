@@ -1,4 +1,4 @@
-import { silenceLink } from '../channels/alert-links.js';
+import { silenceLink } from '../alert/alert-links.js';
 import { withDeadline } from '../lib/with-deadline.js';
 
 export { silenceLink };
@@ -6,7 +6,7 @@ import type { DeadmanStatus } from '../deadman/deadman-status.js';
 import type { Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
 import type { FiringAlert, FiringAlertSource } from './firing-alerts.js';
-import type { LiveContext, LiveValue } from './live-context.js';
+import type { LiveContext, LiveValue } from '../enrichment/live-context.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { Sample } from './svg-chart.js';
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../channels/html-escape.js';
+import { escapeHtml } from '../lib/html-escape.js';
 import { formatDuration, formatValue } from './format-value.js';
 import { inlineCode, labelChips, page, runbookHref, severityBadge, shortTime } from './page-layout.js';
 import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';

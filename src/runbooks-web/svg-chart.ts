@@ -1,4 +1,4 @@
-import { escapeHtml } from '../channels/html-escape.js';
+import { escapeHtml } from '../lib/html-escape.js';
 import { formatValue } from './format-value.js';
 
 export type Sample = readonly [number, number];

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore, type ReloadableRunbookStore } from '../../src/runbooks/runbook-store.js';
 import type { FiringAlert, FiringAlertSource } from '../../src/runbooks-web/firing-alerts.js';
-import type { LiveContext } from '../../src/runbooks-web/live-context.js';
+import type { LiveContext } from '../../src/enrichment/live-context.js';
 import { runbookRoutes } from '../../src/runbooks-web/runbook-routes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

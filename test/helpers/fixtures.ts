@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 

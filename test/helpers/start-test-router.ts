@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
 import { deletePrefix } from './delete-prefix.js';
 

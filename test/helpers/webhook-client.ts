@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import type { DeliveryJobData } from '../../src/queue/job-types.js';
 import type { RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
 import { waitFor } from './start-test-router.js';

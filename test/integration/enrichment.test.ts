@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { createEnricher } from '../../src/enrichment/enrich-notification.js';
 import { createLiveContext } from '../../src/enrichment/live-context-adapter.js';
 import { createPrometheusClient } from '../../src/enrichment/prometheus-client.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Alert, WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { Alert, WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { HttpError } from '../../src/http/http-error.js';
 import { createNotificationProducer } from '../../src/queue/notification-producer.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
-import type { WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { fixture } from '../helpers/fixtures.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore } from '../../src/runbooks/runbook-store.js';
-import type { LiveContext } from '../../src/runbooks-web/live-context.js';
+import type { LiveContext } from '../../src/enrichment/live-context.js';
 import { runbookRoutes, RUNBOOK_CSP } from '../../src/runbooks-web/runbook-routes.js';
 import { startAlertmanager } from '../helpers/alertmanager-server.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';

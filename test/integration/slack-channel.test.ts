@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import type { Alert, WebhookPayload } from '../../src/alertmanager/webhook-payload.js';
+import type { Alert, WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
 import {
   startFakeSlack,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { webhookPayloadSchema } from '../../src/alertmanager/webhook-payload.js';
+import { webhookPayloadSchema } from '../../src/alert/webhook-payload.js';
 import { formatPagerDutyEvent } from '../../src/channels/pagerduty/format-pagerduty-event.js';
 import { deadmanJobId, deadmanPayload } from '../../src/deadman/deadman-alert.js';
-import { notificationKey } from '../../src/queue/notification-key.js';
+import { notificationKey } from '../../src/alert/notification-key.js';
 
 const base = {
   source: 'lab',

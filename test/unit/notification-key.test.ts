@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupHash, notificationKey } from '../../src/queue/notification-key.js';
+import { groupHash, notificationKey } from '../../src/alert/notification-key.js';
 import { fixture } from '../helpers/fixtures.js';
 
 test('the same content gives the same key whatever the alert order (HA peers)', () => {

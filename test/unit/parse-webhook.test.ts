@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseWebhook } from '../../src/alertmanager/parse-webhook.js';
+import { parseWebhook } from '../../src/http/parse-webhook.js';
 import { HttpError } from '../../src/http/http-error.js';
 import { fixture, fixtureText } from '../helpers/fixtures.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alertExpression, splitThreshold } from '../../src/enrichment/alert-expression.js';
-import { formatValue, unitFromExpression } from '../../src/enrichment/format-value.js';
+import { formatValue, unitFromExpression } from '../../src/alert/format-value.js';
 import { describeSeries, seriesFor } from '../../src/enrichment/match-series.js';
 
 describe('formatValue', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { matches, parseMatcher } from '../../src/routing/matcher.js';
+import { matches, parseMatcher } from '../../src/alert/matcher.js';
 import { createRouter, unquoteReceiver } from '../../src/routing/route-notification.js';
 
 describe('matchers', () => {

@@ -1,9 +1,9 @@
-import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
-import type { NotificationContext } from '../../enrichment/notification-context.js';
-import { groupHash } from '../../queue/notification-key.js';
-import { MAX_LINK_LENGTH, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
+import type { NotificationContext } from '../../alert/notification-context.js';
+import { groupHash } from '../../alert/notification-key.js';
+import { MAX_LINK_LENGTH, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../../alert/alert-links.js';
 import { truncate } from '../../lib/truncate.js';
-import { escapeHtml } from '../html-escape.js';
+import { escapeHtml } from '../../lib/html-escape.js';
 import { own } from '../../lib/own.js';
 
 export interface EmailMessage {

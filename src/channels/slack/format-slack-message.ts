@@ -1,6 +1,6 @@
-import type { Alert, WebhookPayload } from '../../alertmanager/webhook-payload.js';
-import type { NotificationContext } from '../../enrichment/notification-context.js';
-import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../alert-links.js';
+import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
+import type { NotificationContext } from '../../alert/notification-context.js';
+import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../../alert/alert-links.js';
 import { cut, truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
 import { own } from '../../lib/own.js';

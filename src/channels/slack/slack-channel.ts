@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { groupHash } from '../../queue/notification-key.js';
+import { groupHash } from '../../alert/notification-key.js';
 import type { DeliveryJobData } from '../../queue/job-types.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';

@@ -1,4 +1,4 @@
-import { truncate } from '../lib/truncate.js';
+import { truncate } from './truncate.js';
 
 /**
  * Deeper than any webhook v4 body needs: root > alerts > alert > labels is 4 levels, and the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { WebhookPayload } from './webhook-payload.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

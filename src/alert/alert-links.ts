@@ -1,4 +1,4 @@
-import type { Alert, WebhookPayload } from '../alertmanager/webhook-payload.js';
+import type { Alert, WebhookPayload } from './webhook-payload.js';
 
 /** The runbook page alert-router serves for an alert name. */
 export function runbookUrl(publicUrl: string, alertname: string | undefined): string {

@@ -1,6 +1,6 @@
-import { HttpError } from '../http/http-error.js';
-import { webhookPayloadSchema, type WebhookPayload } from './webhook-payload.js';
-import { JsonTooDeepError, wellFormedJson } from './well-formed-json.js';
+import { HttpError } from './http-error.js';
+import { webhookPayloadSchema, type WebhookPayload } from '../alert/webhook-payload.js';
+import { JsonTooDeepError, wellFormedJson } from '../lib/well-formed-json.js';
 
 /**
  * Turns a raw request into a validated webhook v4 payload, or a 400 that says exactly what is wrong.

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { HttpError } from '../http/http-error.js';
+import { HttpError } from './http-error.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { deadmanStatus } from './deadman-status.js';
-import type { HeartbeatConfig } from './heartbeat-sink.js';
-import type { HeartbeatStore } from './heartbeat-store.js';
+import { deadmanStatus } from '../deadman/deadman-status.js';
+import type { HeartbeatConfig } from '../deadman/heartbeat-sink.js';
+import type { HeartbeatStore } from '../deadman/heartbeat-store.js';
 
 /**
  * GET /api/deadman: `{sources:[{name, lastHeartbeat, state, silentSince, graceSeconds}]}`.

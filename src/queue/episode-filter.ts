@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { WebhookPayload } from '../alertmanager/webhook-payload.js';
-import { groupHash } from '../queue/notification-key.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
+import { groupHash } from '../alert/notification-key.js';
 
 // Atomic per (receiver, group): records which episodes resolved and which episode of each alert
 // fired last, and reports (by 1-based index) the alerts that are late news: a firing of an episode
