@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
 import type { FileConfig } from '../config/config-schema.js';
-import { HttpError } from '../http/http-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { HeartbeatSink } from '../http/webhook-handler.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { unquoteReceiver } from '../routing/route-notification.js';
+import { HeartbeatUnavailableError } from './heartbeat-unavailable-error.js';
 import type { HeartbeatStore } from './heartbeat-store.js';
 
 export type HeartbeatConfig = FileConfig['heartbeat'];
@@ -78,15 +78,7 @@ export function createHeartbeatSink(deps: {
       try {
         await beforeDeadline(deps.timeoutMs, 'heartbeat write', store.record(sources, now()));
       } catch (err) {
-        throw new HttpError(
-          503,
-          'heartbeat_unavailable',
-          'Redis did not record the heartbeat; retry',
-          undefined,
-          {
-            cause: err,
-          },
-        );
+        throw new HeartbeatUnavailableError('Redis did not record the heartbeat; retry', { cause: err });
       }
     },
   };

@@ -86,10 +86,11 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 function errorFor(status: number, env: Envelope | undefined): PrometheusError {
   const detail = typeof env?.error === 'string' ? cut(env.error, 300) : `HTTP ${status}`;
   const errorType = typeof env?.errorType === 'string' ? env.errorType : '';
-  if (status === 400 || errorType === 'bad_data') return new PrometheusError('bad_request', detail, status);
+  if (status === 400 || errorType === 'bad_data')
+    return new PrometheusError('bad_request', detail, { status: status });
   if (status === 422 || errorType === 'execution')
-    return new PrometheusError('unprocessable', detail, status);
-  return new PrometheusError('unavailable', detail, status);
+    return new PrometheusError('unprocessable', detail, { status: status });
+  return new PrometheusError('unavailable', detail, { status: status });
 }
 
 /**
@@ -123,8 +124,8 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
       });
     } catch (err) {
       if (signal.aborted)
-        throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
-      throw new PrometheusError('network', `Prometheus unreachable: ${(err as Error).message}`, undefined, {
+        throw new PrometheusError('timeout', 'Prometheus did not answer in time', { cause: err });
+      throw new PrometheusError('network', `Prometheus unreachable: ${(err as Error).message}`, {
         cause: err,
       });
     }
@@ -134,13 +135,13 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     } catch (err) {
       if (err instanceof PrometheusError) throw err;
       if (signal.aborted)
-        throw new PrometheusError('timeout', 'Prometheus did not answer in time', undefined, { cause: err });
+        throw new PrometheusError('timeout', 'Prometheus did not answer in time', { cause: err });
       if (!res.ok) throw errorFor(res.status, undefined);
-      throw new PrometheusError('malformed', 'answer is not JSON', res.status, { cause: err });
+      throw new PrometheusError('malformed', 'answer is not JSON', { status: res.status, cause: err });
     }
     if (!res.ok || env?.status !== 'success') throw errorFor(res.status, env);
     if (!env.data || (!Array.isArray(env.data.result) && env.data.resultType !== 'scalar'))
-      throw new PrometheusError('malformed', 'answer has no data.result', res.status);
+      throw new PrometheusError('malformed', 'answer has no data.result', { status: res.status });
     return env.data;
   }
 

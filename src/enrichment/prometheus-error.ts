@@ -8,13 +8,16 @@ export type PrometheusErrorKind =
   'bad_request' | 'unprocessable' | 'unavailable' | 'timeout' | 'network' | 'malformed' | 'too_large';
 
 export class PrometheusError extends Error {
+  /** Prometheus' HTTP status, when it answered at all. */
+  readonly status?: number;
+
   constructor(
     readonly kind: PrometheusErrorKind,
     message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
+    options: { readonly status?: number; readonly cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
     this.name = 'PrometheusError';
+    this.status = options.status;
   }
 }

@@ -16,7 +16,7 @@ export function deadmanRoutes(store: HeartbeatStore, hb: HeartbeatConfig, metric
     try {
       status = await deadmanStatus(store, hb, metrics);
     } catch (err) {
-      throw new HttpError(503, 'redis_unavailable', 'heartbeat state is unavailable', undefined, {
+      throw new HttpError(503, 'redis_unavailable', 'heartbeat state is unavailable', {
         cause: err,
       });
     }

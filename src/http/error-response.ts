@@ -1,3 +1,5 @@
+import { HeartbeatUnavailableError } from '../deadman/heartbeat-unavailable-error.js';
+import { QueueUnavailableError, UnstorableNotificationError } from '../queue/queue-errors.js';
 import { HttpError } from './http-error.js';
 
 export interface ErrorResponse {
@@ -13,10 +15,7 @@ export interface ErrorResponse {
  * @example const { error, headers, body } = errorResponse(err)
  */
 export function errorResponse(err: unknown): ErrorResponse {
-  const error =
-    err instanceof HttpError
-      ? err
-      : new HttpError(500, 'internal', 'internal error', undefined, { cause: err });
+  const error = asHttpError(err);
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="alert-router"';
   // Alertmanager retries a 503; tell it not to hammer.
@@ -28,4 +27,19 @@ export function errorResponse(err: unknown): ErrorResponse {
     headers,
     body: { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   };
+}
+
+/**
+ * The one place where the errors of the other layers become HTTP statuses: 503 (Alertmanager
+ * retries) when Redis did not take the write, 400 (it gives up) when the data can never be stored.
+ */
+function asHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof QueueUnavailableError)
+    return new HttpError(503, 'queue_unavailable', err.message, { cause: err });
+  if (err instanceof HeartbeatUnavailableError)
+    return new HttpError(503, 'heartbeat_unavailable', err.message, { cause: err });
+  if (err instanceof UnstorableNotificationError)
+    return new HttpError(400, 'invalid_payload', err.message, { cause: err });
+  return new HttpError(500, 'internal', 'internal error', { cause: err });
 }

@@ -29,27 +29,19 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
     json = wellFormedJson(json, text);
   } catch (err) {
     if (!(err instanceof JsonTooDeepError)) throw err;
-    throw new HttpError(
-      400,
-      'invalid_payload',
-      `${err.message} at ${err.path}`,
-      [{ path: err.path, message: 'nested too deep' }],
-      {
-        cause: err,
-      },
-    );
+    throw new HttpError(400, 'invalid_payload', `${err.message} at ${err.path}`, {
+      details: [{ path: err.path, message: 'nested too deep' }],
+      cause: err,
+    });
   }
   const result = webhookPayloadSchema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues
       .slice(0, 20)
       .map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
-    throw new HttpError(
-      400,
-      'invalid_payload',
-      'body is not an Alertmanager webhook v4 notification',
-      problems,
-    );
+    throw new HttpError(400, 'invalid_payload', 'body is not an Alertmanager webhook v4 notification', {
+      details: problems,
+    });
   }
   return result.data;
 }

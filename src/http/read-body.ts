@@ -47,7 +47,7 @@ export function readBody(req: IncomingMessage, limit: number, budget?: BodyBudge
     });
     req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.on('error', (err) =>
-      finish(new HttpError(400, 'bad_request', 'request body could not be read', undefined, { cause: err })),
+      finish(new HttpError(400, 'bad_request', 'request body could not be read', { cause: err })),
     );
     // A client that goes away mid-body (or is cut off by the request timeout) frees its share.
     req.on('close', () => finish(new HttpError(400, 'bad_request', 'the client closed the connection')));

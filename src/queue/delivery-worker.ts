@@ -43,7 +43,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
       const e =
         err instanceof DeliveryError
           ? err
-          : new DeliveryError((err as Error).message, true, undefined, { cause: err });
+          : new DeliveryError((err as Error).message, { retryable: true, cause: err });
       const log = {
         jobId: job.id,
         channel: job.data.channel,

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
-import { HttpError } from '../http/http-error.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from '../alert/notification-key.js';
+import { QueueUnavailableError, UnstorableNotificationError } from './queue-errors.js';
 
 export interface NotificationProducer {
   /** Resolves once Redis has the job (or already had it within the dedup window). */
@@ -34,20 +34,14 @@ export function createNotificationProducer(
         // A RangeError is the data, not Redis (BullMQ's JSON.stringify overflowing the stack, or a
         // string too long): a retry would fail the same way, so the sender must not retry.
         if (err instanceof RangeError)
-          throw new HttpError(
-            400,
-            'invalid_payload',
-            `notification cannot be stored: ${err.message}`,
-            undefined,
-            {
-              cause: err,
-            },
-          );
+          throw new UnstorableNotificationError(`notification cannot be stored: ${err.message}`, {
+            cause: err,
+          });
         const message =
           err instanceof DeadlineError
             ? 'Redis did not confirm the write in time; retry'
             : 'Redis is unavailable; retry';
-        throw new HttpError(503, 'queue_unavailable', message, undefined, { cause: err });
+        throw new QueueUnavailableError(message, { cause: err });
       }
       return { key };
     },

@@ -9,8 +9,8 @@ export function classifySmtpError(err: unknown): DeliveryError {
   const e = err as { responseCode?: number; code?: string; message?: string };
   const message = `smtp: ${e.message ?? String(err)}`;
   if (typeof e.responseCode === 'number' && e.responseCode >= 500)
-    return new DeliveryError(message, false, undefined, { cause: err });
-  return new DeliveryError(message, true, undefined, { cause: err });
+    return new DeliveryError(message, { retryable: false, cause: err });
+  return new DeliveryError(message, { retryable: true, cause: err });
 }
 
 /** Email through nodemailer; messages of one group thread via In-Reply-To/References. */
@@ -25,7 +25,7 @@ export class EmailChannel implements Channel {
   ) {}
 
   async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
-    if (signal.aborted) throw new DeliveryError('aborted', true);
+    if (signal.aborted) throw new DeliveryError('aborted', { retryable: true });
     const domain = this.opts.from.split('@')[1]?.replace(/[>\s]/g, '') || 'alert-router.local';
     const mail = formatEmail(d.payload, d.context, { ...this.opts, key: d.key, domain });
     try {

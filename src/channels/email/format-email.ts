@@ -1,7 +1,13 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
-import { MAX_LINK_LENGTH, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../../alert/alert-links.js';
+import {
+  MAX_LINK_LENGTH,
+  orderedAlerts,
+  runbookUrl,
+  silenceUrl,
+  sourceUrl,
+} from '../../alert/alert-links.js';
 import { truncate } from '../../lib/truncate.js';
 import { escapeHtml } from '../../lib/html-escape.js';
 import { own } from '../../lib/own.js';

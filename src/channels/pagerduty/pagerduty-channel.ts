@@ -48,7 +48,8 @@ export class PagerDutyChannel implements Channel {
         ...(this.opts.agent ? { agent: this.opts.agent } : {}),
       });
     } catch (err) {
-      throw new DeliveryError(`pagerduty request failed: ${(err as Error).message}`, true, undefined, {
+      throw new DeliveryError(`pagerduty request failed: ${(err as Error).message}`, {
+        retryable: true,
         cause: err,
       });
     }
@@ -56,7 +57,8 @@ export class PagerDutyChannel implements Channel {
     if (status === 202 || status === 200)
       return { outcome: 'delivered', detail: `${body.event_action} ${body.dedup_key}` };
     const reason = cut(JSON.stringify(res.data ?? {}), 300);
-    if (status === 429 || status >= 500) throw new DeliveryError(`pagerduty http ${status}: ${reason}`, true);
-    throw new DeliveryError(`pagerduty rejected the event (http ${status}): ${reason}`, false);
+    if (status === 429 || status >= 500)
+      throw new DeliveryError(`pagerduty http ${status}: ${reason}`, { retryable: true });
+    throw new DeliveryError(`pagerduty rejected the event (http ${status}): ${reason}`, { retryable: false });
   }
 }

@@ -30,7 +30,11 @@ export class SlackChannel implements Channel {
   async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
     const group = groupHash(d.payload.groupKey);
     const lease = await this.store.lock(this.name, group);
-    if (!lease) throw new DeliveryError('another delivery of this group is in progress', true, 500);
+    if (!lease)
+      throw new DeliveryError('another delivery of this group is in progress', {
+        retryable: true,
+        retryAfterMs: 500,
+      });
     try {
       // A lost lease stops us before the next Slack call: another worker may be delivering now.
       return await this.deliverLocked(d, group, AbortSignal.any([signal, lease.signal]));
@@ -42,7 +46,7 @@ export class SlackChannel implements Channel {
   private async call<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) {
       const why = signal.reason instanceof Error ? signal.reason.message : 'aborted';
-      throw new DeliveryError(why, true);
+      throw new DeliveryError(why, { retryable: true });
     }
     try {
       return await fn();
@@ -54,7 +58,10 @@ export class SlackChannel implements Channel {
   private async waitForSlot(): Promise<void> {
     const waitMs = await this.store.takePostSlot(this.name, this.postIntervalMs);
     if (waitMs > 0)
-      throw new DeliveryError(`channel post rate (1 per ${this.postIntervalMs} ms) reached`, true, waitMs);
+      throw new DeliveryError(`channel post rate (1 per ${this.postIntervalMs} ms) reached`, {
+        retryable: true,
+        retryAfterMs: waitMs,
+      });
   }
 
   private async deliverLocked(
@@ -78,7 +85,8 @@ export class SlackChannel implements Channel {
           }),
         signal,
       );
-      if (!res.channel || !res.ts) throw new DeliveryError('slack returned no channel/ts', false);
+      if (!res.channel || !res.ts)
+        throw new DeliveryError('slack returned no channel/ts', { retryable: false });
       const alerts = alertStates(d);
       await this.store.set(this.name, group, {
         channel: res.channel,

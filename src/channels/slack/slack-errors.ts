@@ -22,23 +22,24 @@ export function classifySlackError(err: unknown): DeliveryError {
   };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
-      return new DeliveryError(
-        `slack rate limited (retry after ${e.retryAfter ?? 1}s)`,
-        true,
-        Math.max(1, e.retryAfter ?? 1) * 1000,
-        { cause: err },
-      );
+      return new DeliveryError(`slack rate limited (retry after ${e.retryAfter ?? 1}s)`, {
+        retryable: true,
+        retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000,
+        cause: err,
+      });
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
-      return new DeliveryError(`slack error: ${code}`, TRANSIENT.has(code), undefined, { cause: err });
+      return new DeliveryError(`slack error: ${code}`, { retryable: TRANSIENT.has(code), cause: err });
     }
     case ErrorCode.HTTPError:
-      return new DeliveryError(`slack http ${e.statusCode ?? '?'}`, (e.statusCode ?? 500) >= 500, undefined, {
+      return new DeliveryError(`slack http ${e.statusCode ?? '?'}`, {
+        retryable: (e.statusCode ?? 500) >= 500,
         cause: err,
       });
     default:
       // RequestError (network), timeouts, aborts: the message may not have gone out; try again.
-      return new DeliveryError(`slack request failed: ${e.message ?? String(err)}`, true, undefined, {
+      return new DeliveryError(`slack request failed: ${e.message ?? String(err)}`, {
+        retryable: true,
         cause: err,
       });
   }
