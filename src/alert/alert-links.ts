@@ -1,5 +1,13 @@
 import type { Alert, WebhookPayload } from './webhook-payload.js';
 
+/** Where the links in a message point: alert-router itself, and the Alertmanager UI when known. */
+export interface LinkOptions {
+  /** alert-router's address as readers reach it (PUBLIC_URL). */
+  readonly publicUrl: string;
+  /** The Alertmanager UI for silence links (ALERTMANAGER_URL); else the payload's externalURL. */
+  readonly alertmanagerUrl: string | undefined;
+}
+
 /** The runbook page alert-router serves for an alert name. */
 export function runbookUrl(publicUrl: string, alertname: string | undefined): string {
   return `${publicUrl}/runbooks/${encodeURIComponent(alertname ?? 'unknown')}`;
@@ -44,15 +52,5 @@ export function sourceUrl(alert: Alert | undefined): string | undefined {
   return httpUrl(alert?.generatorURL);
 }
 
-/** Alerts in a stable order: firing first, then by start time. */
-export function orderedAlerts(payload: WebhookPayload): Alert[] {
-  return [...payload.alerts].sort((a, b) =>
-    a.status === b.status ? a.startsAt.localeCompare(b.startsAt) : a.status === 'firing' ? -1 : 1,
-  );
-}
-
 /** A link longer than this is no use to a reader (a silence link carries every common label). */
 export const MAX_LINK_LENGTH = 2048;
-
-/** Labels worth showing to a human first; the rest are noise at 3 a.m. */
-export const KEY_LABELS = ['severity', 'service', 'team', 'cluster', 'namespace', 'instance', 'job'];

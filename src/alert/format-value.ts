@@ -1,4 +1,6 @@
-import { cut } from '../lib/truncate.js';
+/** At most `max` UTF-16 units of text, never half a surrogate pair (the core imports no lib/). */
+const head = (text: string, max: number): string =>
+  text.length <= max ? text : text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max);
 
 /** A sample rendered for a human: the number with 3 significant digits and its display unit. */
 export interface FormattedValue {
@@ -43,18 +45,20 @@ const SI: ReadonlyArray<readonly [number, string]> = [
 ];
 
 /**
- * Formats a Prometheus sample string for the on-call. "NaN" becomes "no data (NaN)", "+Inf"/"-Inf"
- * stay as such, numbers get 3 significant digits, and the runbook's unit picks a readable scale:
- * `ratio` -> %, `seconds` -> µs/ms/s/min/h, `bytes` -> B/KiB/MiB/GiB/TiB, `percent` -> %.
+ * Formats a Prometheus sample (as Prometheus writes it, "0.0523", "NaN", "+Inf", or a number) for
+ * the on-call: the one rendering of a value in every channel and on the runbook pages. NaN becomes
+ * "no data (NaN)", infinities "+Inf"/"-Inf" as Prometheus writes them, numbers get 3 significant
+ * digits, and the runbook's unit picks a readable scale: `ratio` -> %, `seconds` ->
+ * µs/ms/s/min/h, `bytes` -> B/KiB/MiB/GiB/TiB, `percent` -> %.
  * @example formatValue('0.01234', 'ratio') // => { value: '1.23', unit: '%' }
  */
-export function formatValue(raw: string, unit?: string): FormattedValue {
-  const trimmed = raw.trim();
-  if (trimmed === 'NaN' || trimmed === '') return { value: 'no data (NaN)' };
-  if (trimmed === '+Inf' || trimmed === 'Inf') return { value: '+Inf' };
-  if (trimmed === '-Inf') return { value: '-Inf' };
+export function formatValue(raw: string | number, unit?: string): FormattedValue {
+  const trimmed = typeof raw === 'number' ? String(raw) : raw.trim();
+  if (/^(nan)?$/i.test(trimmed)) return { value: 'no data (NaN)' };
+  if (/^\+?inf(inity)?$/i.test(trimmed)) return { value: '+Inf' };
+  if (/^-inf(inity)?$/i.test(trimmed)) return { value: '-Inf' };
   const x = Number(trimmed);
-  if (!Number.isFinite(x)) return { value: cut(trimmed, 40) };
+  if (!Number.isFinite(x)) return { value: head(trimmed, 40) };
   switch ((unit ?? '').toLowerCase()) {
     case 'ratio':
       return { value: sig3(x * 100), unit: '%' };
@@ -77,8 +81,14 @@ export function formatValue(raw: string, unit?: string): FormattedValue {
       if (Math.abs(x) < 1e3) return { value: sig3(x) };
       return { value: scaled(x, SI).value + scaled(x, SI).unit };
     default:
-      return { value: sig3(x), unit: cut(unit!, 20) };
+      return { value: sig3(x), unit: head(unit!, 20) };
   }
+}
+
+/** The same as one string, value and unit: "5.23 %", "250 ms", "no data (NaN)". */
+export function formatValueText(raw: string | number, unit?: string): string {
+  const f = formatValue(raw, unit);
+  return f.unit ? `${f.value} ${f.unit}` : f.value;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DeliveryJobData } from '../queue/job-types.js';
+import type { Delivery } from './delivery.js';
 
 export type ChannelKind = 'slack' | 'pagerduty' | 'email' | 'outbox';
 
@@ -12,5 +12,5 @@ export interface DeliveryReceipt {
 export interface Channel {
   readonly kind: ChannelKind;
   readonly name: string;
-  deliver(delivery: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt>;
+  deliver(delivery: Delivery, signal: AbortSignal): Promise<DeliveryReceipt>;
 }

@@ -1,12 +1,10 @@
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.js';
-import type { Metrics } from '../metrics/metrics.js';
-import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
-import type { DeliveryJobData } from '../queue/job-types.js';
 import { notificationKey } from '../alert/notification-key.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { deadmanJobId, deadmanPayload } from './deadman-alert.js';
 import { graceSecondsOf, setDeadmanGauges } from './deadman-status.js';
+import type { HeartbeatPolicy } from './heartbeat-policy.js';
 import type { HeartbeatStore, SourceRecord } from './heartbeat-store.js';
 
 export type Verdict = { action: 'none' } | { action: 'page'; since: number } | { action: 'resolve' };
@@ -34,10 +32,24 @@ export function evaluate(
   return t.now > deadline ? { action: 'page', since: r.lastHeartbeat ?? base } : { action: 'none' };
 }
 
+/**
+ * Queues one notification for the channels; adding a job id again is a no-op, so a retried tick
+ * cannot page twice (the queue's `enqueueDeliveries`).
+ */
+export type QueueDeliveries = (
+  notification: { readonly key: string; readonly receivedAt: number; readonly payload: WebhookPayload },
+  channels: readonly string[],
+  jobIdFor: (channel: string) => string,
+) => Promise<void>;
+
 export interface DeadmanCheckDeps {
-  readonly config: AppConfig;
+  readonly policy: HeartbeatPolicy;
+  /** Where a silent source is paged when neither it nor the policy names channels. */
+  readonly defaultChannels: readonly string[];
+  /** alert-router's own address, for the runbook link in the page. */
+  readonly publicUrl: string;
   readonly store: HeartbeatStore;
-  readonly deliveries: Queue<DeliveryJobData>;
+  readonly queueDeliveries: QueueDeliveries;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -49,8 +61,7 @@ export interface DeadmanCheckDeps {
  * with job ids naming the incident, so a crash in between neither loses nor doubles a page.
  */
 export async function runDeadmanCheck(deps: DeadmanCheckDeps, now = Date.now()): Promise<void> {
-  const { config, store, logger } = deps;
-  const hb = config.file.heartbeat;
+  const { policy: hb, store, logger } = deps;
   const names = hb.sources.map((s) => s.name);
   if (names.length === 0) return;
   await store.expect(names, now);
@@ -81,8 +92,7 @@ async function queueNotification(
   pending: string,
   now: number,
 ): Promise<void> {
-  const { config } = deps;
-  const hb = config.file.heartbeat;
+  const hb = deps.policy;
   const configured = hb.sources.find((s) => s.name === source);
   const [action, incident] = pending.split(':') as ['trigger' | 'resolve', string];
   if (r.since === undefined || !incident) return;
@@ -92,13 +102,12 @@ async function queueNotification(
     since: r.since,
     ...(action === 'resolve' ? { resolvedAt: r.resolvedAt ?? now } : {}),
     labels: configured?.labels ?? {},
-    publicUrl: config.publicUrl,
+    publicUrl: deps.publicUrl,
   });
   // The source's own channels, else the heartbeat's, else wherever unrouted notifications go.
-  const channels =
-    configured?.channels ?? (hb.channels.length > 0 ? hb.channels : config.file.defaultChannels);
+  const channels = configured?.channels ?? (hb.channels.length > 0 ? hb.channels : deps.defaultChannels);
   const key = notificationKey(payload);
-  await enqueueDeliveries(deps.deliveries, config, { key, receivedAt: now, payload }, channels, (channel) =>
+  await deps.queueDeliveries({ key, receivedAt: now, payload }, channels, (channel) =>
     deadmanJobId(source, incident, action, channel),
   );
   await deps.store.clearPending(source, pending);

@@ -6,7 +6,6 @@ export const QUEUE_DEADMAN = 'deadman';
 export const DEADMAN_SCHEDULER_ID = 'deadman-check';
 
 export interface DeadmanScheduler {
-  readonly queue: Queue;
   readonly worker: Worker;
   close(): Promise<void>;
 }
@@ -19,10 +18,14 @@ export interface DeadmanScheduler {
  * @example const s = startDeadmanScheduler({ ...checkDeps, connection, workerConnection })
  */
 export function startDeadmanScheduler(
-  deps: DeadmanCheckDeps & { readonly connection: Redis; readonly workerConnection: Redis },
+  deps: DeadmanCheckDeps & {
+    readonly prefix: string;
+    readonly connection: Redis;
+    readonly workerConnection: Redis;
+  },
 ): DeadmanScheduler {
-  const { config, logger } = deps;
-  const queue = new Queue(QUEUE_DEADMAN, { connection: deps.connection, prefix: config.queuePrefix });
+  const { prefix, logger } = deps;
+  const queue = new Queue(QUEUE_DEADMAN, { connection: deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'deadman queue error'));
   let closed = false;
   // In the background and retried: start-up must not hang (or fail) while Redis is away.
@@ -31,7 +34,7 @@ export function startDeadmanScheduler(
       try {
         await queue.upsertJobScheduler(
           DEADMAN_SCHEDULER_ID,
-          { every: config.file.heartbeat.checkIntervalSeconds * 1000 },
+          { every: deps.policy.checkIntervalSeconds * 1000 },
           {
             name: 'check',
             opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
@@ -51,13 +54,12 @@ export function startDeadmanScheduler(
     async () => {
       await runDeadmanCheck(deps);
     },
-    { connection: deps.workerConnection, prefix: config.queuePrefix, concurrency: 1 },
+    { connection: deps.workerConnection, prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) =>
     logger.error({ jobId: job?.id, err: err.message }, 'deadman check failed'),
   );
   return {
-    queue,
     worker,
     async close() {
       closed = true;

@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics.js';
-import type { HeartbeatConfig } from './heartbeat-sink.js';
+import type { HeartbeatPolicy } from './heartbeat-policy.js';
 import type { HeartbeatStore, SourceRecord } from './heartbeat-store.js';
 
 export interface DeadmanSourceStatus {
@@ -18,7 +18,7 @@ export interface DeadmanStatus {
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-export const graceSecondsOf = (hb: HeartbeatConfig, name: string): number =>
+export const graceSecondsOf = (hb: HeartbeatPolicy, name: string): number =>
   hb.sources.find((s) => s.name === name)?.graceSeconds ?? hb.defaultGraceSeconds;
 
 /**
@@ -28,7 +28,7 @@ export const graceSecondsOf = (hb: HeartbeatConfig, name: string): number =>
  */
 export async function deadmanStatus(
   store: HeartbeatStore,
-  hb: HeartbeatConfig,
+  hb: HeartbeatPolicy,
   metrics?: Metrics,
   now = Date.now(),
 ): Promise<DeadmanStatus> {

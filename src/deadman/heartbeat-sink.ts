@@ -1,21 +1,24 @@
 import type { Logger } from 'pino';
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
-import type { FileConfig } from '../config/config-schema.js';
+import { unquoteReceiver } from '../alert/receiver-name.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
-import type { HeartbeatSink } from '../http/webhook-handler.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { unquoteReceiver } from '../routing/route-notification.js';
 import { HeartbeatUnavailableError } from './heartbeat-unavailable-error.js';
+import type { HeartbeatPolicy, HeartbeatSource } from './heartbeat-policy.js';
 import type { HeartbeatStore } from './heartbeat-store.js';
 
-export type HeartbeatConfig = FileConfig['heartbeat'];
-export type HeartbeatSource = HeartbeatConfig['sources'][number];
+/** What the webhook asks of the switch: is this a heartbeat, and record it. */
+export interface HeartbeatSink {
+  /** True when the notification is a Watchdog heartbeat, which is recorded instead of delivered. */
+  isHeartbeat(payload: WebhookPayload): boolean;
+  record(payload: WebhookPayload): Promise<void>;
+}
 
 /**
  * A Watchdog notification: sent to the heartbeat receiver, or made only of Watchdog alerts (so a
  * Watchdog that an operator routed elsewhere still never reaches a human).
  */
-export function isHeartbeat(hb: Pick<HeartbeatConfig, 'receiver' | 'alertname'>, p: WebhookPayload): boolean {
+export function isHeartbeat(hb: Pick<HeartbeatPolicy, 'receiver' | 'alertname'>, p: WebhookPayload): boolean {
   if (unquoteReceiver(p.receiver) === hb.receiver) return true;
   return p.alerts.length > 0 && p.alerts.every((a) => a.labels.alertname === hb.alertname);
 }
@@ -54,19 +57,19 @@ export function heartbeatSources(
  * trip), answering 503 like the queue when Redis does not confirm in time, so Alertmanager retries.
  */
 export function createHeartbeatSink(deps: {
-  readonly config: HeartbeatConfig;
+  readonly policy: HeartbeatPolicy;
   readonly store: HeartbeatStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly timeoutMs: number;
   readonly now?: () => number;
 }): HeartbeatSink {
-  const { config, store, metrics, logger } = deps;
+  const { policy, store, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
   return {
-    isHeartbeat: (p) => isHeartbeat(config, p),
+    isHeartbeat: (p) => isHeartbeat(policy, p),
     async record(p) {
-      const { sources, unknown } = heartbeatSources(config.sources, p);
+      const { sources, unknown } = heartbeatSources(policy.sources, p);
       if (unknown.length > 0) {
         metrics.deadmanUnknownHeartbeats.inc(unknown.length);
         logger.warn(

@@ -1,11 +1,19 @@
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.js';
 import type { LiveContext } from './live-context.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { createEnricher, type Enricher } from './enrich-notification.js';
 import { createLiveContext } from './live-context-adapter.js';
 import { createPrometheusClient } from './prometheus-client.js';
 import { QueryCache } from './query-cache.js';
+
+/** Where live context comes from and how much of it (the `enrichment:` section, PROMETHEUS_URL). */
+export interface EnrichmentSettings {
+  /** Without it every notification goes out without live context. */
+  readonly prometheusUrl: string | undefined;
+  readonly budgetMs: number;
+  readonly maxAlerts: number;
+  readonly cacheTtlMs: number;
+}
 
 export interface Enrichment {
   readonly enrich: Enricher;
@@ -16,14 +24,13 @@ export interface Enrichment {
 /**
  * One Prometheus client and one cache per process, shared by the notification worker, the preview
  * route and the runbook pages, so coalescing works across all of them.
- * @example const enrichment = createEnrichment(config, { logger, runbooks })
+ * @example const enrichment = createEnrichment({ prometheusUrl, ...file.enrichment }, { logger, runbooks })
  */
 export function createEnrichment(
-  config: AppConfig,
+  settings: EnrichmentSettings,
   deps: { logger: Logger; runbooks?: Pick<RunbookStore, 'forAlert'> },
 ): Enrichment {
-  const settings = config.file.enrichment;
-  const client = config.prometheusUrl ? createPrometheusClient({ url: config.prometheusUrl }) : undefined;
+  const client = settings.prometheusUrl ? createPrometheusClient({ url: settings.prometheusUrl }) : undefined;
   const cache = new QueryCache({ ttlMs: settings.cacheTtlMs });
   const enrich = createEnricher({
     client,

@@ -1,3 +1,4 @@
+import { varyingLabels } from '../alert/varying-labels.js';
 import type { Runbook } from '../runbooks/runbook.js';
 import type { LiveContext, LiveValue } from './live-context.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
@@ -40,10 +41,7 @@ export function createLiveContext(
       for (const { q, r } of await Promise.all(jobs)) {
         const unit = q.unit ? { unit: q.unit } : {};
         if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
-        const keys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels)))];
-        const varying = keys.filter(
-          (k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1,
-        );
+        const varying = varyingLabels(r.series.map((s) => s.labels));
         for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
           const which = varying.map((k) => `${k}=${s.labels[k] ?? ''}`).join(', ');
           values.push({ name: which ? `${q.name} (${which})` : q.name, value: s.value, ...unit });

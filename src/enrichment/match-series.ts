@@ -1,4 +1,5 @@
 import { formatValue } from '../alert/format-value.js';
+import { varyingLabels } from '../alert/varying-labels.js';
 import type { InstantSeries, QueryResult } from './prometheus-client.js';
 import { cut } from '../lib/truncate.js';
 
@@ -37,10 +38,7 @@ export function describeSeries(
     const f = formatValue(r.series[0]!.value, unit);
     return f.unit ? { value: f.value, unit: f.unit } : { value: f.value };
   }
-  const keys = new Set(r.series.flatMap((s) => Object.keys(s.labels)));
-  const varying = [...keys].filter(
-    (k) => k !== '__name__' && new Set(r.series.map((s) => s.labels[k])).size > 1,
-  );
+  const varying = varyingLabels(r.series.map((s) => s.labels));
   const parts = r.series.slice(0, 3).map((s) => {
     const f = formatValue(s.value, unit);
     const name = cut(varying.map((k) => s.labels[k] ?? '').join('/'), 60) || '?';

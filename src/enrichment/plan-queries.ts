@@ -1,5 +1,5 @@
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
-import { orderedAlerts } from '../alert/alert-links.js';
+import { orderedAlerts } from '../alert/alert-order.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { alertExpression, splitThreshold } from './alert-expression.js';
 import { unitFromExpression } from '../alert/format-value.js';

@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import { errorResponse } from './error-response.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook-handler.js';
 
-export interface AppDeps extends Partial<WebhookDeps> {
+export interface AppDeps {
   readonly logger: Logger;
+  /** POST /webhook/alertmanager; absent on ROLE=worker, where the path answers 404. */
+  readonly webhook?: WebhookDeps;
   /** Extra express routers (health, metrics, outbox, runbooks, ...), mounted in order. */
   readonly routers: readonly Router[];
 }
@@ -30,17 +32,7 @@ export function createApp(deps: AppDeps): RequestListener {
   };
   app.use(onError);
 
-  const webhook =
-    deps.config && deps.producer && deps.metrics
-      ? createWebhookHandler({
-          config: deps.config,
-          producer: deps.producer,
-          metrics: deps.metrics,
-          logger: deps.logger,
-          ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}),
-          ...(deps.bodies ? { bodies: deps.bodies } : {}),
-        })
-      : undefined;
+  const webhook = deps.webhook ? createWebhookHandler(deps.webhook) : undefined;
   return (req: IncomingMessage, res: ServerResponse) => {
     if (webhook && (req.url === '/webhook/alertmanager' || req.url?.startsWith('/webhook/alertmanager?'))) {
       void webhook(req, res);

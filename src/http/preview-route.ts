@@ -1,20 +1,20 @@
 import { Router as expressRouter, type Router } from 'express';
-import { parseWebhook } from './parse-webhook.js';
-import { formatEmail } from '../channels/email/format-email.js';
-import { formatPagerDutyEvent } from '../channels/pagerduty/format-pagerduty-event.js';
-import { formatSlackMessage } from '../channels/slack/format-slack-message.js';
-import type { AppConfig } from '../config/app-config.js';
 import type { NotificationContext } from '../alert/notification-context.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
+import { renderAll } from '../channels/render-all.js';
+import type { SlackFormatOptions } from '../channels/slack/format-slack-message.js';
 import type { Router as AlertRouter } from '../routing/route-notification.js';
 import type { BodyBudget } from './body-budget.js';
 import { HttpError } from './http-error.js';
+import { parseWebhook } from './parse-webhook.js';
 import { readBody } from './read-body.js';
 import { WEBHOOK_BODY_LIMIT } from './webhook-handler.js';
-import { isAuthorized } from './webhook-auth.js';
+import { isAuthorized, type WebhookAuth } from './webhook-auth.js';
 
 export interface PreviewDeps {
-  readonly config: AppConfig;
+  /** The webhook's own credentials: a preview shows what the router would do with a real post. */
+  readonly auth: WebhookAuth;
+  readonly render: SlackFormatOptions;
   readonly router: AlertRouter;
   readonly enrich: (payload: WebhookPayload) => Promise<NotificationContext>;
   readonly bodies?: BodyBudget;
@@ -28,11 +28,9 @@ export interface PreviewDeps {
  * @example curl -H 'content-type: application/json' -d @test/fixtures/firing.json localhost:8080/api/preview
  */
 export function previewRoute(deps: PreviewDeps): Router {
-  const { config } = deps;
-  const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
   const router = expressRouter();
   router.post('/api/preview', async (req, res) => {
-    if (!isAuthorized(req.headers.authorization, config.webhookAuth)) {
+    if (!isAuthorized(req.headers.authorization, deps.auth)) {
       throw new HttpError(401, 'unauthorized', 'missing or wrong credentials');
     }
     // Errors go to the app's error middleware, which answers exactly as the webhook does.
@@ -42,15 +40,11 @@ export function previewRoute(deps: PreviewDeps): Router {
     );
     const channels = deps.router.route(payload.receiver, payload.commonLabels);
     const context = await deps.enrich(payload);
-    const email = formatEmail(payload, context, { ...links, key: 'preview', domain: 'alert-router.local' });
+    const { slack, pagerduty, email } = renderAll(payload, context, { ...deps.render, key: 'preview' });
     res.json({
       channels,
-      slack: formatSlackMessage(payload, context, {
-        ...links,
-        maxAlertsShown: config.file.slack.maxAlertsShown,
-      }),
-      // The event as built has no routing_key: that secret is only added at send time.
-      pagerduty: formatPagerDutyEvent(payload, context, links),
+      slack,
+      pagerduty,
       email: { subject: email.subject, text: email.text, html: email.html },
       context,
     });

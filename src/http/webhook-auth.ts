@@ -1,16 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AppConfig } from '../config/app-config.js';
 
 // Hash both sides first so the comparison takes the same time whatever the lengths.
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 const same = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
 
+/** The webhook's credentials: a Bearer token, basic credentials, both, or neither (open). */
+export interface WebhookAuth {
+  readonly bearerToken?: string;
+  readonly basic?: { readonly user: string; readonly password: string };
+}
+
 /**
  * Checks an Authorization header against the configured Bearer token and/or basic credentials,
  * as Alertmanager's http_config sends them. With neither configured, every request passes
- * (main.ts logs a warning at start-up).
+ * (start-up logs a warning).
  */
-export function isAuthorized(header: string | undefined, auth: AppConfig['webhookAuth']): boolean {
+export function isAuthorized(header: string | undefined, auth: WebhookAuth): boolean {
   if (!auth.bearerToken && !auth.basic) return true;
   if (!header) return false;
   const space = header.indexOf(' ');

@@ -1,5 +1,5 @@
 import { cut } from '../lib/truncate.js';
-import { unquoteReceiver } from '../routing/route-notification.js';
+import { unquoteReceiver } from '../alert/receiver-name.js';
 
 const MAX_LABEL_LENGTH = 64;
 /** Receivers the config does not name that still get a series of their own, first come. */

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
-import type { AppConfig } from '../config/app-config.js';
 import type { NotificationContext } from '../alert/notification-context.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
 import { deliveryJobOptions } from './job-options.js';
 import type { DeliveryJobData } from './job-types.js';
 
@@ -10,11 +10,11 @@ import type { DeliveryJobData } from './job-types.js';
  * (routed notifications, the dead man's switch) goes through here, so they share job options and
  * the rule that a job id names the delivery: adding the same id again is a no-op, which is what
  * makes a retried fan-out safe.
- * @example await enqueueDeliveries(queue, config, { key, receivedAt, payload }, ['slack'], (c) => `${jobId}-${c}`)
+ * @example await enqueueDeliveries(queue, policy, { key, receivedAt, payload }, ['slack'], (c) => `${jobId}-${c}`)
  */
 export async function enqueueDeliveries(
   queue: Queue<DeliveryJobData>,
-  config: AppConfig,
+  policy: DeliveryPolicy,
   n: { key: string; receivedAt: number; payload: WebhookPayload; context?: NotificationContext },
   channels: readonly string[],
   jobIdFor: (channel: string) => string,
@@ -29,7 +29,7 @@ export async function enqueueDeliveries(
         payload: n.payload,
         ...(n.context ? { context: n.context } : {}),
       },
-      opts: { ...deliveryJobOptions(config), jobId: jobIdFor(channel) },
+      opts: { ...deliveryJobOptions(policy), jobId: jobIdFor(channel) },
     })),
   );
 }

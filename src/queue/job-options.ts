@@ -1,12 +1,12 @@
 import type { JobsOptions } from 'bullmq';
-import type { AppConfig } from '../config/app-config.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
 import { CAPPED_BACKOFF } from './capped-backoff.js';
 
 /** Completed jobs are trimmed; failed ones are kept (bounded) so permanent failures stay visible. */
-export function deliveryJobOptions(config: AppConfig): JobsOptions {
+export function deliveryJobOptions(policy: DeliveryPolicy): JobsOptions {
   return {
-    attempts: config.file.delivery.attempts,
-    backoff: { type: 'exponential', delay: config.file.delivery.backoffMs, jitter: 0.5 },
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs, jitter: 0.5 },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
     removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
   };

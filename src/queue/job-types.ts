@@ -1,5 +1,5 @@
 import type { WebhookPayload } from '../alert/webhook-payload.js';
-import type { NotificationContext } from '../alert/notification-context.js';
+import type { Delivery } from '../channels/delivery.js';
 
 /** Data of one `notifications` job: what Alertmanager sent, as received. No secrets. */
 export interface NotificationJobData {
@@ -9,14 +9,8 @@ export interface NotificationJobData {
   readonly payload: WebhookPayload;
 }
 
-/** Data of one `deliveries` job: one notification to one configured channel. No secrets. */
-export interface DeliveryJobData {
-  readonly key: string;
-  readonly receivedAt: number;
-  readonly channel: string;
-  readonly payload: WebhookPayload;
-  readonly context?: NotificationContext;
-}
+/** Data of one `deliveries` job: one notification to one configured channel, as channels take it. */
+export type DeliveryJobData = Delivery;
 
 export const QUEUE_NOTIFICATIONS = 'notifications';
 export const QUEUE_DELIVERIES = 'deliveries';

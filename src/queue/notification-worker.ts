@@ -1,7 +1,6 @@
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.js';
 import type { NotificationContext } from '../alert/notification-context.js';
 import { dropStaleFiring } from './episode-filter.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -9,17 +8,19 @@ import type { Router } from '../routing/route-notification.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { QUEUE_NOTIFICATIONS, type DeliveryJobData, type NotificationJobData } from './job-types.js';
 import { cappedBackoff } from './capped-backoff.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
 import { enqueueDeliveries } from './enqueue-deliveries.js';
 
 export interface NotificationWorkerDeps {
-  readonly config: AppConfig;
+  readonly prefix: string;
+  readonly policy: DeliveryPolicy;
   readonly connection: Redis;
   readonly redis: Redis;
   readonly deliveries: Queue<DeliveryJobData>;
   readonly router: Router;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** Live context (issue: enrichment); never on the ingest path, bounded by its own budget. */
+  /** Live context; never on the ingest path, bounded by its own budget. */
   readonly enrich?: (payload: WebhookPayload) => Promise<NotificationContext>;
 }
 
@@ -29,10 +30,10 @@ export interface NotificationWorkerDeps {
  * after a crash cannot create a second delivery.
  */
 export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<NotificationJobData> {
-  const { config, metrics, logger } = deps;
+  const { prefix, policy, metrics, logger } = deps;
   const process = async (job: Job<NotificationJobData>): Promise<{ channels: string[]; stale: number }> => {
     const { key, receivedAt, payload: original } = job.data;
-    const { payload, dropped } = await dropStaleFiring(deps.redis, config.queuePrefix, original);
+    const { payload, dropped } = await dropStaleFiring(deps.redis, prefix, original);
     if (dropped > 0) metrics.notificationsStale.inc(dropped);
     if (!payload) {
       logger.info(
@@ -45,7 +46,7 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     const context = deps.enrich ? await deps.enrich(payload) : undefined;
     await enqueueDeliveries(
       deps.deliveries,
-      config,
+      policy,
       { key, receivedAt, payload, ...(context ? { context } : {}) },
       channels,
       (channel) => `${job.id}-${channel}`,
@@ -58,10 +59,10 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
   };
   const worker = new Worker<NotificationJobData>(QUEUE_NOTIFICATIONS, process, {
     connection: deps.connection,
-    prefix: config.queuePrefix,
+    prefix,
     concurrency: 10,
-    lockDuration: config.file.delivery.lockMs,
-    stalledInterval: config.file.delivery.lockMs,
+    lockDuration: policy.lockMs,
+    stalledInterval: policy.lockMs,
     // A job that stalls again is retried once more before it is failed (kept, visible), so a
     // crash-looping job cannot take workers down forever.
     maxStalledCount: 2,

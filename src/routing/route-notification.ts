@@ -1,5 +1,16 @@
-import type { RouteConfig } from '../config/config-schema.js';
 import { matches, parseMatcher, type Matcher } from '../alert/matcher.js';
+import { unquoteReceiver } from '../alert/receiver-name.js';
+
+/** One route of the configuration file's `routes:` list. */
+export interface RouteConfig {
+  /** Alertmanager receiver name, unquoted (`team.a`, not `team\.a`). */
+  readonly receiver?: string;
+  /** Alertmanager-style matchers on the notification's common labels. */
+  readonly matchers: readonly string[];
+  readonly channels: readonly string[];
+  /** Like Alertmanager: keep evaluating later routes after this one matched. */
+  readonly continue: boolean;
+}
 
 interface CompiledRoute {
   readonly receiver?: string;
@@ -11,14 +22,6 @@ interface CompiledRoute {
 export interface Router {
   /** Channel names for one notification, in route order, without duplicates. */
   route(receiver: string, labels: Readonly<Record<string, string>>): string[];
-}
-
-/**
- * Alertmanager sends `receiver` regexp-quoted (`team.a` arrives as `team\.a`): undo that so config
- * authors write the name they gave the receiver.
- */
-export function unquoteReceiver(receiver: string): string {
-  return receiver.replace(/\\(.)/g, '$1');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../lib/html-escape.js';
-import { formatValue } from './format-value.js';
+import { formatValueText } from '../alert/format-value.js';
 
 export type Sample = readonly [number, number];
 
@@ -59,7 +59,7 @@ export function svgChart(samples: readonly Sample[], opts: { unit?: string; labe
   const grid = [PAD.top, (PAD.top + H - PAD.bottom) / 2, H - PAD.bottom]
     .map((gy) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${gy}" y2="${gy}" class="grid"/>`)
     .join('');
-  const fmt = (v: number): string => escapeHtml(formatValue(v, opts.unit));
+  const fmt = (v: number): string => escapeHtml(formatValueText(v, opts.unit));
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${aria}">${grid}${lines}
 <circle cx="${r1(x(last[0]))}" cy="${r1(y(last[1]))}" r="3.5" class="now-dot"/>
 <text x="${PAD.left}" y="15" class="muted">max ${fmt(hi)}</text><text x="${W - PAD.right}" y="15" text-anchor="end" class="muted">now ${fmt(last[1])}</text>

@@ -13,6 +13,7 @@ import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
+import { knownReceivers, renderOptions } from './narrow-config.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
 import {
   QUEUE_DELIVERIES,
@@ -80,7 +81,10 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
   // One Prometheus client and query cache per process: worker, preview and runbook pages share it.
   const runbooks = loadRunbookStore(config.runbooksDir, logger, { watch: true });
-  const enrichment = createEnrichment(config, { logger, runbooks });
+  const enrichment = createEnrichment(
+    { prometheusUrl: config.prometheusUrl, ...config.file.enrichment },
+    { logger, runbooks },
+  );
 
   const router = createRouter(config.file.routes, config.file.defaultChannels);
   const running: RunningWorkers | undefined =
@@ -128,17 +132,25 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   const bodies = new BodyBudget(http.maxBodyBytesInFlight);
   const listener = createApp({
     logger,
-    bodies,
-    config,
-    metrics,
-    ...(producer ? { producer } : {}),
-    heartbeats: createHeartbeatSink({
-      config: config.file.heartbeat,
-      store: heartbeatStore,
-      metrics,
-      logger,
-      timeoutMs: opts.ingestTimeoutMs ?? 1000,
-    }),
+    ...(producer
+      ? {
+          webhook: {
+            auth: config.webhookAuth,
+            knownReceivers: knownReceivers(config),
+            producer,
+            metrics,
+            logger,
+            bodies,
+            heartbeats: createHeartbeatSink({
+              policy: config.file.heartbeat,
+              store: heartbeatStore,
+              metrics,
+              logger,
+              timeoutMs: opts.ingestTimeoutMs ?? 1000,
+            }),
+          },
+        }
+      : {}),
     routers: [
       deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
       healthRoutes(readiness),
@@ -159,7 +171,8 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
       }),
       previewRoute({
-        config,
+        auth: config.webhookAuth,
+        render: renderOptions(config),
         router,
         enrich: enrichment.enrich,
         bodies,

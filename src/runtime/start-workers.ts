@@ -10,6 +10,7 @@ import type { Enricher } from '../enrichment/enrich-notification.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { workerConnection } from '../queue/connections.js';
 import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
 import type { Router } from '../routing/route-notification.js';
@@ -48,10 +49,14 @@ export function startWorkers(deps: {
     shared,
     deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {},
   );
+  const policy = config.file.delivery;
   const deadman = startDeadmanScheduler({
-    config,
+    policy: config.file.heartbeat,
+    defaultChannels: config.file.defaultChannels,
+    publicUrl: config.publicUrl,
+    prefix: config.queuePrefix,
     store: new HeartbeatStore(shared, config.queuePrefix),
-    deliveries,
+    queueDeliveries: (n, to, jobIdFor) => enqueueDeliveries(deliveries, policy, n, to, jobIdFor),
     metrics,
     logger,
     connection: conn(),
@@ -59,7 +64,8 @@ export function startWorkers(deps: {
   });
   const workers: Worker[] = [
     startNotificationWorker({
-      config,
+      prefix: config.queuePrefix,
+      policy,
       connection: conn(),
       redis: shared,
       deliveries,
@@ -73,7 +79,7 @@ export function startWorkers(deps: {
       prefix: config.queuePrefix,
       channels,
       concurrency: config.file.delivery.concurrency,
-      lockMs: config.file.delivery.lockMs,
+      lockMs: policy.lockMs,
       metrics,
       logger,
     }),

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runDeadmanCheck, type DeadmanCheckDeps } from '../../src/deadman/deadman-check.js';
+import { enqueueDeliveries } from '../../src/queue/enqueue-deliveries.js';
 import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
@@ -56,16 +57,22 @@ const status = async (r: TestRouter): Promise<DeadmanJson> =>
   (await (await fetch(`${r.url}/api/deadman`)).json()) as DeadmanJson;
 
 /** What runDeadmanCheck needs, on a started router's Redis and queues, for calling it directly. */
-const checkDeps = (r: TestRouter, fileConfig: unknown): DeadmanCheckDeps => ({
-  config: loadConfig(
+const checkDeps = (r: TestRouter, fileConfig: unknown): DeadmanCheckDeps => {
+  const { file } = loadConfig(
     { QUEUE_PREFIX: r.prefix, PUBLIC_URL: 'http://alert-router.test', PD_KEY, ALERT_ROUTER_CONFIG: 'inline' },
     () => JSON.stringify(fileConfig),
-  ),
-  store: new HeartbeatStore(r.redis, r.prefix),
-  deliveries: r.queues.deliveries,
-  metrics: createMetrics(),
-  logger: pino({ level: 'silent' }),
-});
+  );
+  return {
+    policy: file.heartbeat,
+    defaultChannels: file.defaultChannels,
+    publicUrl: 'http://alert-router.test',
+    store: new HeartbeatStore(r.redis, r.prefix),
+    queueDeliveries: (n, to, jobIdFor) =>
+      enqueueDeliveries(r.queues.deliveries, file.delivery, n, to, jobIdFor),
+    metrics: createMetrics(),
+    logger: pino({ level: 'silent' }),
+  };
+};
 
 describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   let pd: FakePagerDuty;

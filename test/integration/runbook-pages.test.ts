@@ -306,7 +306,7 @@ describe('runbook pages with live context (in-process app)', () => {
     assert.ok(rangeQuery.startsWith('up{job="node-exporter",instance="</span><script>'), rangeQuery);
     assert.ok(rangeQuery.includes('\\"><img src=x onerror=\\"window.__pwned=1\\">'), rangeQuery);
     assert.match(r.body, /<svg class="chart"/);
-    assert.match(r.body, /\+∞/);
+    assert.match(r.body, /\+Inf/);
     assert.match(r.body, /Open in Prometheus/);
     assert.doesNotMatch(r.body, EXECUTABLE);
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { matches, parseMatcher } from '../../src/alert/matcher.js';
-import { createRouter, unquoteReceiver } from '../../src/routing/route-notification.js';
+import { unquoteReceiver } from '../../src/alert/receiver-name.js';
+import { createRouter } from '../../src/routing/route-notification.js';
 
 describe('matchers', () => {
   test('parses the four operators and anchors regexes like Alertmanager', () => {

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import type { DeliveryJobData } from '../../queue/job-types.js';
+import type { Delivery } from '../delivery.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { formatEmail } from './format-email.js';
@@ -24,7 +24,7 @@ export class EmailChannel implements Channel {
     private readonly opts: { from: string; publicUrl: string; alertmanagerUrl: string | undefined },
   ) {}
 
-  async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
+  async deliver(d: Delivery, signal: AbortSignal): Promise<DeliveryReceipt> {
     if (signal.aborted) throw new DeliveryError('aborted', { retryable: true });
     const domain = this.opts.from.split('@')[1]?.replace(/[>\s]/g, '') || 'alert-router.local';
     const mail = formatEmail(d.payload, d.context, { ...this.opts, key: d.key, domain });

@@ -3,11 +3,13 @@ import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
 import {
   MAX_LINK_LENGTH,
-  orderedAlerts,
   runbookUrl,
   silenceUrl,
   sourceUrl,
+  type LinkOptions,
 } from '../../alert/alert-links.js';
+import { orderedAlerts } from '../../alert/alert-order.js';
+import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
 import { escapeHtml } from '../../lib/html-escape.js';
 import { own } from '../../lib/own.js';
@@ -52,11 +54,11 @@ function runbookLines(context: NotificationContext | undefined): string[] {
 export function formatEmail(
   p: WebhookPayload,
   context: NotificationContext | undefined,
-  opts: { publicUrl: string; alertmanagerUrl: string | undefined; key: string; domain: string },
+  opts: LinkOptions & { readonly key: string; readonly domain: string },
 ): EmailMessage {
   const alerts = orderedAlerts(p);
   const firing = alerts.filter((a) => a.status === 'firing').length;
-  const alertname = truncate(p.commonLabels.alertname ?? alerts[0]?.labels.alertname ?? 'alert', 200);
+  const alertname = truncate(groupTitle(p), 200);
   const severity = truncate((p.commonLabels.severity ?? 'unknown').toUpperCase(), 50);
   const service = p.commonLabels.service ? ` (${truncate(p.commonLabels.service, 200)})` : '';
   const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING:${firing}`;

@@ -1,8 +1,8 @@
-import type { DeliveryJobData } from '../../queue/job-types.js';
+import { groupName } from '../../alert/group-name.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
-import { formatEmail } from '../email/format-email.js';
-import { formatPagerDutyEvent } from '../pagerduty/format-pagerduty-event.js';
-import { formatSlackMessage } from '../slack/format-slack-message.js';
+import type { Delivery } from '../delivery.js';
+import { renderAll } from '../render-all.js';
+import type { SlackFormatOptions } from '../slack/format-slack-message.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /**
@@ -15,27 +15,19 @@ export class OutboxChannel implements Channel {
   constructor(
     readonly name: string,
     private readonly store: OutboxStore,
-    private readonly opts: { publicUrl: string; alertmanagerUrl: string | undefined; maxAlertsShown: number },
+    private readonly opts: SlackFormatOptions,
   ) {}
 
-  async deliver(d: DeliveryJobData): Promise<DeliveryReceipt> {
-    const email = formatEmail(d.payload, d.context, {
-      ...this.opts,
-      key: d.key,
-      domain: 'alert-router.local',
-    });
+  async deliver(d: Delivery): Promise<DeliveryReceipt> {
+    const { slack, pagerduty, email } = renderAll(d.payload, d.context, { ...this.opts, key: d.key });
     await this.store.push({
       at: new Date().toISOString(),
       channel: this.name,
       key: d.key,
       status: d.payload.status,
-      alertname: d.payload.commonLabels.alertname ?? d.payload.alerts[0]?.labels.alertname ?? '',
+      alertname: groupName(d.payload) ?? '',
       alerts: d.payload.alerts.length,
-      rendered: {
-        slack: formatSlackMessage(d.payload, d.context, this.opts),
-        pagerduty: formatPagerDutyEvent(d.payload, d.context, this.opts),
-        email: { subject: email.subject, text: email.text },
-      },
+      rendered: { slack, pagerduty, email: { subject: email.subject, text: email.text } },
     });
     return { outcome: 'delivered', detail: 'stored in outbox' };
   }

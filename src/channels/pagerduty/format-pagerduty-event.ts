@@ -3,11 +3,13 @@ import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
 import {
   MAX_LINK_LENGTH,
-  orderedAlerts,
   runbookUrl,
   silenceUrl,
   sourceUrl,
+  type LinkOptions,
 } from '../../alert/alert-links.js';
+import { orderedAlerts } from '../../alert/alert-order.js';
+import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
 import { fitDetails } from './fit-event-size.js';
 import { own } from '../../lib/own.js';
@@ -62,11 +64,11 @@ export function mapSeverity(severity: string | undefined): PagerDutySeverity {
 export function formatPagerDutyEvent(
   p: WebhookPayload,
   context: NotificationContext | undefined,
-  opts: { publicUrl: string; alertmanagerUrl: string | undefined },
+  opts: LinkOptions,
 ): PagerDutyEvent {
   const dedup_key = groupHash(p.groupKey);
   const alerts = orderedAlerts(p);
-  const alertname = p.commonLabels.alertname ?? alerts[0]?.labels.alertname ?? 'alert';
+  const alertname = groupTitle(p);
   const links = [
     { href: runbookUrl(opts.publicUrl, alertname), text: 'Runbook' },
     ...[silenceUrl(p, opts.alertmanagerUrl)]

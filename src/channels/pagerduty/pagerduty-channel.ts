@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { event } from '@pagerduty/pdjs';
-import type { DeliveryJobData } from '../../queue/job-types.js';
+import type { Delivery } from '../delivery.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { formatPagerDutyEvent } from './format-pagerduty-event.js';
@@ -35,7 +35,7 @@ export class PagerDutyChannel implements Channel {
     private readonly opts: PagerDutyOptions,
   ) {}
 
-  async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
+  async deliver(d: Delivery, signal: AbortSignal): Promise<DeliveryReceipt> {
     const body = formatPagerDutyEvent(d.payload, d.context, this.opts);
     let res: Awaited<ReturnType<typeof event>>;
     try {

@@ -1,6 +1,9 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
-import { KEY_LABELS, orderedAlerts, runbookUrl, silenceUrl, sourceUrl } from '../../alert/alert-links.js';
+import { runbookUrl, silenceUrl, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
+import { orderedAlerts } from '../../alert/alert-order.js';
+import { groupName, groupTitle } from '../../alert/group-name.js';
+import { KEY_LABELS } from '../../alert/key-labels.js';
 import { cut, truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
 import { own } from '../../lib/own.js';
@@ -13,9 +16,8 @@ export interface SlackMessage {
   readonly blocks: readonly SlackBlock[];
 }
 
-export interface SlackFormatOptions {
-  readonly publicUrl: string;
-  readonly alertmanagerUrl: string | undefined;
+export interface SlackFormatOptions extends LinkOptions {
+  /** Alerts listed one by one before "and N more" (`slack.maxAlertsShown`). */
   readonly maxAlertsShown: number;
 }
 
@@ -36,7 +38,7 @@ const SEVERITY_ICON: Record<string, string> = {
 function headerText(p: WebhookPayload): string {
   const firing = p.alerts.filter((a) => a.status === 'firing').length;
   const severity = (p.commonLabels.severity ?? 'unknown').toUpperCase();
-  const name = p.commonLabels.alertname ?? p.groupLabels.alertname ?? 'alerts';
+  const name = groupTitle(p);
   const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING ${firing}/${p.alerts.length}`;
   return truncate(`${status} [${severity}] ${name}`, HEADER_MAX);
 }
@@ -142,11 +144,7 @@ export function formatSlackMessage(
       elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
     });
   const actions = [
-    button(
-      'Runbook',
-      runbookUrl(opts.publicUrl, p.commonLabels.alertname ?? alerts[0]?.labels.alertname),
-      'runbook',
-    ),
+    button('Runbook', runbookUrl(opts.publicUrl, groupName(p)), 'runbook'),
     button('Silence', silenceUrl(p, opts.alertmanagerUrl), 'silence'),
     button('Source', sourceUrl(alerts[0]), 'source'),
   ].filter((b): b is Record<string, unknown> => b !== undefined);

@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { groupHash } from '../../alert/notification-key.js';
-import type { DeliveryJobData } from '../../queue/job-types.js';
+import type { Delivery } from '../delivery.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { describeChange, formatSlackMessage, type SlackFormatOptions } from './format-slack-message.js';
 import { classifySlackError } from './slack-errors.js';
 import type { SlackMessageStore } from './slack-message-store.js';
 
-const alertStates = (d: DeliveryJobData): Record<string, string> =>
+const alertStates = (d: Delivery): Record<string, string> =>
   Object.fromEntries(d.payload.alerts.map((a) => [a.fingerprint, a.status]));
 
 /**
@@ -27,7 +27,7 @@ export class SlackChannel implements Channel {
     private readonly postIntervalMs = 1000,
   ) {}
 
-  async deliver(d: DeliveryJobData, signal: AbortSignal): Promise<DeliveryReceipt> {
+  async deliver(d: Delivery, signal: AbortSignal): Promise<DeliveryReceipt> {
     const group = groupHash(d.payload.groupKey);
     const lease = await this.store.lock(this.name, group);
     if (!lease)
@@ -64,11 +64,7 @@ export class SlackChannel implements Channel {
       });
   }
 
-  private async deliverLocked(
-    d: DeliveryJobData,
-    group: string,
-    signal: AbortSignal,
-  ): Promise<DeliveryReceipt> {
+  private async deliverLocked(d: Delivery, group: string, signal: AbortSignal): Promise<DeliveryReceipt> {
     const state = await this.store.get(this.name, group);
     const message = formatSlackMessage(d.payload, d.context, this.format);
     const resolved = d.payload.status === 'resolved';

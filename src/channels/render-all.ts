@@ -1,0 +1,38 @@
+import type { NotificationContext } from '../alert/notification-context.js';
+import type { WebhookPayload } from '../alert/webhook-payload.js';
+import { formatEmail, type EmailMessage } from './email/format-email.js';
+import { formatPagerDutyEvent, type PagerDutyEvent } from './pagerduty/format-pagerduty-event.js';
+import {
+  formatSlackMessage,
+  type SlackFormatOptions,
+  type SlackMessage,
+} from './slack/format-slack-message.js';
+
+/** What every channel type would send for one notification. */
+export interface RenderedNotification {
+  readonly slack: SlackMessage;
+  /** The event as built has no routing_key: that secret is only added at send time. */
+  readonly pagerduty: PagerDutyEvent;
+  readonly email: EmailMessage;
+}
+
+/** The domain of the email Message-IDs shown where no mail is sent (preview, outbox). */
+const SHOWN_DOMAIN = 'alert-router.local';
+
+/**
+ * Renders a notification for every channel type, exactly as the channels would send it: the
+ * preview route answers with this and the outbox stores it.
+ * @example renderAll(payload, context, { publicUrl, alertmanagerUrl, maxAlertsShown: 5, key })
+ */
+export function renderAll(
+  payload: WebhookPayload,
+  context: NotificationContext | undefined,
+  opts: SlackFormatOptions & { readonly key: string },
+): RenderedNotification {
+  const links = { publicUrl: opts.publicUrl, alertmanagerUrl: opts.alertmanagerUrl };
+  return {
+    slack: formatSlackMessage(payload, context, opts),
+    pagerduty: formatPagerDutyEvent(payload, context, links),
+    email: formatEmail(payload, context, { ...links, key: opts.key, domain: SHOWN_DOMAIN }),
+  };
+}

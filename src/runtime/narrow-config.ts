@@ -1,0 +1,24 @@
+import type { SlackFormatOptions } from '../channels/slack/format-slack-message.js';
+import type { AppConfig } from '../config/app-config.js';
+
+/**
+ * The slices of the configuration that parts get instead of all of it: none of them holds a
+ * secret (only the channel registry sees tokens, routing keys and the SMTP URL).
+ */
+
+/** How messages look and where their links point, for the formatters (preview, outbox, Slack). */
+export function renderOptions(config: AppConfig): SlackFormatOptions {
+  return {
+    publicUrl: config.publicUrl,
+    alertmanagerUrl: config.alertmanagerUrl,
+    maxAlertsShown: config.file.slack.maxAlertsShown,
+  };
+}
+
+/** Receivers the configuration names (routes and the heartbeat): each keeps its own metric series. */
+export function knownReceivers(config: AppConfig): string[] {
+  return [
+    config.file.heartbeat.receiver,
+    ...config.file.routes.flatMap((r) => (r.receiver ? [r.receiver] : [])),
+  ];
+}
