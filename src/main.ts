@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // Runbooks also reload on file change; SIGHUP is the explicit "re-read now" (issue #4).
+  // Runbooks also reload on file change; SIGHUP is the explicit "re-read now".
   process.on('SIGHUP', () => {
     const problems = running.runbooks.reload();
     logger.info({ problems: problems.length }, 'runbooks reloaded on SIGHUP');

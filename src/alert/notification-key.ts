@@ -6,8 +6,9 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 /**
  * Identifies a notification by its *content*: receiver, groupKey, status and the sorted set of
  * (fingerprint, status, startsAt, endsAt). HA peers and Alertmanager retries repeat exactly this,
- * while a group that grows or changes yields a new key (a key of groupKey+status+time would
- * silently drop it: protocol-facts, BullMQ section).
+ * while a group that grows or changes yields a new key. A key of groupKey+status+time would
+ * silently drop such a change: BullMQ ignores an add whose deduplication id is still live
+ * (https://docs.bullmq.io/guide/jobs/deduplication).
  * @example notificationKey(payload) // "9f2c…" (64 hex chars, no ':' so it is a valid BullMQ id)
  */
 export function notificationKey(

@@ -15,7 +15,7 @@ export type Verdict = { action: 'none' } | { action: 'page'; since: number } | {
  * after a gap, gets the start-up grace instead (a deploy, or alert-router itself being down, must
  * not page for time nobody was listening). A silent source resolves on any heartbeat newer than the
  * outage start.
- * @example evaluate({ state: 'ok', lastHeartbeat: 0 }, { now: 10_000, graceMs: 5000, startupGraceMs: 1000, watchedSince: 0 }) // page
+ * @example evaluate({ state: 'ok', lastHeartbeat: 0, expectedSince: 0 }, { now: 10_000, graceMs: 5000, startupGraceMs: 1000, watchedSince: 0 }) // { action: 'page', since: 0 }
  */
 export function evaluate(
   r: SourceRecord,

@@ -35,7 +35,7 @@ export function sourceMatches(
  * Which configured sources a notification proves alive, and how many firing alerts match none.
  * Only *firing* alerts count: when Prometheus dies, Alertmanager resolves the Watchdog and sends a
  * resolved notification, which is the pipeline saying goodbye, not a heartbeat.
- * @example heartbeatSources(cfg.sources, fixture('watchdog')) // { sources: ['lab'], unknown: 0 }
+ * @example heartbeatSources([{ name: 'lab', labels: { cluster: 'lab' } }], fixture('watchdog')) // { sources: ['lab'], unknown: [] }
  */
 export function heartbeatSources(
   sources: readonly HeartbeatSource[],

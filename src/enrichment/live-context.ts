@@ -9,12 +9,13 @@ export interface LiveValue {
 
 /**
  * Live numbers for the runbook pages, implemented over Prometheus by the enrichment stage
- * (issue #4). Any rejection, or no LiveContext at all, renders as "live context unavailable".
+ * (live-context-adapter.ts). Any rejection, or no LiveContext at all, renders as "live context
+ * unavailable".
  */
 export interface LiveContext {
   /**
    * The current value of each of `runbook.context`, with `{{ label }}` filled from `labels`
-   * (values as escaped PromQL literals, e.g. with fillQueryTemplate).
+   * (values as escaped PromQL literals, by renderQuery).
    */
   queryValues(
     runbook: Runbook,

@@ -39,15 +39,12 @@ export interface QueryOptions {
 }
 
 export interface PrometheusClient {
-  readonly url: string;
   query(expr: string, opts: QueryOptions): Promise<QueryResult<InstantSeries>>;
   queryRange(
     expr: string,
     range: { start: number; end: number; step: number },
     opts: QueryOptions,
   ): Promise<QueryResult<RangeSeries>>;
-  /** Requests sent so far (for the storm benchmark and the metrics). */
-  requests(): number;
 }
 
 interface Envelope {
@@ -97,7 +94,8 @@ function errorFor(status: number, env: Envelope | undefined): PrometheusError {
  * A small Prometheus HTTP API client over fetch: POST form-encoded (no URL length limit), one
  * deadline per call through the caller's AbortSignal, envelope errors as PrometheusError, answers
  * bounded in bytes, series and samples. It only ever talks to the configured URL: alert
- * generatorURLs are never requested (protocol-facts).
+ * generatorURLs carry whatever host Prometheus advertised (its --web.external-url), so they are
+ * never requested.
  * @example await createPrometheusClient({ url }).query('up', { signal: AbortSignal.timeout(2000) })
  */
 export function createPrometheusClient(opts: PrometheusClientOptions): PrometheusClient {
@@ -105,14 +103,12 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
   const doFetch = opts.fetch ?? fetch;
   const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
   const maxSamples = opts.maxSamples ?? 120;
-  let sent = 0;
 
   async function call(
     path: string,
     form: Record<string, string>,
     signal: AbortSignal,
   ): Promise<Envelope['data']> {
-    sent++;
     let res: Response;
     try {
       res = await doFetch(`${base}${path}`, {
@@ -150,8 +146,6 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     q.timeoutMs ? { timeout: `${Math.max(1, Math.ceil(q.timeoutMs))}ms` } : {};
 
   return {
-    url: base,
-    requests: () => sent,
     async query(expr, q) {
       const data = await call('/api/v1/query', { query: expr, ...timeoutParam(q) }, q.signal);
       const limit = q.maxSeries ?? opts.maxSeries ?? 20;

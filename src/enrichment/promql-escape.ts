@@ -21,8 +21,9 @@ function assertWellFormed(value: string): void {
 }
 
 /**
- * A label value as a double-quoted PromQL string literal. JSON string syntax is valid PromQL
- * (protocol-facts: Prometheus HTTP API), except for lone surrogates, which are rejected.
+ * A label value as a double-quoted PromQL string literal. PromQL strings take Go's escapes
+ * (https://prometheus.io/docs/prometheus/latest/querying/basics/#string-literals), of which JSON's
+ * are a subset, except for lone surrogates, which are rejected.
  * @example promqlString('a"b') // => "\"a\\\"b\""
  */
 export function promqlString(value: string): string {

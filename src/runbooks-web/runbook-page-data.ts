@@ -1,7 +1,6 @@
 import { silenceLink } from '../alert/alert-links.js';
 import { withDeadline } from '../lib/with-deadline.js';
 
-export { silenceLink };
 import type { DeadmanStatus } from '../deadman/deadman-status.js';
 import type { Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
@@ -20,7 +19,7 @@ export interface PageDataDeps {
   readonly budgetMs?: number;
   readonly chartHours?: number;
   readonly now?: () => number;
-  /** The dead man's switch sources, shown on the index (issue #5). */
+  /** The dead man's switch sources, shown on the index. */
   readonly deadman?: () => Promise<DeadmanStatus>;
 }
 

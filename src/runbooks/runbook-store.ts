@@ -10,7 +10,6 @@ import { parseRunbook } from './parse-runbook.js';
 const MAX_BYTES = 256 * 1024;
 
 export interface ReloadableRunbookStore extends RunbookStore {
-  readonly dir: string;
   /** Re-reads the directory now; returns the new problems. Used on SIGHUP and file changes. */
   reload(): readonly string[];
 }
@@ -116,7 +115,6 @@ export function loadRunbookStore(
   }
 
   return {
-    dir,
     forAlert: (alertname) => state.byAlert.get(alertname),
     list: () => state.runbooks,
     problems: () => state.problems,

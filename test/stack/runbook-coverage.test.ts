@@ -22,7 +22,7 @@ function ruleAlertNames(): Set<string> {
   return names;
 }
 
-describe('runbook coverage (issue #4)', () => {
+describe('runbook coverage', () => {
   const store = loadRunbookStore(RUNBOOKS_DIR, pino({ level: 'silent' }));
   const alerts = ruleAlertNames();
   // alert-router raises DeadMansSwitch itself when the Watchdog heartbeat stops.

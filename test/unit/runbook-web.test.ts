@@ -8,7 +8,7 @@ import { closestNames } from '../../src/runbooks-web/closest-names.js';
 import { formatValueText as formatValue } from '../../src/alert/format-value.js';
 import { formatDuration } from '../../src/runbooks-web/format-duration.js';
 import { renderMarkdown } from '../../src/runbooks-web/render-markdown.js';
-import { silenceLink } from '../../src/runbooks-web/runbook-page-data.js';
+import { silenceLink } from '../../src/alert/alert-links.js';
 import { svgChart } from '../../src/runbooks-web/svg-chart.js';
 
 describe('runbook path safety', () => {
