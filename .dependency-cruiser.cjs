@@ -8,8 +8,10 @@
 const MAY_IMPORT = {
   // The composition root: reads the configuration and wires every part.
   runtime: ['http', 'queue', 'routing', 'enrichment', 'channels', 'deadman', 'runbooks-web', 'runbooks', 'config', 'metrics', 'lib', 'alert'],
-  http: ['queue', 'routing', 'enrichment', 'channels', 'deadman', 'runbooks-web', 'runbooks', 'config', 'metrics', 'lib', 'alert'],
-  queue: ['routing', 'enrichment', 'channels', 'deadman', 'runbooks', 'metrics', 'lib', 'alert'],
+  // The webhook and the routes the composition root does not get from a stage.
+  http: ['queue', 'routing', 'channels', 'deadman', 'metrics', 'lib', 'alert'],
+  // The workers: the stages they run are handed in (enrichment) or called (routing, channels).
+  queue: ['routing', 'enrichment', 'channels', 'metrics', 'lib', 'alert'],
   // The stages. Peers do not import each other, with two exceptions the pages need: the runbook
   // pages show live context (enrichment) and the dead man's switch state (deadman).
   'runbooks-web': ['enrichment', 'deadman', 'runbooks', 'lib', 'alert'],
