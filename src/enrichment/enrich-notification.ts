@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { concurrencyLimit } from './concurrency-limit.js';
 import { formatValue } from '../alert/format-value.js';
 import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
@@ -81,7 +81,9 @@ function runbookSummaries(
  * @example const enrich = createEnricher({ client, cache: new QueryCache(), budgetMs: 2000 })
  */
 export function createEnricher(opts: EnrichmentOptions): Enricher {
-  const limit = concurrencyLimit(opts.concurrency ?? 8);
+  // Every caller waits in p-limit's queue, so a query arriving as another finishes cannot take
+  // the freed slot ahead of one already waiting (the limit holds under any interleaving).
+  const limit = pLimit(opts.concurrency ?? 8);
   const maxAlerts = opts.maxAlerts ?? 10;
   const trendSeconds = opts.trendSeconds ?? 3600;
   const stepSeconds = opts.stepSeconds ?? 120;
@@ -100,7 +102,7 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     // The shared request has its own deadline, independent of the caller that happened to start it.
     const signal = AbortSignal.timeout(opts.budgetMs);
     const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
-    return limit<QueryResult<InstantSeries | RangeSeries>>(() => {
+    return limit((): Promise<QueryResult<InstantSeries | RangeSeries>> => {
       if (signal.aborted) throw new PrometheusError('timeout', 'queued past the deadline');
       if (q.kind === 'instant') return client.query(q.expr, qopts);
       const end = Math.floor(Date.now() / 1000);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { concurrencyLimit } from '../../src/enrichment/concurrency-limit.js';
+// The limiter createEnricher puts in front of Prometheus (src/enrichment/enrich-notification.ts).
+import pLimit from 'p-limit';
 
 const afterMicrotasks = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await Promise.resolve();
 };
 
 test('a limit of 1 runs one task at a time, in arrival order, even for callers arriving as one finishes', async () => {
-  const limit = concurrencyLimit(1);
+  const limit = pLimit(1);
   let active = 0;
   let maxActive = 0;
   const started: string[] = [];
