@@ -153,12 +153,21 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
         const line = trend && seriesFor(trend.series, a.alert.labels);
         if (line && line.points.length > 0) ctx.sparkline = sparkline(line.points.map(([, v]) => v));
       }
+      const windows = a.conditions.flatMap((c) => {
+        const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
+        if (!r) return [];
+        const series = seriesFor(r.series, a.alert.labels);
+        const f = series ? formatValue(series.value, c.unit) : { value: 'no data' };
+        return [
+          { name: c.name, value: f.value, ...(f.unit ? { unit: f.unit } : {}), threshold: c.threshold },
+        ];
+      });
       const values = a.context.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
         return [{ name: c.name, ...describeSeries(r, c.unit) }];
       });
-      if (values.length > 0) ctx.values = values;
+      if (windows.length + values.length > 0) ctx.values = [...windows, ...values];
       if (Object.keys(ctx).length > 0) alerts[a.alert.fingerprint] = ctx;
     }
     const failed = keys.length - results.size;
