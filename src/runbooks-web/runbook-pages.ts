@@ -35,7 +35,10 @@ function livePanel(d: RunbookPageData): string {
   if (l.values.length === 0 && !l.chart)
     return `<section class="panel"><h2>Live context</h2><p class="muted">No context query can be answered${d.firing.total === 0 ? ' while nothing fires (the queries need its labels)' : ''}.</p></section>`;
   const values = l.values
-    .map((v) => `<div class="value"><span>${e(v.name)}</span><b>${e(formatValue(v.value, v.unit))}</b></div>`)
+    .map(
+      (v) =>
+        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValue(v.value, v.unit))}</b>${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
+    )
     .join('');
   const chart = l.chart
     ? `<h3>${e(l.chart.name)} <small class="muted">last ${l.chart.hours} h</small></h3>${svgChart(
