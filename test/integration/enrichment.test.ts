@@ -48,7 +48,9 @@ const runbooks = { forAlert: (n: string) => (n === 'CheckoutTrend' ? runbook : u
 
 /** The `expr` of one alerting rule as shipped in prometheus/rules. */
 function shippedExpression(file: string, alert: string): string {
-  const rules = parseYaml(readFileSync(new URL(`../../prometheus/rules/${file}`, import.meta.url), 'utf8')) as {
+  const rules = parseYaml(
+    readFileSync(new URL(`../../prometheus/rules/${file}`, import.meta.url), 'utf8'),
+  ) as {
     groups: Array<{ rules: Array<{ alert?: string; expr: string }> }>;
   };
   const expr = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === alert)?.expr;

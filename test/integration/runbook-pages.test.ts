@@ -339,7 +339,11 @@ describe('runbook pages with live context (in-process app)', () => {
       },
     };
     const asked: string[] = [];
-    const answers: Record<string, string> = { 'burn:5m{instance="a"}': '16.2', 'burn:1h': '15', 'burn:30m': '3' };
+    const answers: Record<string, string> = {
+      'burn:5m{instance="a"}': '16.2',
+      'burn:1h': '15',
+      'burn:30m': '3',
+    };
     const base = await serve(
       {
         async queryValues(rb) {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alertExpression, splitThreshold, thresholdConditions } from '../../src/enrichment/alert-expression.js';
+import {
+  alertExpression,
+  splitThreshold,
+  thresholdConditions,
+} from '../../src/enrichment/alert-expression.js';
 import { formatValue, unitFromExpression } from '../../src/alert/format-value.js';
 import { describeSeries, seriesFor } from '../../src/enrichment/match-series.js';
 
