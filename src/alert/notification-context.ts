@@ -2,7 +2,17 @@
 export interface AlertContext {
   /** Current value of the alert's own expression, rendered ("0.23", "NaN", "+Inf"). */
   readonly value?: string;
-  readonly values?: ReadonlyArray<{ readonly name: string; readonly value: string; readonly unit?: string }>;
+  /**
+   * Named values: first each condition of an expression with several (a burn-rate window, with
+   * its `threshold`), then the runbook's context queries.
+   */
+  readonly values?: ReadonlyArray<{
+    readonly name: string;
+    readonly value: string;
+    readonly unit?: string;
+    /** The condition this value is compared with (`> 14.4`), for a condition of the alert. */
+    readonly threshold?: string;
+  }>;
   /** A text sparkline of the last hour of the main series. */
   readonly sparkline?: string;
   /** The alert's firing condition when its expression ends in one (`> 0.05`), shown next to the value. */

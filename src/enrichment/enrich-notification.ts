@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { concurrencyLimit } from './concurrency-limit.js';
 import { formatValue } from '../alert/format-value.js';
 import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
@@ -81,7 +81,9 @@ function runbookSummaries(
  * @example const enrich = createEnricher({ client, cache: new QueryCache(), budgetMs: 2000 })
  */
 export function createEnricher(opts: EnrichmentOptions): Enricher {
-  const limit = concurrencyLimit(opts.concurrency ?? 8);
+  // Every caller waits in p-limit's queue, so a query arriving as another finishes cannot take
+  // the freed slot ahead of one already waiting (the limit holds under any interleaving).
+  const limit = pLimit(opts.concurrency ?? 8);
   const maxAlerts = opts.maxAlerts ?? 10;
   const trendSeconds = opts.trendSeconds ?? 3600;
   const stepSeconds = opts.stepSeconds ?? 120;
@@ -100,7 +102,7 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     // The shared request has its own deadline, independent of the caller that happened to start it.
     const signal = AbortSignal.timeout(opts.budgetMs);
     const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
-    return limit<QueryResult<InstantSeries | RangeSeries>>(() => {
+    return limit((): Promise<QueryResult<InstantSeries | RangeSeries>> => {
       if (signal.aborted) throw new PrometheusError('timeout', 'queued past the deadline');
       if (q.kind === 'instant') return client.query(q.expr, qopts);
       const end = Math.floor(Date.now() / 1000);
@@ -151,12 +153,21 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
         const line = trend && seriesFor(trend.series, a.alert.labels);
         if (line && line.points.length > 0) ctx.sparkline = sparkline(line.points.map(([, v]) => v));
       }
+      const windows = a.conditions.flatMap((c) => {
+        const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
+        if (!r) return [];
+        const series = seriesFor(r.series, a.alert.labels);
+        const f = series ? formatValue(series.value, c.unit) : { value: 'no data' };
+        return [
+          { name: c.name, value: f.value, ...(f.unit ? { unit: f.unit } : {}), threshold: c.threshold },
+        ];
+      });
       const values = a.context.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
         return [{ name: c.name, ...describeSeries(r, c.unit) }];
       });
-      if (values.length > 0) ctx.values = values;
+      if (windows.length + values.length > 0) ctx.values = [...windows, ...values];
       if (Object.keys(ctx).length > 0) alerts[a.alert.fingerprint] = ctx;
     }
     const failed = keys.length - results.size;

@@ -5,6 +5,8 @@ export interface LiveValue {
   readonly name: string;
   readonly value: string;
   readonly unit?: string;
+  /** For a condition of the alert's own expression: what it is compared with (`> 14.4`). */
+  readonly threshold?: string;
 }
 
 /**

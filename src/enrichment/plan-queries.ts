@@ -1,7 +1,7 @@
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
 import { orderedAlerts } from '../alert/alert-order.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { alertExpression, splitThreshold } from './alert-expression.js';
+import { alertExpression, splitThreshold, thresholdConditions } from './alert-expression.js';
 import { unitFromExpression } from '../alert/format-value.js';
 import { renderQuery } from './render-query.js';
 
@@ -22,6 +22,16 @@ export interface AlertPlan {
     readonly threshold?: string;
     readonly unit?: string;
   };
+  /**
+   * Each comparison of an expression that has no single threshold (`a > 14.4 and b > 14.4`), with
+   * the instant query of its measured side: one per burn-rate window.
+   */
+  readonly conditions: ReadonlyArray<{
+    readonly name: string;
+    readonly key: string;
+    readonly threshold: string;
+    readonly unit?: string;
+  }>;
   readonly context: ReadonlyArray<{ readonly name: string; readonly key: string; readonly unit?: string }>;
 }
 
@@ -63,6 +73,7 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
     seen.add(alert.fingerprint);
     const expr = alertExpression(alert.generatorURL);
     let main: AlertPlan['main'];
+    let conditions: AlertPlan['conditions'] = [];
     if (expr) {
       const { measured, threshold } = splitThreshold(expr);
       const unit = unitFromExpression(measured);
@@ -72,6 +83,17 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
         ...(threshold ? { threshold } : {}),
         ...(unit ? { unit } : {}),
       };
+      if (!threshold)
+        conditions = thresholdConditions(expr).map((c) => {
+          const unit = unitFromExpression(c.measured);
+          return {
+            name: c.name,
+            // Like the main query, the answer covers the whole group and is matched per alert.
+            key: add('instant', c.measured, opts.mainMaxSeries),
+            threshold: c.threshold,
+            ...(unit ? { unit } : {}),
+          };
+        });
     }
     const context: Array<AlertPlan['context'][number]> = [];
     const alertname = alert.labels.alertname;
@@ -94,7 +116,7 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
         skipped.push(`${runbook?.name ?? alertname}/${q.name}: ${(err as Error).message}`);
       }
     }
-    alerts.push({ alert, ...(main ? { main } : {}), context });
+    alerts.push({ alert, ...(main ? { main } : {}), conditions, context });
   }
   return { alerts, queries, skipped };
 }

@@ -2,8 +2,10 @@ import { silenceLink } from '../alert/alert-links.js';
 import { withDeadline } from '../lib/with-deadline.js';
 
 import type { DeadmanStatus } from '../deadman/deadman-status.js';
-import type { Runbook, RunbookStore } from '../runbooks/runbook.js';
+import type { ContextQuery, Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
+import { alertExpression, splitThreshold, thresholdConditions } from '../enrichment/alert-expression.js';
+import { unitFromExpression } from '../alert/format-value.js';
 import type { FiringAlert, FiringAlertSource } from './firing-alerts.js';
 import type { LiveContext, LiveValue } from '../enrichment/live-context.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -185,9 +187,24 @@ export async function runbookPageData(
       instances,
       total: mine.length,
     },
-    live: await liveData(deps, rb, labels, hours, fill),
+    live: await liveData(deps, rb, labels, hours, fill, conditionQueries(mine[0]?.generatorURL)),
     queries,
   };
+}
+
+type ConditionQuery = ContextQuery & { readonly threshold: string };
+
+/**
+ * The conditions of a firing alert's expression that has no single threshold (a burn-rate
+ * alert's windows), as the notifications show them.
+ */
+function conditionQueries(generatorURL: string | undefined): readonly ConditionQuery[] {
+  const expr = alertExpression(generatorURL);
+  if (!expr || splitThreshold(expr).threshold) return [];
+  return thresholdConditions(expr).map((c) => {
+    const unit = unitFromExpression(c.measured);
+    return { name: c.name, query: c.measured, threshold: c.threshold, ...(unit ? { unit } : {}) };
+  });
 }
 
 async function liveData(
@@ -196,25 +213,36 @@ async function liveData(
   labels: Readonly<Record<string, string>>,
   hours: number,
   fill: (q: string) => string | undefined,
+  conditions: readonly ConditionQuery[],
 ): Promise<RunbookPageData['live']> {
   const live = deps.live;
   if (!live)
     return { available: false, reason: 'no Prometheus configured for live context', labels, values: [] };
   // Without a firing instance only queries that need no label can be answered.
   const usable = rb.context.filter((q) => fill(q.query) !== undefined);
-  if (usable.length === 0) return { available: true, labels, values: [] };
-  const first = usable[0]!;
+  if (usable.length === 0 && conditions.length === 0) return { available: true, labels, values: [] };
+  const first = usable[0];
   try {
-    const [values, samples] = await withDeadline(deps.budgetMs ?? 2500, 'live context', (signal) =>
+    const [windows, values, samples] = await withDeadline(deps.budgetMs ?? 2500, 'live context', (signal) =>
       Promise.all([
-        live.queryValues({ ...rb, context: usable }, labels, signal),
-        live.queryRange(fill(first.query)!, hours, signal),
+        // One query each, so every value it gives is known to belong to that condition.
+        Promise.all(
+          conditions.map(async ({ threshold, ...q }) =>
+            (await live.queryValues({ ...rb, context: [q] }, labels, signal)).map((v) => ({
+              ...v,
+              threshold,
+            })),
+          ),
+        ),
+        usable.length > 0 ? live.queryValues({ ...rb, context: usable }, labels, signal) : [],
+        first ? live.queryRange(fill(first.query)!, hours, signal) : [],
       ]),
     );
+    if (!first) return { available: true, labels, values: windows.flat() };
     return {
       available: true,
       labels,
-      values,
+      values: [...windows.flat(), ...values],
       chart: {
         name: first.name,
         query: fill(first.query)!,

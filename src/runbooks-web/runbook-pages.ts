@@ -38,7 +38,7 @@ function livePanel(d: RunbookPageData): string {
   const values = l.values
     .map(
       (v) =>
-        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValueText(v.value, v.unit))}</b></div>`,
+        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValueText(v.value, v.unit))}</b>${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
     )
     .join('');
   const chart = l.chart

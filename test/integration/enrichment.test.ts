@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import { PromqlEscapeError } from '../../src/enrichment/promql-escape.js';
 import { QueryCache } from '../../src/enrichment/query-cache.js';
 import { renderQuery } from '../../src/enrichment/render-query.js';
 import type { Runbook } from '../../src/runbooks/runbook.js';
+import { parse as parseYaml } from 'yaml';
 import { fixture } from '../helpers/fixtures.js';
 import {
   backfillText,
@@ -43,6 +45,20 @@ const runbook: Runbook = {
   body: '',
 };
 const runbooks = { forAlert: (n: string) => (n === 'CheckoutTrend' ? runbook : undefined) };
+
+/** The `expr` of one alerting rule as shipped in prometheus/rules. */
+function shippedExpression(file: string, alert: string): string {
+  const rules = parseYaml(
+    readFileSync(new URL(`../../prometheus/rules/${file}`, import.meta.url), 'utf8'),
+  ) as {
+    groups: Array<{ rules: Array<{ alert?: string; expr: string }> }>;
+  };
+  const expr = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === alert)?.expr;
+  assert.ok(expr, `${alert} in ${file}`);
+  return expr;
+}
+const BURN = { slo: 'availability', service: 'inference-gateway' };
+const BURN_RATES = { '5m': 16.2, '1h': 15, '30m': 3, '6h': 2 };
 
 function payload(
   alerts: Array<{ labels: Record<string, string>; expr: string; fp: string }>,
@@ -80,12 +96,14 @@ before(async () => {
       value: 0.0123,
     },
     ...HOSTILE.map((v, i) => ({ name: 'demo_hostile', labels: { v }, value: i + 1 })),
+    ...Object.entries(BURN_RATES).map(([w, value]) => ({ name: `slo:burn_rate:${w}`, labels: BURN, value })),
   ]);
   prom = await startPrometheus({
     targets: [target.address],
     backfill: [backfillText('demo_trend', { service: 'checkout' }, (ago) => 60 - ago)],
   });
   await prom.waitFor('demo_hostile', HOSTILE.length);
+  await prom.waitFor('{__name__=~"slo:burn_rate:.*"}', Object.keys(BURN_RATES).length);
 });
 after(async () => {
   await prom?.close();
@@ -159,6 +177,28 @@ describe('enrichNotification against a real Prometheus', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('a multi-window burn-rate alert (as shipped) shows each window against its threshold', async () => {
+    const enrich = createEnricher({
+      client: createPrometheusClient({ url: prom.url }),
+      cache: new QueryCache(),
+      budgetMs: 3000,
+    });
+    const expr = shippedExpression('slo_alerts.rules.yml', 'SLOAvailabilityBurnRatePage');
+    // The alert carries the labels of the series that fired (scraped here, so with job and instance).
+    const labels = { ...BURN, job: 'target', instance: target.address, severity: 'critical' };
+    const ctx = await enrich(payload([{ labels, expr, fp: 'burn' }]));
+    assert.equal(ctx.available, true, ctx.reason);
+    const a = ctx.alerts.burn!;
+    assert.equal(a.value, '16.2', 'the whole expression: the 5m burn rate, left of `and`');
+    assert.equal(a.threshold, undefined, 'no single threshold for the whole expression');
+    assert.deepEqual(a.values, [
+      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:1h', value: '15', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
+      { name: 'slo:burn_rate:6h', value: '2', threshold: '> 6' },
+    ]);
   });
 
   it('coalesces a 1,000-alert storm: requests equal distinct queries, however many notifications', async () => {

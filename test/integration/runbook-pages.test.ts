@@ -258,7 +258,7 @@ describe('runbook pages with live context (in-process app)', () => {
     },
   };
   const servers: Server[] = [];
-  const serve = async (live: LiveContext | undefined, budgetMs = 300): Promise<string> => {
+  const serve = async (live: LiveContext | undefined, budgetMs = 300, source = firing): Promise<string> => {
     const app = createApp({
       logger,
       routers: [
@@ -266,7 +266,7 @@ describe('runbook pages with live context (in-process app)', () => {
           store,
           runbooksDir: dir,
           logger,
-          firing,
+          firing: source,
           budgetMs,
           prometheusUrl: 'http://prom:9090',
           ...(live ? { live } : {}),
@@ -328,5 +328,36 @@ describe('runbook pages with live context (in-process app)', () => {
       (await rawGet(failing, '/runbooks/NodeDown')).body,
       /live context unavailable: Prometheus answered 503/,
     );
+  });
+
+  it("shows each condition of the alert's expression against its threshold (burn-rate windows)", async () => {
+    const expr = '(burn:5m{instance="a"} > 14.4 and burn:1h > 14.4) or (burn:30m > 6 and burn:6h > 6)';
+    const burning = {
+      async active() {
+        const [alert] = await firing.active();
+        return [{ ...alert!, generatorURL: `http://prom:9090/graph?g0.expr=${encodeURIComponent(expr)}` }];
+      },
+    };
+    const asked: string[] = [];
+    const answers: Record<string, string> = {
+      'burn:5m{instance="a"}': '16.2',
+      'burn:1h': '15',
+      'burn:30m': '3',
+    };
+    const base = await serve(
+      {
+        async queryValues(rb) {
+          asked.push(...rb.context.map((q) => q.query));
+          return rb.context.map((q) => ({ name: q.name, value: answers[q.query] ?? '2' }));
+        },
+        queryRange: () => Promise.resolve([]),
+      },
+      300,
+      burning,
+    );
+    const body = (await rawGet(base, '/runbooks/NodeDown')).body;
+    assert.ok(asked.includes('burn:5m{instance="a"}') && asked.includes('burn:6h'), asked.join(', '));
+    assert.match(body, /<span>burn:5m<\/span><b>16\.2<\/b><span>fires when &gt; 14\.4<\/span>/);
+    assert.match(body, /<span>burn:6h<\/span><b>2<\/b><span>fires when &gt; 6<\/span>/);
   });
 });

@@ -109,3 +109,26 @@ test('email: bounded whatever the group holds (SMTP servers refuse large message
   const size = Buffer.byteLength(mail.text) + Buffer.byteLength(mail.html);
   assert.ok(size < 2 * 1024 * 1024, `${size} bytes`);
 });
+
+test('PagerDuty and email: a burn-rate alert shows each window against its threshold', () => {
+  const p = fixture('firing');
+  const live = {
+    value: '16.2',
+    values: [
+      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
+    ],
+  };
+  const context = { available: true, alerts: { [p.alerts[0]!.fingerprint]: live }, runbooks: {} };
+  const mail = formatEmail(p, context, { ...links, key: 'k1', domain: 'example.com' });
+  assert.ok(mail.text.includes('\n  slo:burn_rate:5m: 16.2 (fires when > 14.4)\n'), mail.text);
+  assert.ok(mail.text.includes('\n  slo:burn_rate:30m: 3 (fires when > 6)\n'), mail.text);
+  assert.ok(mail.html.includes('<br>slo:burn_rate:5m: 16.2 (fires when &gt; 14.4)'), mail.html);
+  const details = formatPagerDutyEvent(p, context, links).payload!.custom_details as {
+    alerts: Array<{ live?: { values?: Array<{ name: string; threshold?: string }> } }>;
+  };
+  assert.deepEqual(
+    details.alerts[0]!.live?.values?.map((v) => `${v.name} ${v.threshold}`),
+    ['slo:burn_rate:5m > 14.4', 'slo:burn_rate:30m > 6'],
+  );
+});

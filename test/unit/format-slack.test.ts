@@ -107,3 +107,20 @@ test('notification keys cannot collide through a separator inside a field', () =
   b.alerts = [{ ...b.alerts[0]!, fingerprint: 'a\u0000firing\u0000S', startsAt: 'T', endsAt: 'E' }];
   assert.notEqual(notificationKey(a), notificationKey(b));
 });
+
+test('a burn-rate alert shows each window against its threshold', () => {
+  const p = fixture('firing');
+  const live = {
+    value: '16.2',
+    values: [
+      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
+      { name: 'error_ratio', value: '8.1', unit: '%' },
+    ],
+  };
+  const context = { available: true, alerts: { [p.alerts[0]!.fingerprint]: live }, runbooks: {} };
+  const text = JSON.stringify(formatSlackMessage(p, context, opts).blocks);
+  assert.ok(text.includes('slo:burn_rate:5m: *16.2* (fires when &gt; 14.4)'), text);
+  assert.ok(text.includes('slo:burn_rate:30m: *3* (fires when &gt; 6)'), text);
+  assert.ok(text.includes('error_ratio: *8.1 %*\\n'), 'a runbook value has no threshold');
+});

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alertExpression, splitThreshold } from '../../src/enrichment/alert-expression.js';
+import {
+  alertExpression,
+  splitThreshold,
+  thresholdConditions,
+} from '../../src/enrichment/alert-expression.js';
 import { formatValue, unitFromExpression } from '../../src/alert/format-value.js';
 import { describeSeries, seriesFor } from '../../src/enrichment/match-series.js';
 
@@ -57,6 +61,39 @@ describe('alertExpression', () => {
     assert.deepEqual(splitThreshold('(a > 1)'), { measured: '(a > 1)' });
     assert.deepEqual(splitThreshold('a > 1 and b > 2'), { measured: 'a > 1 and b > 2' });
     assert.deepEqual(splitThreshold('absent(up{job="x"})'), { measured: 'absent(up{job="x"})' });
+  });
+  it('finds every condition through and/or/unless and parentheses, each with its threshold', () => {
+    const burn = `(
+  slo:burn_rate:5m{slo="availability"} > 14.4
+  and
+  slo:burn_rate:1h{slo="availability"} > 14.4
+)
+or
+(slo:burn_rate:30m{slo="availability"} > 6 and slo:burn_rate:6h{slo="availability"} > 6)`;
+    assert.deepEqual(thresholdConditions(burn), [
+      { name: 'slo:burn_rate:5m', measured: 'slo:burn_rate:5m{slo="availability"}', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:1h', measured: 'slo:burn_rate:1h{slo="availability"}', threshold: '> 14.4' },
+      { name: 'slo:burn_rate:30m', measured: 'slo:burn_rate:30m{slo="availability"}', threshold: '> 6' },
+      { name: 'slo:burn_rate:6h', measured: 'slo:burn_rate:6h{slo="availability"}', threshold: '> 6' },
+    ]);
+    assert.deepEqual(thresholdConditions('up{job="a"} == 0 or absent(up{job="a"})'), [
+      { name: 'up', measured: 'up{job="a"}', threshold: '== 0' },
+    ]);
+    // A number on the left reads as the same condition from the measured side.
+    assert.deepEqual(thresholdConditions('0.5 < x unless y >= 2'), [
+      { name: 'x', measured: 'x', threshold: '> 0.5' },
+      { name: 'y', measured: 'y', threshold: '>= 2' },
+    ]);
+    // Windows that differ only in their matchers keep them in the name.
+    assert.deepEqual(
+      thresholdConditions('rate(e{code="5xx"}[5m]) > 1 and rate(e{code="4xx"}[5m]) > 1').map((c) => c.name),
+      ['rate(e{code="5xx"}[5m])', 'rate(e{code="4xx"}[5m])'],
+    );
+    // Comparisons inside functions or arithmetic, between two vectors, or in a broken expression.
+    assert.deepEqual(thresholdConditions('sum(x > 1)'), []);
+    assert.deepEqual(thresholdConditions('a > b'), []);
+    assert.deepEqual(thresholdConditions('sum(rate(x[5m]) > 1'), []);
+    assert.deepEqual(splitThreshold('sum(rate(x[5m]) > 1'), { measured: 'sum(rate(x[5m]) > 1' });
   });
 });
 

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { matches, parseMatcher } from '../../src/alert/matcher.js';
 import { unquoteReceiver } from '../../src/alert/receiver-name.js';
 import { createRouter } from '../../src/routing/route-notification.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfig } from '../../src/config/load-config.js';
 
 describe('matchers', () => {
   test('parses the four operators and anchors regexes like Alertmanager', () => {
@@ -18,6 +20,41 @@ describe('matchers', () => {
   test('rejects what is not a matcher, with the offending text', () => {
     assert.throws(() => parseMatcher('severity critical'), /not a matcher: "severity critical"/);
     assert.throws(() => parseMatcher('a=~"("'), /invalid regular expression/);
+  });
+
+  // Alertmanager compiles matcher regexes with Go's regexp (RE2 syntax), so flags like (?i) work
+  // and Perl-only constructs do not: https://github.com/prometheus/alertmanager/blob/main/pkg/labels/matcher.go
+  test('regexes use RE2 syntax: (?i) matches case-insensitively', () => {
+    const m = parseMatcher('severity=~"(?i)critical"');
+    assert.equal(matches(m, { severity: 'CRITICAL' }), true);
+    assert.equal(matches(m, { severity: 'Critical' }), true);
+    assert.equal(matches(m, { severity: 'not critical' }), false, 'still anchored');
+    assert.equal(matches(parseMatcher('severity!~"(?i)critical|warning"'), { severity: 'WARNING' }), false);
+  });
+
+  test('config load rejects what RE2 (and so Alertmanager) rejects, naming the matcher', () => {
+    const yaml = [
+      'channels:',
+      '  o: {type: outbox}',
+      'routes:',
+      '  - matchers: [\'team=~"(?=ml)ml-.*"\', \'team=~"(a)\\\\1"\', \'severity=~"(?i)critical"\']',
+      '    channels: [o]',
+      'defaultChannels: [o]',
+    ].join('\n');
+    let problems: readonly string[] = [];
+    try {
+      loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml' }, () => yaml);
+      assert.fail('expected a ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, String(err));
+      problems = err.problems;
+    }
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(
+      problems[0]!,
+      /^routes\[0\]\.matchers\[0\]: invalid regular expression in "team=~\\"\(\?=ml\)ml-\.\*\\"": /,
+    );
+    assert.match(problems[1]!, /^routes\[0\]\.matchers\[1\]: invalid regular expression in /);
   });
 });
 

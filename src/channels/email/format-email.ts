@@ -33,7 +33,10 @@ function liveLines(context: NotificationContext | undefined, a: Alert): string[]
     lines.push(
       `  now: ${live.value}${live.threshold ? ` (fires when ${live.threshold})` : ''}${live.sparkline ? `  ${live.sparkline} (1h)` : ''}`,
     );
-  for (const v of live?.values ?? []) lines.push(`  ${v.name}: ${v.value}${v.unit ? ` ${v.unit}` : ''}`);
+  for (const v of live?.values ?? [])
+    lines.push(
+      `  ${v.name}: ${v.value}${v.unit ? ` ${v.unit}` : ''}${v.threshold ? ` (fires when ${v.threshold})` : ''}`,
+    );
   return lines;
 }
 

@@ -61,7 +61,7 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
     );
   for (const v of live?.values ?? [])
     lines.push(
-      `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*`,
+      `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*${v.threshold ? ` (fires when ${escapeMrkdwn(v.threshold)})` : ''}`,
     );
   const runbook = own(context?.runbooks, alert.labels.alertname ?? '');
   if (runbook?.summary) lines.push(`:book: ${escapeMrkdwn(truncate(runbook.summary, 300))}`);
