@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { formatEmail } from '../../src/channels/email/format-email.js';
 import { formatPagerDutyEvent, mapSeverity } from '../../src/channels/pagerduty/format-pagerduty-event.js';
+import { burnRateContext } from '../helpers/burn-rate-context.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const links = { publicUrl: 'https://ar.example', alertmanagerUrl: undefined };
@@ -112,14 +113,7 @@ test('email: bounded whatever the group holds (SMTP servers refuse large message
 
 test('PagerDuty and email: a burn-rate alert shows each window against its threshold', () => {
   const p = fixture('firing');
-  const live = {
-    value: '16.2',
-    values: [
-      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
-    ],
-  };
-  const context = { available: true, alerts: { [p.alerts[0]!.fingerprint]: live }, runbooks: {} };
+  const context = burnRateContext(p);
   const mail = formatEmail(p, context, { ...links, key: 'k1', domain: 'example.com' });
   assert.ok(mail.text.includes('\n  slo:burn_rate:5m: 16.2 (fires when > 14.4)\n'), mail.text);
   assert.ok(mail.text.includes('\n  slo:burn_rate:30m: 3 (fires when > 6)\n'), mail.text);

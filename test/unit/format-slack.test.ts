@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { describeChange, formatSlackMessage } from '../../src/channels/slack/format-slack-message.js';
 import { escapeMrkdwn } from '../../src/channels/slack/slack-escape.js';
 import { notificationKey } from '../../src/alert/notification-key.js';
+import { burnRateContext } from '../helpers/burn-rate-context.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
@@ -110,15 +111,7 @@ test('notification keys cannot collide through a separator inside a field', () =
 
 test('a burn-rate alert shows each window against its threshold', () => {
   const p = fixture('firing');
-  const live = {
-    value: '16.2',
-    values: [
-      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
-      { name: 'error_ratio', value: '8.1', unit: '%' },
-    ],
-  };
-  const context = { available: true, alerts: { [p.alerts[0]!.fingerprint]: live }, runbooks: {} };
+  const context = burnRateContext(p, [{ name: 'error_ratio', value: '8.1', unit: '%' }]);
   const text = JSON.stringify(formatSlackMessage(p, context, opts).blocks);
   assert.ok(text.includes('slo:burn_rate:5m: *16.2* (fires when &gt; 14.4)'), text);
   assert.ok(text.includes('slo:burn_rate:30m: *3* (fires when &gt; 6)'), text);
