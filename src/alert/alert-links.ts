@@ -1,3 +1,4 @@
+import { leadAlert } from './alert-order.js';
 import type { Alert, WebhookPayload } from './webhook-payload.js';
 
 /** Where the links in a message point: alert-router itself, and the Alertmanager UI when known. */
@@ -54,3 +55,23 @@ export function sourceUrl(alert: Alert | undefined): string | undefined {
 
 /** A link longer than this is no use to a reader (a silence link carries every common label). */
 export const MAX_LINK_LENGTH = 2048;
+
+export interface GroupLink {
+  readonly kind: 'runbook' | 'silence' | 'source';
+  readonly href: string;
+}
+
+/**
+ * A group's links, in reading order: the runbook for `alertname`, a silence of the group, the
+ * lead alert's source graph. A link that cannot be built, or is longer than MAX_LINK_LENGTH, is
+ * left out.
+ * @example groupLinks(p, { publicUrl, alertmanagerUrl }, 'HighErrorRate').map((l) => l.kind) // ['runbook', 'silence', 'source']
+ */
+export function groupLinks(p: WebhookPayload, opts: LinkOptions, alertname: string | undefined): GroupLink[] {
+  const links: Array<{ kind: GroupLink['kind']; href: string | undefined }> = [
+    { kind: 'runbook', href: runbookUrl(opts.publicUrl, alertname) },
+    { kind: 'silence', href: silenceUrl(p, opts.alertmanagerUrl) },
+    { kind: 'source', href: sourceUrl(leadAlert(p)) },
+  ];
+  return links.filter((l): l is GroupLink => !!l.href && l.href.length <= MAX_LINK_LENGTH);
+}

@@ -1,13 +1,7 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
-import {
-  MAX_LINK_LENGTH,
-  runbookUrl,
-  silenceUrl,
-  sourceUrl,
-  type LinkOptions,
-} from '../../alert/alert-links.js';
+import { groupLinks, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
@@ -24,6 +18,7 @@ export interface EmailMessage {
 }
 
 const MAX_ALERTS = 50;
+const LINK_TEXT = { runbook: 'Runbook', silence: 'Silence', source: 'Source' } as const;
 
 /** Live value, trend, context values and runbook first steps of one alert, as plain lines. */
 function liveLines(context: NotificationContext | undefined, a: Alert): string[] {
@@ -67,11 +62,7 @@ export function formatEmail(
   const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING:${firing}`;
   // Same subject stem for every message of the group also helps clients that thread by subject.
   const subject = truncate(`[${status}] [${severity}] ${alertname}${service}`, 250).replace(/[\r\n]+/g, ' ');
-  const links = [
-    ['Runbook', runbookUrl(opts.publicUrl, alertname)],
-    ['Silence', silenceUrl(p, opts.alertmanagerUrl)],
-    ['Source', sourceUrl(alerts[0])],
-  ].filter((l): l is [string, string] => !!l[1] && l[1].length <= MAX_LINK_LENGTH);
+  const links = groupLinks(p, opts, alertname).map((l) => [LINK_TEXT[l.kind], l.href] as const);
   // Every part is bounded: SMTP servers refuse large messages (Postfix: 10 MB by default), and the
   // HTML copy can be six times the text once escaped.
   const shown = alerts.slice(0, MAX_ALERTS).map((a) => ({

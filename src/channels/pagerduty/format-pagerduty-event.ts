@@ -1,13 +1,7 @@
 import type { WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
-import {
-  MAX_LINK_LENGTH,
-  runbookUrl,
-  silenceUrl,
-  sourceUrl,
-  type LinkOptions,
-} from '../../alert/alert-links.js';
+import { groupLinks, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
@@ -34,6 +28,8 @@ export interface PagerDutyEvent {
   client: string;
   client_url?: string;
 }
+
+const LINK_TEXT = { runbook: 'Runbook', silence: 'Silence in Alertmanager', source: 'Source graph' } as const;
 
 /** ISO 8601 as PagerDuty takes it, for a real time with a four-digit year; else undefined. */
 function isoTimestamp(ms: number): string | undefined {
@@ -69,13 +65,7 @@ export function formatPagerDutyEvent(
   const dedup_key = groupHash(p.groupKey);
   const alerts = orderedAlerts(p);
   const alertname = groupTitle(p);
-  const links = [
-    { href: runbookUrl(opts.publicUrl, alertname), text: 'Runbook' },
-    ...[silenceUrl(p, opts.alertmanagerUrl)]
-      .filter((u): u is string => !!u)
-      .map((href) => ({ href, text: 'Silence in Alertmanager' })),
-    ...[sourceUrl(alerts[0])].filter((u): u is string => !!u).map((href) => ({ href, text: 'Source graph' })),
-  ].filter((l) => l.href.length <= MAX_LINK_LENGTH);
+  const links = groupLinks(p, opts, alertname).map((l) => ({ href: l.href, text: LINK_TEXT[l.kind] }));
   if (p.status === 'resolved')
     return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
 
