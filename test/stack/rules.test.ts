@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { RE2JS } from 're2js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -264,7 +265,8 @@ test('prometheus.yml: jobs, file_sd targets/<job>.yml, relabeling, alerting, rul
   ]) {
     for (const rule of nameDrops) {
       assert.ok(
-        !new RegExp(`^(?:${rule.regex ?? ''})$`).test(needed),
+        // Prometheus relabel regexes are RE2, fully anchored.
+        !RE2JS.compile(`^(?:${rule.regex ?? ''})$`).matcher(needed).matches(),
         `node-exporter relabeling drops ${needed}`,
       );
     }
