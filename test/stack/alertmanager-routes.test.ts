@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import { startAlertmanager } from '../helpers/alertmanager-server.js';
-import { freePort } from '../helpers/free-port.js';
+import { startAlertmanager } from '../../support/alertmanager-server.js';
+import { freePort } from '../../support/free-port.js';
+import { sleep } from '../../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'alertmanager', 'alertmanager.yml');
@@ -261,7 +262,7 @@ test('inhibitions match on a real Alertmanager', async (t) => {
   const am = await startAlertmanager(
     readFileSync(localConfig, 'utf8').replaceAll('alert-router:8080', `127.0.0.1:${deadPort}`),
   );
-  t.after(() => am.stop());
+  t.after(() => am.close());
   const base = am.url;
 
   const alert = (labels: Record<string, string>) => ({
@@ -344,7 +345,7 @@ test('inhibitions match on a real Alertmanager', async (t) => {
     last = Object.fromEntries(got.map((a) => [key(a), a.status.inhibitedBy.length > 0]));
     const settled = got.length === alerts.length && [...expectInhibited].every((k) => last[k] === true);
     if (settled) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   const expected = Object.fromEntries(Object.keys(last).map((k) => [k, expectInhibited.has(k)]));
   assert.equal(Object.keys(last).length, alerts.length, `alerts read back: ${JSON.stringify(last)}`);

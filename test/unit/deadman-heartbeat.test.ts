@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { heartbeatSources, isHeartbeat, type HeartbeatSource } from '../../src/deadman/heartbeat-sink.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 const hb = { receiver: 'watchdog-heartbeat', alertname: 'Watchdog' };
 const sources: HeartbeatSource[] = [

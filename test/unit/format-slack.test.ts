@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { describeChange, formatSlackMessage } from '../../src/channels/slack/format-slack-message.js';
 import { escapeMrkdwn } from '../../src/channels/slack/slack-escape.js';
 import { notificationKey } from '../../src/queue/notification-key.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
 
