@@ -8,7 +8,6 @@
  * missing binary fails the test rather than skipping it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { parse } from 'yaml';
 import { startAlertmanager } from '../../support/alertmanager-server.js';
 import { freePort } from '../../support/free-port.js';
 import { sleep } from '../../support/wait.js';
+import { runTool, type ToolResult } from '../helpers/run-tool.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'alertmanager', 'alertmanager.yml');
@@ -25,27 +25,8 @@ const WEBHOOK_URL = 'http://alert-router:8080/webhook/alertmanager';
 const TOKEN_PATH = '/etc/alertmanager/secrets/webhook-token';
 const RECEIVERS = ['critical', 'warning', 'info', 'slo-page', 'slo-ticket', 'watchdog-heartbeat', 'default'];
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(binary: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, args, { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(
-          new Error(
-            `${binary} is not installed or not on PATH (Debian: apt-get install prometheus-alertmanager)`,
-          ),
-        );
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (binary: string, args: string[]): Promise<ToolResult> =>
+  runTool(binary, args, { pkg: 'prometheus-alertmanager', cwd: ROOT, timeoutMs: 60_000 });
 
 // A private copy whose credentials_file exists, so neither amtool nor a real Alertmanager
 // depends on /etc/alertmanager/secrets being present on the test machine.
