@@ -21,9 +21,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'scripts/**', 'demo/**'],
+    files: ['support/**', 'test/**', 'bench/**', 'scripts/**', 'demo/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/require-await': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
+  // Imports run one way: support/ serves test/, bench/ and scripts/ and uses none of them; bench/ and
+  // scripts/ never reach into test/; demo/ ships in the image, which has no support/ or test/.
+  ...[
+    { files: ['bench/**', 'scripts/**'], banned: ['test'] },
+    { files: ['support/**'], banned: ['test', 'bench', 'scripts'] },
+    { files: ['demo/**'], banned: ['test', 'support', 'bench', 'scripts'] },
+  ].map(({ files, banned }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: banned.map((dir) => `**/${dir}/**`), message: `not from ${banned.map((d) => `${d}/`).join(', ')}` },
+          ],
+        },
+      ],
+    },
+  })),
 );

@@ -1,4 +1,4 @@
-// Storm benchmark (issue 4): a 1,000-alert notification through enrichment against a real Prometheus.
+// Storm benchmark: a 1,000-alert notification through enrichment against a real Prometheus.
 // Run alone with `npx tsx bench/enrichment-storm.ts`, or as part of `npm run bench`.
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { createEnricher } from '../src/enrichment/enrich-notification.js';
 import { createPrometheusClient } from '../src/enrichment/prometheus-client.js';
 import { QueryCache } from '../src/enrichment/query-cache.js';
 import type { Runbook } from '../src/runbooks/runbook.js';
-import { fixture } from '../test/helpers/fixtures.js';
-import { startPrometheus } from '../test/helpers/prometheus-server.js';
+import { fixture } from '../support/fixtures.js';
+import { startPrometheus } from '../support/prometheus-server.js';
 
 const RUNS = 20;
 const BUDGET_MS = 2000;

@@ -3,15 +3,15 @@
 // dedup never short-circuits a write, and afterwards every 2xx is checked to be a job in Redis.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { deletePrefix } from '../test/helpers/delete-prefix.js';
+import { deletePrefix } from '../support/delete-prefix.js';
+import { fixturePath, fixtureText } from '../support/fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const fixture = readFileSync(new URL('../test/fixtures/firing.json', import.meta.url), 'utf8');
+const fixture = fixtureText('firing');
 // A distinct fingerprint per request: every request is a new notification, never a duplicate.
 let sequence = 0;
 const nextBody = (): string =>
@@ -41,7 +41,6 @@ function startChild(
   });
 }
 
-const fixturePath = new URL('../test/fixtures/firing.json', import.meta.url).pathname;
 const hasWrk = ((): boolean => {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
@@ -65,7 +64,7 @@ function loadWithWrk(name: string, port: number, seconds: number): Result {
       new URL('./unique-body.lua', import.meta.url).pathname,
       `http://127.0.0.1:${port}/webhook/alertmanager`,
       '--',
-      fixturePath,
+      fixturePath('firing'),
       `r${Date.now().toString(36)}`,
       // Bodies built before the clock starts: enough for 8k req/s (about twice what either endpoint
       // does here), built on the fly beyond that.

@@ -6,6 +6,7 @@
  *   npm run demo:fault -- --status
  */
 import { parseArgs } from 'node:util';
+import { runCli } from './run-cli.js';
 
 const USAGE = `usage: npm run demo:fault -- [--error-rate <0..1>] [--latency-ms <ms>] [--duration <s>] [--clear | --status] [--url <base>]`;
 
@@ -108,10 +109,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

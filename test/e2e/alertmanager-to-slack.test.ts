@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
-import { startAlertmanager, type TestAlertmanager } from '../helpers/alertmanager-server.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { waitFor } from '../../support/wait.js';
+import { startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
 
 const TOKEN = 'e2e-webhook-token';
 
 let slack: FakeSlack;
 let router: TestRouter;
-let am: TestAlertmanager | undefined;
+let am: LocalAlertmanager | undefined;
 
 before(async () => {
   // A missing Alertmanager fails this suite (startAlertmanager throws): it exists to prove the real one talks to us.
@@ -49,15 +50,14 @@ before(async () => {
         ],
       });
     },
-    ['--web.external-url=http://alertmanager:9093'],
+    { flags: ['--web.external-url=http://alertmanager:9093'] },
   );
 });
 
 after(async () => {
-  await am?.stop();
+  await am?.close();
   await router?.stop();
   await slack?.close();
-  if (am) rmSync(am.dir, { recursive: true, force: true });
 });
 
 test(

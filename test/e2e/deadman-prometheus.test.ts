@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
-import { freePort } from '../helpers/free-port.js';
-import { ManagedProcess, requireBinary } from '../helpers/managed-process.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
+import { startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import { requireBinary } from '../../support/require-binary.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
 
 // Real Debian `prometheus` (2.42) and `prometheus-alertmanager` (0.25) processes. Missing binaries
 // fail the test: a skipped end-to-end test proves nothing.
@@ -20,9 +22,8 @@ const PD_KEY = 'E2EROUTINGKEYE2EROUTINGKEYE2E123';
 let dir: string;
 let pd: FakePagerDuty;
 let router: TestRouter;
-let prometheus: ManagedProcess;
-let alertmanager: ManagedProcess;
-let promUrl: string;
+let prometheus: LocalPrometheus;
+let alertmanager: LocalAlertmanager;
 
 before(async () => {
   requireBinary('prometheus', 'prometheus');
@@ -47,9 +48,7 @@ before(async () => {
     { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl },
     { pagerdutyAgent: pd.agent },
   );
-  const [amPort, promPort] = [await freePort(), await freePort()];
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
+  alertmanager = await startAlertmanager(
     stringify({
       route: {
         receiver: 'watchdog-heartbeat',
@@ -79,39 +78,20 @@ before(async () => {
       ],
     }),
   );
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    stringify({
+  prometheus = await startPrometheus({
+    config: stringify({
       global: { evaluation_interval: '1s', scrape_interval: '15s', external_labels: { cluster: 'e2e' } },
       rule_files: [join(dir, 'rules.yml')],
-      alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(alertmanager.url).host] }] }] },
     }),
-  );
-  alertmanager = new ManagedProcess('alertmanager', 'prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'am-data')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`,
-    '--cluster.listen-address=',
-    '--log.level=warn',
-  ]);
-  prometheus = new ManagedProcess('prometheus', 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
     // Alerts are sent with endsAt = now + 4 x max(resend delay, evaluation interval): 4 s here.
-    '--rules.alert.resend-delay=1s',
-    '--log.level=warn',
-  ]);
-  promUrl = `http://127.0.0.1:${promPort}`;
-  alertmanager.start();
-  await alertmanager.ready(`http://127.0.0.1:${amPort}/-/ready`);
-  prometheus.start();
-  await prometheus.ready(`${promUrl}/-/ready`);
+    flags: ['--rules.alert.resend-delay=1s'],
+  });
 });
 
 after(async () => {
-  await prometheus?.stop();
-  await alertmanager?.stop();
+  await prometheus?.close();
+  await alertmanager?.close();
   await router?.stop();
   await pd?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -142,7 +122,7 @@ test('Prometheus stops: one page within grace + one check; it starts again: the 
   assert.equal(pd.events.length, 0, 'heartbeats are never delivered');
 
   const stoppedAt = Date.now();
-  await prometheus.stop();
+  await prometheus.process.stop();
   const page = await waitFor(
     () => pd.requests.find((r) => r.body.event_action === 'trigger'),
     'the page',
@@ -181,7 +161,7 @@ test('Prometheus stops: one page within grace + one check; it starts again: the 
     15_000,
     100,
   );
-  await new Promise((r) => setTimeout(r, 2 * CHECK_S * 1000 + 500));
+  await sleep(2 * CHECK_S * 1000 + 500);
   assert.equal((await deadman()).state, 'silent');
   assert.deepEqual(
     pd.events.map((e) => e.event_action),
@@ -190,7 +170,7 @@ test('Prometheus stops: one page within grace + one check; it starts again: the 
   );
 
   const restartedAt = Date.now();
-  prometheus.start();
+  prometheus.process.start();
   const resolve = await waitFor(
     () => pd.requests.find((r) => r.body.event_action === 'resolve'),
     'the resolve',

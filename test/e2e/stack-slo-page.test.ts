@@ -27,9 +27,12 @@ import { parse, stringify } from 'yaml';
 import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
 import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
-import { freePort } from '../helpers/free-port.js';
-import { ManagedProcess, requireBinary } from '../helpers/managed-process.js';
-import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { freePort } from '../../support/free-port.js';
+import { ALERTMANAGER_BIN, startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
+import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import { requireBinary } from '../../support/require-binary.js';
+import { sleep, waitFor } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE_RULES = join(REPO, 'test/e2e/fixtures/slo-page.e2e.rules.yml');
@@ -39,8 +42,6 @@ const ALERTNAME = 'SLOAvailabilityBurnRatePage';
 /** Fixture window -> the shipped window it stands for. */
 const WINDOWS: Readonly<Record<string, string>> = { '10s': '5m', '15s': '30m', '30s': '1h', '60s': '6h' };
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
-const ALERTMANAGER = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 const TOKEN = 'e2e-stack-webhook-token';
 const PD_KEY = 'E2ESTACKROUTINGKEYE2ESTACKROUT32';
 const PUBLIC_URL = 'http://alert-router.test';
@@ -174,8 +175,8 @@ let demo: RunningDemo | undefined;
 let slack: FakeSlack | undefined;
 let pd: FakePagerDuty | undefined;
 let router: TestRouter | undefined;
-let prometheus: ManagedProcess | undefined;
-let alertmanager: ManagedProcess | undefined;
+let prometheus: LocalPrometheus | undefined;
+let alertmanager: LocalAlertmanager | undefined;
 let promUrl = '';
 let amUrl = '';
 
@@ -221,8 +222,8 @@ async function diagnostics(): Promise<string> {
     `router: ${received}`,
     `pagerduty events: ${JSON.stringify(pd?.requests.map((r) => [r.body.event_action, r.status]))}`,
     `slack calls: ${JSON.stringify(slack?.requests.map((r) => [r.method, r.body.text]))}`,
-    `prometheus log: ${prometheus?.log.slice(-1500)}`,
-    `alertmanager log: ${alertmanager?.log.slice(-1500)}`,
+    `prometheus log: ${prometheus?.process.log.slice(-1500)}`,
+    `alertmanager log: ${alertmanager?.process.log.slice(-1500)}`,
   ].join('\n');
 }
 
@@ -240,8 +241,8 @@ async function waitOrExplain<T>(
 
 before(async () => {
   // Fail loudly, never skip: a skipped end-to-end test proves nothing.
-  requireBinary(PROMETHEUS, 'prometheus');
-  requireBinary(ALERTMANAGER, 'prometheus-alertmanager');
+  requireBinary(PROMETHEUS_BIN, 'prometheus');
+  requireBinary(ALERTMANAGER_BIN, 'prometheus-alertmanager');
   dir = mkdtempSync(join(tmpdir(), 'ar-e2e-stack-'));
   const [promPort, amPort] = [await freePort(), await freePort()];
   promUrl = `http://127.0.0.1:${promPort}`;
@@ -267,35 +268,18 @@ before(async () => {
 
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(router.url, tokenFile));
-  writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(new URL(demo.url).host, `127.0.0.1:${amPort}`));
-
-  alertmanager = new ManagedProcess('alertmanager', ALERTMANAGER, [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'am-data')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`,
-    // No gossip: a clustered Alertmanager waits for the cluster to settle before notifying.
-    '--cluster.listen-address=',
-    '--log.level=warn',
-  ]);
-  prometheus = new ManagedProcess('prometheus', PROMETHEUS, [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-    '--storage.tsdb.retention.time=1d',
-    '--log.level=warn',
-  ]);
-  alertmanager.start();
-  await alertmanager.ready(`${amUrl}/-/ready`);
-  prometheus.start();
-  await prometheus.ready(`${promUrl}/-/ready`);
+  alertmanager = await startAlertmanager(alertmanagerConfig(router.url, tokenFile), { port: amPort });
+  prometheus = await startPrometheus({
+    config: prometheusConfig(new URL(demo.url).host, `127.0.0.1:${amPort}`),
+    port: promPort,
+  });
 });
 
 after(async () => {
   // Each step on its own, so one failure does not leave the rest running.
   for (const step of [
-    () => prometheus?.stop(),
-    () => alertmanager?.stop(),
+    () => prometheus?.close(),
+    () => alertmanager?.close(),
     () => router?.stop(),
     () => slack?.close(),
     () => pd?.close(),

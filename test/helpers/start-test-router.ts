@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
-import { deletePrefix } from './delete-prefix.js';
+import { deletePrefix } from '../../support/delete-prefix.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -58,27 +58,3 @@ export async function startTestRouter(
     },
   };
 }
-
-/**
- * Polls until `fn` returns a truthy value or the timeout passes (then throws with `what`, which may
- * be a function so the message can show state as it is at the timeout, such as a process's output).
- */
-export async function waitFor<T>(
-  fn: () => Promise<T> | T,
-  what: string | (() => string),
-  timeoutMs = 10_000,
-  everyMs = 50,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) {
-      const described = typeof what === 'function' ? what() : what;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${described}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

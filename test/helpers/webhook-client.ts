@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import type { DeliveryJobData } from '../../src/queue/job-types.js';
 import type { RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
-import { waitFor } from './start-test-router.js';
+import { waitFor } from '../../support/wait.js';
 
 /** Posts a notification as Alertmanager would (Bearer `t` unless told) and expects a 200. */
 export async function postWebhook(url: string, payload: WebhookPayload, token = 't'): Promise<void> {

@@ -8,9 +8,10 @@ import { enqueueDeliveries } from '../../src/queue/enqueue-deliveries.js';
 import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
-import { deletePrefix } from '../helpers/delete-prefix.js';
-import { fixture } from '../helpers/fixtures.js';
-import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { deletePrefix } from '../../support/delete-prefix.js';
+import { fixture } from '../../support/fixtures.js';
+import { sleep, waitFor } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const PD_KEY = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY12';
 const DEDUP_KEY = createHash('sha256').update('deadmans-switch/lab').digest('hex');

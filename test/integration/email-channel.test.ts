@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 let sink: SmtpSink;
 let router: TestRouter;

@@ -14,17 +14,13 @@ import { QueryCache } from '../../src/enrichment/query-cache.js';
 import { renderQuery } from '../../src/enrichment/render-query.js';
 import type { Runbook } from '../../src/runbooks/runbook.js';
 import { parse as parseYaml } from 'yaml';
-import { fixture } from '../helpers/fixtures.js';
-import {
-  backfillText,
-  freePort,
-  startCountingProxy,
-  startMetricsTarget,
-  startPrometheus,
-  type MetricsTarget,
-  type TestPrometheus,
-} from '../helpers/prometheus-server.js';
-import { startTestRouter, waitFor } from '../helpers/start-test-router.js';
+import { fixture } from '../../support/fixtures.js';
+import { backfillText, startMetricsTarget, type MetricsTarget } from '../helpers/metrics-target.js';
+import { freePort } from '../../support/free-port.js';
+import { startCountingProxy } from '../helpers/counting-proxy.js';
+import { startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import { startTestRouter } from '../helpers/start-test-router.js';
+import { waitFor } from '../../support/wait.js';
 
 const HOSTILE = ['a"b', 'back\\slash', 'line\nbreak', '"} or vector(1) or up{a="', 'ünïcødé ✓ 🚀', 'clean'];
 const genUrl = (expr: string): string =>
@@ -86,7 +82,7 @@ function payload(
 }
 
 let target: MetricsTarget;
-let prom: TestPrometheus;
+let prom: LocalPrometheus;
 
 before(async () => {
   target = await startMetricsTarget([

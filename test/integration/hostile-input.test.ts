@@ -7,7 +7,8 @@ import { errorResponse } from '../../src/http/error-response.js';
 import { createNotificationProducer } from '../../src/queue/notification-producer.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { linksIn } from '../helpers/links-in.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
 import { notificationJobCount, postRaw } from '../helpers/webhook-client.js';
 
 // Each case below was reproduced before its fix: accepted with 2xx, then never
@@ -244,7 +245,7 @@ describe('the webhook under hostile clients', () => {
   test('bodies being read at once are bounded in memory: past the bound, 503 and retry', async () => {
     const stalled = await open();
     stalled.write(`POST /webhook/alertmanager HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 9900000\r\n\r\n{"version":"4",`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const padded = JSON.stringify({ ...group('Memory', [firing('Memory', 1)]), pad: 'p'.repeat(700_000) });
     const before = await jobCount(r);
     const busy = await post(r.url, padded);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fixture, fixtureText } from '../helpers/fixtures.js';
-import { RedisServer } from '../helpers/redis-server.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { fixture, fixtureText } from '../../support/fixtures.js';
+import { RedisServer } from '../../support/redis-server.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
 import { notificationJobCount, postRaw } from '../helpers/webhook-client.js';
 
 const outboxConfig = { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] };
@@ -117,7 +118,7 @@ describe('Redis trouble at ingest', () => {
     } finally {
       await r.close();
       r.redis.disconnect();
-      await redis.stop();
+      await redis.close();
     }
   });
 });
@@ -143,13 +144,13 @@ describe('notification stage', () => {
     assert.equal((await post(r, fixtureText('resolved'))).status, 200);
     await waitFor(async () => (await outbox()).length === 2, 'resolved delivered');
     // A slow HA peer's firing for the same (fingerprint, startsAt), after the dedup window.
-    await new Promise((res) => setTimeout(res, 1100));
+    await sleep(1100);
     assert.equal((await post(r, fixtureText('firing'), { 'x-request-id': 'late' })).status, 200);
     await waitFor(
       async () => ((await r.queues.notifications.getJobCounts('completed')).completed ?? 0) >= 3,
       'late notification processed',
     );
-    await new Promise((res) => setTimeout(res, 500));
+    await sleep(500);
     const entries = await outbox();
     assert.equal(entries[0]?.status, 'resolved', 'the episode stays resolved');
     // A genuine re-fire (new startsAt) is a new episode and is delivered.
@@ -216,7 +217,7 @@ describe('notification stage', () => {
     await processed({ ...base, alerts: [episode('fp-y', '2026-12-01T00:00:00Z', 'firing')] });
     await processed(oldResolved);
     await processed({ ...base, alerts: [episode('fp-y', '2026-12-01T01:00:00Z', 'firing')] });
-    await new Promise((res) => setTimeout(res, 1100)); // past the dedup window, as a slow HA peer
+    await sleep(1100); // past the dedup window, as a slow HA peer
     const late = await processed(oldResolved);
     assert.deepEqual([late.channels, late.stale], [[], 1]);
     assert.equal((await outbox())[0]?.status, 'firing');

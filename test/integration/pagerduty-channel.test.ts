@@ -5,9 +5,10 @@ import type { Redis } from 'ioredis';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
-import { sleep, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const ROUTING_KEY = 'a'.repeat(32);
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fixture, fixtureText } from '../helpers/fixtures.js';
-import {
-  startMetricsTarget,
-  startPrometheus,
-  type MetricsTarget,
-  type TestPrometheus,
-} from '../helpers/prometheus-server.js';
-import { sleep, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { fixture, fixtureText } from '../../support/fixtures.js';
+import { startMetricsTarget, type MetricsTarget } from '../helpers/metrics-target.js';
+import { startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import { sleep } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const TOKEN = 'preview-test-token';
 
 let target: MetricsTarget;
-let prom: TestPrometheus;
+let prom: LocalPrometheus;
 let router: TestRouter;
 
 let ticker: NodeJS.Timeout | undefined;

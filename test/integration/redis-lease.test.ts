@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { acquireLease } from '../../src/lib/redis-lease.js';
-import { REDIS_URL, sleep, waitFor } from '../helpers/start-test-router.js';
+import { REDIS_URL } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
 
 let redis: Redis;
 before(() => {

@@ -10,7 +10,7 @@ import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore } from '../../src/runbooks/runbook-store.js';
 import type { LiveContext } from '../../src/enrichment/live-context.js';
 import { runbookRoutes, RUNBOOK_CSP } from '../../src/runbooks-web/runbook-routes.js';
-import { startAlertmanager } from '../helpers/alertmanager-server.js';
+import { startAlertmanager } from '../../support/alertmanager-server.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 /** Markup that could execute: a script/iframe/img element, an on* attribute, a javascript: URL. */
@@ -86,7 +86,7 @@ export async function startFiringAlertmanager(): Promise<RealAlertmanager> {
           generatorURL: 'http://prometheus.test/graph?g0.expr=up',
         })),
       ),
-    stop: () => am.stop(),
+    stop: () => am.close(),
   };
 }
 

@@ -16,10 +16,11 @@ import {
   type FakeSlack,
   type SlackRequest,
 } from '../helpers/fake-slack.js';
-import { deletePrefix } from '../helpers/delete-prefix.js';
-import { fixture } from '../helpers/fixtures.js';
+import { deletePrefix } from '../../support/delete-prefix.js';
+import { fixture } from '../../support/fixtures.js';
 import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
-import { REDIS_URL, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { REDIS_URL, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { sleep, waitFor } from '../../support/wait.js';
 
 type SlackBlockJson = {
   type: string;
@@ -296,7 +297,7 @@ describe('Slack errors', () => {
         'the failed job',
       );
       await settled(router);
-      await new Promise((r) => setTimeout(r, 400)); // > backoffMs x 2: a retry would have happened by now
+      await sleep(400); // > backoffMs x 2: a retry would have happened by now
       assert.equal(slack.calls('chat.postMessage').length - mark, 1, 'channel_not_found must not be retried');
       assert.match(failed.failedReason, /channel_not_found/);
       assert.equal(failed.attemptsMade, 1);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { fixture } from '../helpers/fixtures.js';
-import { REDIS_URL, startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { fixture } from '../../support/fixtures.js';
+import { ManagedProcess } from '../../support/managed-process.js';
+import { REDIS_URL, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { waitFor } from '../../support/wait.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fileConfig = {
@@ -21,12 +22,11 @@ const fileConfig = {
 let slack: FakeSlack;
 let api: TestRouter;
 let configPath: string;
-const children = new Set<ChildProcess>();
+const workers = new Set<ManagedProcess>();
 
 /** A worker-only alert-router process, as deployed (ROLE=worker), sharing the api router's queue prefix. */
-function startWorker(): { child: ChildProcess; output: () => string } {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+function startWorker(): ManagedProcess {
+  const worker = new ManagedProcess('worker', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -41,19 +41,11 @@ function startWorker(): { child: ChildProcess; output: () => string } {
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_API_URL: slack.url,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return { child, output: () => out };
+  worker.start();
+  workers.add(worker);
+  return worker;
 }
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
 
 before(async () => {
   slack = await startFakeSlack();
@@ -69,9 +61,9 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) {
-    child.kill('SIGKILL');
-    await exited(child);
+  for (const worker of workers) {
+    worker.child?.kill('SIGKILL');
+    await worker.exited();
   }
   await api.stop();
   await slack.close();
@@ -91,15 +83,15 @@ test(
     assert.equal(res.status, 200);
     await waitFor(
       () => slack.calls('chat.postMessage').length === 1,
-      () => `the first worker to call Slack; its output:\n${first.output()}`,
+      () => `the first worker to call Slack; its output:\n${first.log}`,
       20_000,
     );
     const [job] = await api.queues.deliveries.getJobs(['active']);
     assert.ok(job, 'the delivery is active in the killed worker');
 
-    first.child.kill('SIGKILL');
-    await exited(first.child);
-    assert.equal(first.child.signalCode, 'SIGKILL');
+    first.child!.kill('SIGKILL');
+    await first.exited();
+    assert.equal(first.child!.signalCode, 'SIGKILL');
     const killedAt = Date.now();
     assert.equal(
       slack.calls('chat.postMessage')[0]!.response,
@@ -113,7 +105,7 @@ test(
         slack
           .calls('chat.postMessage')
           .some((r) => (r.response?.body as { ok?: boolean } | undefined)?.ok === true),
-      () => `the second worker to deliver; its output:\n${second.output()}`,
+      () => `the second worker to deliver; its output:\n${second.log}`,
       30_000,
       200,
     );
@@ -134,8 +126,8 @@ test(
     assert.ok(recoveredMs < 20_000, `redelivered ${recoveredMs} ms after SIGKILL (lockMs 5000)`);
     process.stderr.write(`# worker-crash: redelivered ${recoveredMs} ms after SIGKILL\n`);
 
-    second.child.kill('SIGTERM');
-    await exited(second.child);
-    assert.equal(second.child.exitCode, 0, second.output());
+    second.child!.kill('SIGTERM');
+    await second.exited();
+    assert.equal(second.child!.exitCode, 0, second.log);
   },
 );

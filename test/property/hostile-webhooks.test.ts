@@ -7,7 +7,8 @@ import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerdut
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { hostilePayload, invalidPayload } from '../helpers/hostile-payloads.js';
 import { linksIn } from '../helpers/links-in.js';
-import { startTestRouter, waitFor, type TestRouter } from '../helpers/start-test-router.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { waitFor } from '../../support/wait.js';
 import { notificationJobCount, postRaw } from '../helpers/webhook-client.js';
 
 // The webhook's promise, checked on generated input: every request gets either a 4xx with a JSON

@@ -8,15 +8,16 @@
  * missing binary fails the test rather than skipping it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import { startAlertmanager } from '../helpers/alertmanager-server.js';
-import { freePort } from '../helpers/free-port.js';
+import { startAlertmanager } from '../../support/alertmanager-server.js';
+import { freePort } from '../../support/free-port.js';
+import { sleep } from '../../support/wait.js';
+import { runTool, type ToolResult } from '../helpers/run-tool.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'alertmanager', 'alertmanager.yml');
@@ -24,27 +25,8 @@ const WEBHOOK_URL = 'http://alert-router:8080/webhook/alertmanager';
 const TOKEN_PATH = '/etc/alertmanager/secrets/webhook-token';
 const RECEIVERS = ['critical', 'warning', 'info', 'slo-page', 'slo-ticket', 'watchdog-heartbeat', 'default'];
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(binary: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, args, { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(
-          new Error(
-            `${binary} is not installed or not on PATH (Debian: apt-get install prometheus-alertmanager)`,
-          ),
-        );
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (binary: string, args: string[]): Promise<ToolResult> =>
+  runTool(binary, args, { pkg: 'prometheus-alertmanager', cwd: ROOT, timeoutMs: 60_000 });
 
 // A private copy whose credentials_file exists, so neither amtool nor a real Alertmanager
 // depends on /etc/alertmanager/secrets being present on the test machine.
@@ -261,7 +243,7 @@ test('inhibitions match on a real Alertmanager', async (t) => {
   const am = await startAlertmanager(
     readFileSync(localConfig, 'utf8').replaceAll('alert-router:8080', `127.0.0.1:${deadPort}`),
   );
-  t.after(() => am.stop());
+  t.after(() => am.close());
   const base = am.url;
 
   const alert = (labels: Record<string, string>) => ({
@@ -344,7 +326,7 @@ test('inhibitions match on a real Alertmanager', async (t) => {
     last = Object.fromEntries(got.map((a) => [key(a), a.status.inhibitedBy.length > 0]));
     const settled = got.length === alerts.length && [...expectInhibited].every((k) => last[k] === true);
     if (settled) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   const expected = Object.fromEntries(Object.keys(last).map((k) => [k, expectInhibited.has(k)]));
   assert.equal(Object.keys(last).length, alerts.length, `alerts read back: ${JSON.stringify(last)}`);

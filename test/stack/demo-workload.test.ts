@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningDemo, startDemo } from '../../demo/inference-gateway.js';
+import { sleep } from '../../support/wait.js';
 
 // The metric families the alert and recording rules query, with the labels they select on.
 const EXPECTED: Record<string, string[]> = {
@@ -126,7 +127,7 @@ void describe('demo inference gateway', () => {
     const response = await setFault('POST', { errorRate: 0.2, durationSeconds: 1 });
     const view = (await response.json()) as { expiresAt: string };
     assert.ok(Date.parse(view.expiresAt) > Date.now());
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     assert.equal(((await (await fetch(`${demo.url}/fault`)).json()) as { active: boolean }).active, false);
   });
 });

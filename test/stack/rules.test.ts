@@ -7,13 +7,13 @@
  * check would let broken rules through unnoticed.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { runTool, type ToolResult } from '../helpers/run-tool.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROM_DIR = join(ROOT, 'prometheus');
@@ -22,32 +22,10 @@ const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOK_BASE = 'http://localhost:8080/runbooks/';
 const SEVERITIES = new Set(['critical', 'warning', 'info']);
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const run = (binary: string, args: string[]): Promise<ToolResult> =>
+  runTool(binary, args, { pkg: 'prometheus', cwd: ROOT });
 
-/** Runs a binary; rejects with an actionable message when it is not installed. */
-function run(binary: string, args: string[], cwd = ROOT): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      binary,
-      args,
-      { cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-          reject(new Error(`${binary} is not installed or not on PATH (Debian: apt-get install prometheus)`));
-          return;
-        }
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function assertSuccess(binary: string, args: string[]): Promise<RunResult> {
+async function assertSuccess(binary: string, args: string[]): Promise<ToolResult> {
   const result = await run(binary, args);
   assert.equal(result.code, 0, `${binary} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result;

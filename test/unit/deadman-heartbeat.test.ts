@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HeartbeatSource } from '../../src/deadman/heartbeat-policy.js';
 import { heartbeatSources, isHeartbeat } from '../../src/deadman/heartbeat-sink.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 const hb = { receiver: 'watchdog-heartbeat', alertname: 'Watchdog' };
 const sources: HeartbeatSource[] = [

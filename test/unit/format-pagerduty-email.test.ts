@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { formatEmail } from '../../src/channels/email/format-email.js';
 import { formatPagerDutyEvent, mapSeverity } from '../../src/channels/pagerduty/format-pagerduty-event.js';
 import { burnRateContext } from '../helpers/burn-rate-context.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 const links = { publicUrl: 'https://ar.example', alertmanagerUrl: undefined };
 

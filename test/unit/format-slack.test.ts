@@ -4,7 +4,7 @@ import { describeChange, formatSlackMessage } from '../../src/channels/slack/for
 import { escapeMrkdwn } from '../../src/channels/slack/slack-escape.js';
 import { notificationKey } from '../../src/alert/notification-key.js';
 import { burnRateContext } from '../helpers/burn-rate-context.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: 'https://am.example', maxAlertsShown: 5 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { groupHash, notificationKey } from '../../src/alert/notification-key.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 test('the same content gives the same key whatever the alert order (HA peers)', () => {
   const a = fixture('grouped');

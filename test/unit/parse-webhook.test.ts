@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseWebhook } from '../../src/http/parse-webhook.js';
 import { HttpError } from '../../src/http/http-error.js';
-import { fixture, fixtureText } from '../helpers/fixtures.js';
+import { fixture, fixtureText } from '../../support/fixtures.js';
 
 const expect400 = (fn: () => unknown, code: string, text?: RegExp): void => {
   assert.throws(fn, (err: unknown) => {

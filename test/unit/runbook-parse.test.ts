@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { diagnosisSteps, parseRunbook } from '../../src/runbooks/parse-runbook.js';
 import { RunbookError } from '../../src/runbooks/runbook-error.js';
 import { loadRunbookStore, runbookProblems } from '../../src/runbooks/runbook-store.js';
+import { sleep } from '../../support/wait.js';
 
 const VALID = `---
 title: Host unreachable
@@ -107,7 +108,7 @@ describe('runbook store', () => {
     const store = loadRunbookStore(dir, silent, { watch: true, debounceMs: 20 });
     assert.equal(store.list().length, 0);
     writeFileSync(join(dir, 'NodeDown.md'), VALID);
-    for (let i = 0; i < 100 && !store.forAlert('NodeDown'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !store.forAlert('NodeDown'); i++) await sleep(20);
     assert.ok(store.forAlert('NodeDown'), 'file change picked up by the watcher');
     writeFileSync(join(dir, 'Other.md'), VALID);
     assert.deepEqual(store.reload(), []);

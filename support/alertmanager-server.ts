@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { ManagedProcess, requireBinary } from './managed-process.js';
+import { ManagedProcess } from './managed-process.js';
+import { requireBinary } from './require-binary.js';
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 
+/** An alert as `POST /api/v2/alerts` takes it (what Prometheus sends). */
 export interface PostedAlert {
   readonly labels: Record<string, string>;
   readonly annotations?: Record<string, string>;
@@ -14,44 +16,51 @@ export interface PostedAlert {
   readonly generatorURL?: string;
 }
 
-export interface TestAlertmanager {
+export interface LocalAlertmanager {
   readonly url: string;
   /** Its temp directory (config, storage, any files the config refers to). */
   readonly dir: string;
+  /** The process itself, to read its log or stop and start it again. */
   readonly process: ManagedProcess;
   /** POST /api/v2/alerts, as Prometheus does. */
   postAlerts(alerts: readonly PostedAlert[]): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops the process and removes its temp directory. */
+  close(): Promise<void>;
 }
 
 /**
- * The Debian `prometheus-alertmanager` on a free loopback port, clustering off, with the given
- * config (a function gets the temp dir, for credentials files). Fails, never skips, when the
- * binary is missing.
+ * The Debian `prometheus-alertmanager` on a loopback port (a free one unless given), clustering
+ * off, with the given config (a function gets the temp dir, for credentials files). Fails, never
+ * skips, when the binary is missing.
  * @example const am = await startAlertmanager('route: {receiver: x}\nreceivers: [{name: x}]\n')
  */
 export async function startAlertmanager(
   config: string | ((dir: string) => string),
-  flags: readonly string[] = [],
-): Promise<TestAlertmanager> {
+  opts: { port?: number; flags?: readonly string[] } = {},
+): Promise<LocalAlertmanager> {
   requireBinary(ALERTMANAGER_BIN, 'prometheus-alertmanager');
   const dir = mkdtempSync(join(tmpdir(), 'ar-am-'));
   writeFileSync(join(dir, 'alertmanager.yml'), typeof config === 'string' ? config : config(dir));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const proc = new ManagedProcess('alertmanager', ALERTMANAGER_BIN, [
     `--config.file=${join(dir, 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    // No gossip: a clustered Alertmanager waits for the cluster to settle before notifying.
     '--cluster.listen-address=',
     '--log.level=warn',
-    ...flags,
+    ...(opts.flags ?? []),
   ]);
+  const close = async (): Promise<void> => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   proc.start();
   try {
     await proc.ready(`${url}/-/ready`);
   } catch (err) {
-    await proc.stop();
+    await close();
     throw err;
   }
   return {
@@ -66,6 +75,6 @@ export async function startAlertmanager(
       });
       if (!res.ok) throw new Error(`alertmanager refused alerts: ${res.status} ${await res.text()}`);
     },
-    stop: () => proc.stop(),
+    close,
   };
 }

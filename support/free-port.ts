@@ -1,6 +1,10 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free on 127.0.0.1 right now (for processes the tests start). */
+/**
+ * A TCP port free on 127.0.0.1 right now, for a process that must be told its port before it
+ * starts (Prometheus, Alertmanager, redis-server cannot report an ephemeral one back).
+ * @example const port = await freePort()
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();

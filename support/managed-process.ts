@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { waitFor } from './wait.js';
+
+/**
+ * A real process that tests, benchmarks and scripts start, stop and restart (Prometheus,
+ * Alertmanager, redis-server, an alert-router worker), keeping the tail of its output for failure
+ * messages. `start()` after `stop()` runs the same command again.
+ * @example const p = new ManagedProcess('prometheus', 'prometheus', [`--web.listen-address=127.0.0.1:${port}`]); p.start(); await p.ready(`${url}/-/ready`)
+ */
+export class ManagedProcess {
+  child: ChildProcess | undefined;
+  log = '';
+
+  constructor(
+    readonly name: string,
+    private readonly cmd: string,
+    private readonly args: readonly string[],
+    private readonly opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ) {}
+
+  start(): void {
+    const child = spawn(this.cmd, [...this.args], { ...this.opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d: Buffer): void => {
+      this.log = (this.log + d.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (err) => keep(Buffer.from(`spawn error: ${err.message}\n`)));
+    this.child = child;
+  }
+
+  get running(): boolean {
+    const c = this.child;
+    return c !== undefined && c.exitCode === null && c.signalCode === null && c.pid !== undefined;
+  }
+
+  /** Resolves once the process has exited (at once if it is not running). */
+  async exited(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    await new Promise<void>((r) => child.once('exit', () => r()));
+  }
+
+  /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = this.exited();
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Waits until `probe` (a URL that must answer 2xx, or a function) says the process is ready;
+   * fails at once, with the output, if the process exits or never spawned.
+   */
+  async ready(probe: string | (() => Promise<boolean>), timeoutMs = 20_000): Promise<void> {
+    const check =
+      typeof probe === 'string'
+        ? () =>
+            fetch(probe).then(
+              (r) => r.ok,
+              () => false,
+            )
+        : probe;
+    await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited:\n${this.log.slice(-3000)}`);
+        return check();
+      },
+      () => `${this.name} ready (${typeof probe === 'string' ? probe : 'probe'}):\n${this.log.slice(-3000)}`,
+      timeoutMs,
+      100,
+    );
+  }
+}

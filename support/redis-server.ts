@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
+import { ManagedProcess } from './managed-process.js';
+
+/**
+ * A private redis-server (AOF on, noeviction, as production runs it) on its own port, for callers
+ * that stop or restart Redis; the shared one on 6379 must never be stopped.
+ * @example const redis = await RedisServer.start(); await redis.stop(); await redis.start()
+ */
+export class RedisServer {
+  readonly dir = mkdtempSync(join(tmpdir(), 'ar-redis-'));
+  private readonly proc: ManagedProcess;
+
+  constructor(readonly port: number) {
+    this.proc = new ManagedProcess('redis-server', 'redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--dir',
+      this.dir,
+      '--maxmemory-policy',
+      'noeviction',
+    ]);
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    const s = new RedisServer(await freePort());
+    await s.start();
+    return s;
+  }
+
+  async start(): Promise<void> {
+    this.proc.start();
+    await this.proc.ready(() => this.ping(), 5_000);
+  }
+
+  /** Stops the server; its data stays for a `start()` again (AOF), until `close()`. */
+  stop(): Promise<void> {
+    return this.proc.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async ping(): Promise<boolean> {
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined); // a refused connection while it starts is expected
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  }
+}
