@@ -1,8 +1,7 @@
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
 import { orderedAlerts } from '../alert/alert-order.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { alertExpression, splitThreshold, thresholdConditions } from './alert-expression.js';
-import { unitFromExpression } from '../alert/format-value.js';
+import { alertExpression, analyseExpression } from './alert-expression.js';
 import { renderQuery } from './render-query.js';
 
 /** One distinct query to send; many alerts may point at the same one. */
@@ -75,25 +74,20 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
     let main: AlertPlan['main'];
     let conditions: AlertPlan['conditions'] = [];
     if (expr) {
-      const { measured, threshold } = splitThreshold(expr);
-      const unit = unitFromExpression(measured);
+      const { measured, threshold, unit, conditions: windows } = analyseExpression(expr);
       main = {
         instant: add('instant', measured, opts.mainMaxSeries),
         range: add('range', measured, opts.mainMaxSeries),
         ...(threshold ? { threshold } : {}),
         ...(unit ? { unit } : {}),
       };
-      if (!threshold)
-        conditions = thresholdConditions(expr).map((c) => {
-          const unit = unitFromExpression(c.measured);
-          return {
-            name: c.name,
-            // Like the main query, the answer covers the whole group and is matched per alert.
-            key: add('instant', c.measured, opts.mainMaxSeries),
-            threshold: c.threshold,
-            ...(unit ? { unit } : {}),
-          };
-        });
+      conditions = windows.map((c) => ({
+        name: c.name,
+        // Like the main query, the answer covers the whole group and is matched per alert.
+        key: add('instant', c.measured, opts.mainMaxSeries),
+        threshold: c.threshold,
+        ...(c.unit ? { unit: c.unit } : {}),
+      }));
     }
     const context: Array<AlertPlan['context'][number]> = [];
     const alertname = alert.labels.alertname;

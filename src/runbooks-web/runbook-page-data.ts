@@ -4,8 +4,7 @@ import { withDeadline } from '../lib/with-deadline.js';
 import type { DeadmanStatus } from '../deadman/deadman-status.js';
 import type { ContextQuery, Runbook, RunbookStore } from '../runbooks/runbook.js';
 import { renderQuery } from '../enrichment/render-query.js';
-import { alertExpression, splitThreshold, thresholdConditions } from '../enrichment/alert-expression.js';
-import { unitFromExpression } from '../alert/format-value.js';
+import { alertExpression, analyseExpression } from '../enrichment/alert-expression.js';
 import type { FiringAlert, FiringAlertSource } from './firing-alerts.js';
 import type { LiveContext, LiveValue } from '../enrichment/live-context.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -200,11 +199,13 @@ type ConditionQuery = ContextQuery & { readonly threshold: string };
  */
 function conditionQueries(generatorURL: string | undefined): readonly ConditionQuery[] {
   const expr = alertExpression(generatorURL);
-  if (!expr || splitThreshold(expr).threshold) return [];
-  return thresholdConditions(expr).map((c) => {
-    const unit = unitFromExpression(c.measured);
-    return { name: c.name, query: c.measured, threshold: c.threshold, ...(unit ? { unit } : {}) };
-  });
+  if (!expr) return [];
+  return analyseExpression(expr).conditions.map((c) => ({
+    name: c.name,
+    query: c.measured,
+    threshold: c.threshold,
+    ...(c.unit ? { unit: c.unit } : {}),
+  }));
 }
 
 async function liveData(
@@ -227,8 +228,10 @@ async function liveData(
       Promise.all([
         // One query each, so every value it gives is known to belong to that condition.
         Promise.all(
+          // A condition that cannot be asked (its expression reads as a template) is left out;
+          // the runbook's own context still shows.
           conditions.map(async ({ threshold, ...q }) =>
-            (await live.queryValues({ ...rb, context: [q] }, labels, signal)).map((v) => ({
+            (await live.queryValues({ ...rb, context: [q] }, labels, signal).catch(() => [])).map((v) => ({
               ...v,
               threshold,
             })),

@@ -79,11 +79,9 @@ or
     assert.deepEqual(thresholdConditions('up{job="a"} == 0 or absent(up{job="a"})'), [
       { name: 'up', measured: 'up{job="a"}', threshold: '== 0' },
     ]);
-    // A number on the left reads as the same condition from the measured side.
-    assert.deepEqual(thresholdConditions('0.5 < x unless y >= 2'), [
-      { name: 'x', measured: 'x', threshold: '> 0.5' },
-      { name: 'y', measured: 'y', threshold: '>= 2' },
-    ]);
+    // A number on the left reads as the same condition from the measured side; the right side of
+    // `unless` suppresses the alert, it is not a condition for firing.
+    assert.deepEqual(thresholdConditions('0.5 < x unless y >= 2'), [{ name: 'x', measured: 'x', threshold: '> 0.5' }]);
     // Windows that differ only in their matchers keep them in the name.
     assert.deepEqual(
       thresholdConditions('rate(e{code="5xx"}[5m]) > 1 and rate(e{code="4xx"}[5m]) > 1').map((c) => c.name),
@@ -94,6 +92,24 @@ or
     assert.deepEqual(thresholdConditions('a > b'), []);
     assert.deepEqual(thresholdConditions('sum(rate(x[5m]) > 1'), []);
     assert.deepEqual(splitThreshold('sum(rate(x[5m]) > 1'), { measured: 'sum(rate(x[5m]) > 1' });
+  });
+
+  it('still splits a trailing threshold the grammar cannot read, or will not parse', () => {
+    // A function newer than the grammar, and an expression nested deeper than is worth parsing.
+    assert.deepEqual(splitThreshold('some_future_fn(rate(x[5m])) > 1'), {
+      measured: 'some_future_fn(rate(x[5m]))',
+      threshold: '> 1',
+    });
+    const deep = `${'abs('.repeat(2000)}x${')'.repeat(2000)}`;
+    assert.deepEqual(splitThreshold(`${deep} > 1`), { measured: deep, threshold: '> 1' });
+    assert.deepEqual(thresholdConditions(`(${deep} > 1) and y > 2`), []);
+  });
+
+  it('names a condition in at most 80 characters', () => {
+    const long = `sum(rate(${'x'.repeat(300)}[5m]))`;
+    const [c] = thresholdConditions(`${long} > 1 and y > 2`);
+    assert.equal(c?.measured, long);
+    assert.ok(c!.name.length <= 80, c!.name);
   });
 });
 
