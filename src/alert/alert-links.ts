@@ -1,4 +1,5 @@
 import { leadAlert } from './alert-order.js';
+import { groupName } from './group-name.js';
 import type { Alert, WebhookPayload } from './webhook-payload.js';
 
 /** Where the links in a message point: alert-router itself, and the Alertmanager UI when known. */
@@ -62,14 +63,14 @@ export interface GroupLink {
 }
 
 /**
- * A group's links, in reading order: the runbook for `alertname`, a silence of the group, the
- * lead alert's source graph. A link that cannot be built, or is longer than MAX_LINK_LENGTH, is
- * left out.
- * @example groupLinks(p, { publicUrl, alertmanagerUrl }, 'HighErrorRate').map((l) => l.kind) // ['runbook', 'silence', 'source']
+ * A group's links, in reading order, as every channel shows them: the runbook of its name
+ * (groupName), a silence of the group, the lead alert's source graph. A link that cannot be
+ * built, or is longer than MAX_LINK_LENGTH, is left out.
+ * @example groupLinks(fixture('firing'), { publicUrl, alertmanagerUrl }).map((l) => l.kind) // ['runbook', 'silence', 'source']
  */
-export function groupLinks(p: WebhookPayload, opts: LinkOptions, alertname: string | undefined): GroupLink[] {
+export function groupLinks(p: WebhookPayload, opts: LinkOptions): GroupLink[] {
   const links: Array<{ kind: GroupLink['kind']; href: string | undefined }> = [
-    { kind: 'runbook', href: runbookUrl(opts.publicUrl, alertname) },
+    { kind: 'runbook', href: runbookUrl(opts.publicUrl, groupName(p)) },
     { kind: 'silence', href: silenceUrl(p, opts.alertmanagerUrl) },
     { kind: 'source', href: sourceUrl(leadAlert(p)) },
   ];

@@ -1,3 +1,12 @@
+/** One named value as Prometheus renders it ("0.0123", "NaN", "+Inf"), in the runbook's unit. */
+export interface NamedValue {
+  readonly name: string;
+  readonly value: string;
+  readonly unit?: string;
+  /** For a condition of the alert's own expression: what it is compared with (`> 14.4`). */
+  readonly threshold?: string;
+}
+
 /** Live context gathered by the worker for one notification (filled by the enrichment stage). */
 export interface AlertContext {
   /** Current value of the alert's own expression, rendered ("0.23", "NaN", "+Inf"). */
@@ -6,13 +15,7 @@ export interface AlertContext {
    * Named values: first each condition of an expression with several (a burn-rate window, with
    * its `threshold`), then the runbook's context queries.
    */
-  readonly values?: ReadonlyArray<{
-    readonly name: string;
-    readonly value: string;
-    readonly unit?: string;
-    /** The condition this value is compared with (`> 14.4`), for a condition of the alert. */
-    readonly threshold?: string;
-  }>;
+  readonly values?: readonly NamedValue[];
   /** A text sparkline of the last hour of the main series. */
   readonly sparkline?: string;
   /** The alert's firing condition when its expression ends in one (`> 0.05`), shown next to the value. */

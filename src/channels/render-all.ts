@@ -2,11 +2,14 @@ import type { NotificationContext } from '../alert/notification-context.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { formatEmail, type EmailMessage } from './email/format-email.js';
 import { formatPagerDutyEvent, type PagerDutyEvent } from './pagerduty/format-pagerduty-event.js';
-import {
-  formatSlackMessage,
-  type SlackFormatOptions,
-  type SlackMessage,
-} from './slack/format-slack-message.js';
+import type { LinkOptions } from '../alert/alert-links.js';
+import { formatSlackMessage, type SlackMessage } from './slack/format-slack-message.js';
+
+/** How messages look and where their links point, for every channel type. */
+export interface RenderOptions extends LinkOptions {
+  /** Alerts listed one by one before "and N more" (`slack.maxAlertsShown`). */
+  readonly maxAlertsShown: number;
+}
 
 /** What every channel type would send for one notification. */
 export interface RenderedNotification {
@@ -27,7 +30,7 @@ const SHOWN_DOMAIN = 'alert-router.local';
 export function renderAll(
   payload: WebhookPayload,
   context: NotificationContext | undefined,
-  opts: SlackFormatOptions & { readonly key: string },
+  opts: RenderOptions & { readonly key: string },
 ): RenderedNotification {
   const links = { publicUrl: opts.publicUrl, alertmanagerUrl: opts.alertmanagerUrl };
   return {

@@ -156,4 +156,3 @@ export const fileConfigSchema = z
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
-export type RouteConfig = z.infer<typeof routeSchema>;

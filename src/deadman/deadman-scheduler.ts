@@ -15,7 +15,7 @@ export interface DeadmanScheduler {
  * per process would check, and race, once per replica). Every replica upserts the same scheduler,
  * so the last deployed interval wins and no replica owns it. Closing leaves it in place for the
  * others.
- * @example const s = startDeadmanScheduler({ ...checkDeps, connection, workerConnection })
+ * @example const s = startDeadmanScheduler({ ...checkDeps, prefix: 'alert-router', connection, workerConnection })
  */
 export function startDeadmanScheduler(
   deps: DeadmanCheckDeps & {

@@ -5,7 +5,7 @@ import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { formatValue } from '../alert/format-value.js';
+import { formatValue, type FormattedValue } from '../alert/format-value.js';
 import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
@@ -143,9 +143,8 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
       const ctx: { -readonly [K in keyof AlertContext]: AlertContext[K] } = {};
       if (a.main) {
         const now = results.get(a.main.instant) as QueryResult<InstantSeries> | undefined;
-        const series = now && seriesFor(now.series, a.alert.labels);
         if (now) {
-          const f = series ? formatValue(series.value, a.main.unit) : { value: 'no data' };
+          const f = valueFor(now, a.alert.labels, a.main.unit);
           ctx.value = f.unit ? `${f.value} ${f.unit}` : f.value;
         }
         if (a.main.threshold) ctx.threshold = a.main.threshold;
@@ -156,8 +155,7 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
       const windows = a.conditions.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
-        const series = seriesFor(r.series, a.alert.labels);
-        const f = series ? formatValue(series.value, c.unit) : { value: 'no data' };
+        const f = valueFor(r, a.alert.labels, c.unit);
         return [
           { name: c.name, value: f.value, ...(f.unit ? { unit: f.unit } : {}), threshold: c.threshold },
         ];
@@ -200,4 +198,14 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     }
   };
   return Object.assign(safe, { plan });
+}
+
+/** This alert's value in an answer that covers the whole group; "no data" when it has no series. */
+function valueFor(
+  r: QueryResult<InstantSeries>,
+  labels: Readonly<Record<string, string>>,
+  unit: string | undefined,
+): FormattedValue {
+  const series = seriesFor(r.series, labels);
+  return series ? formatValue(series.value, unit) : { value: 'no data' };
 }

@@ -1,13 +1,8 @@
+import type { NamedValue } from '../alert/notification-context.js';
 import type { Runbook } from '../runbooks/runbook.js';
 
-/** One context query's current value, as Prometheus renders it ("0.0123", "NaN", "+Inf"). */
-export interface LiveValue {
-  readonly name: string;
-  readonly value: string;
-  readonly unit?: string;
-  /** For a condition of the alert's own expression: what it is compared with (`> 14.4`). */
-  readonly threshold?: string;
-}
+/** One context query's current value (the same shape notifications carry). */
+export type LiveValue = NamedValue;
 
 /**
  * Live numbers for the runbook pages, implemented over Prometheus by the enrichment stage

@@ -84,10 +84,10 @@ function errorFor(status: number, env: Envelope | undefined): PrometheusError {
   const detail = typeof env?.error === 'string' ? cut(env.error, 300) : `HTTP ${status}`;
   const errorType = typeof env?.errorType === 'string' ? env.errorType : '';
   if (status === 400 || errorType === 'bad_data')
-    return new PrometheusError('bad_request', detail, { status: status });
+    return new PrometheusError('bad_request', detail, { status });
   if (status === 422 || errorType === 'execution')
-    return new PrometheusError('unprocessable', detail, { status: status });
-  return new PrometheusError('unavailable', detail, { status: status });
+    return new PrometheusError('unprocessable', detail, { status });
+  return new PrometheusError('unavailable', detail, { status });
 }
 
 /**

@@ -38,9 +38,10 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
 /**
  * Coalesces identical queries and remembers answers briefly: while a query is in flight every
  * caller with the same key shares that one request, and for `ttlMs` after it the answer is served
- * from memory. 1,000 alerts needing the same query therefore cost one request (bench/enrichment-storm.ts measures it). The loader
- * owns its own deadline; a caller only stops *waiting* when its signal aborts, so one impatient
- * notification never cancels the request others are waiting on.
+ * from memory. 1,000 alerts needing the same query therefore cost one request
+ * (bench/enrichment-storm.ts measures it). The loader owns its own deadline; a caller only stops
+ * *waiting* when its signal aborts, so one impatient notification never cancels the request
+ * others are waiting on.
  * @example await cache.get('q:up', () => client.query('up', { signal }), budgetSignal)
  */
 export class QueryCache {

@@ -1,5 +1,6 @@
 import { HeartbeatUnavailableError } from '../deadman/heartbeat-unavailable-error.js';
-import { QueueUnavailableError, UnstorableNotificationError } from '../queue/queue-errors.js';
+import { QueueUnavailableError } from '../queue/queue-unavailable-error.js';
+import { UnstorableNotificationError } from '../queue/unstorable-notification-error.js';
 import { HttpError } from './http-error.js';
 
 export interface ErrorResponse {

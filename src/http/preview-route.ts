@@ -1,8 +1,7 @@
 import { Router as expressRouter, type Router } from 'express';
 import type { NotificationContext } from '../alert/notification-context.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
-import { renderAll } from '../channels/render-all.js';
-import type { SlackFormatOptions } from '../channels/slack/format-slack-message.js';
+import { renderAll, type RenderOptions } from '../channels/render-all.js';
 import type { Router as AlertRouter } from '../routing/route-notification.js';
 import type { BodyBudget } from './body-budget.js';
 import { HttpError } from './http-error.js';
@@ -14,7 +13,7 @@ import { isAuthorized, type WebhookAuth } from './webhook-auth.js';
 export interface PreviewDeps {
   /** The webhook's own credentials: a preview shows what the router would do with a real post. */
   readonly auth: WebhookAuth;
-  readonly render: SlackFormatOptions;
+  readonly render: RenderOptions;
   readonly router: AlertRouter;
   readonly enrich: (payload: WebhookPayload) => Promise<NotificationContext>;
   readonly bodies?: BodyBudget;

@@ -9,7 +9,11 @@ export interface NotificationJobData {
   readonly payload: WebhookPayload;
 }
 
-/** Data of one `deliveries` job: one notification to one configured channel, as channels take it. */
+/**
+ * Data of one `deliveries` job: one notification to one configured channel. It is the channels'
+ * own Delivery, stored as is, so what a channel takes and what Redis holds cannot drift apart;
+ * a change to Delivery is a change to the stored job format (jobs in flight during a deploy).
+ */
 export type DeliveryJobData = Delivery;
 
 export const QUEUE_NOTIFICATIONS = 'notifications';

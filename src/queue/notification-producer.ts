@@ -4,7 +4,8 @@ import { DeadlineError } from '../lib/deadline-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from '../alert/notification-key.js';
-import { QueueUnavailableError, UnstorableNotificationError } from './queue-errors.js';
+import { QueueUnavailableError } from './queue-unavailable-error.js';
+import { UnstorableNotificationError } from './unstorable-notification-error.js';
 
 export interface NotificationProducer {
   /** Resolves once Redis has the job (or already had it within the dedup window). */

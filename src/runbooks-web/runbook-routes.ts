@@ -13,7 +13,11 @@ export interface RunbookRouteDeps extends PageDataDeps {
   readonly logger: Logger;
 }
 
-/** Issue #4: no script at all, inline styles only, no framing, no forms, no base rewriting. */
+/**
+ * Runbook pages show label values anyone who can set a metric label controls, so the page allows
+ * no script at all, inline styles only, no framing, no forms and no base rewriting
+ * (https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy).
+ */
 export const RUNBOOK_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

@@ -2,7 +2,10 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
-/** Alert names as they may appear in a URL or a runbook file name (a strict pattern: nothing that could escape the runbooks directory). */
+/**
+ * Alert names as they may appear in a URL or a runbook file name: a strict pattern, so nothing
+ * can escape the runbooks directory.
+ */
 export const ALERT_NAME_PATTERN = /^[A-Za-z0-9_:-]{1,128}$/;
 
 export const isSafeAlertName = (name: string): boolean => ALERT_NAME_PATTERN.test(name);

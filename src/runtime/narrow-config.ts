@@ -1,4 +1,4 @@
-import type { SlackFormatOptions } from '../channels/slack/format-slack-message.js';
+import type { RenderOptions } from '../channels/render-all.js';
 import type { AppConfig } from '../config/app-config.js';
 
 /**
@@ -6,8 +6,8 @@ import type { AppConfig } from '../config/app-config.js';
  * secret (only the channel registry sees tokens, routing keys and the SMTP URL).
  */
 
-/** How messages look and where their links point, for the formatters (preview, outbox, Slack). */
-export function renderOptions(config: AppConfig): SlackFormatOptions {
+/** How messages look and where their links point (preview route; the registry builds its own). */
+export function renderOptions(config: AppConfig): RenderOptions {
   return {
     publicUrl: config.publicUrl,
     alertmanagerUrl: config.alertmanagerUrl,

@@ -274,6 +274,49 @@ describe('coalescing, counted on a fake Prometheus', () => {
   });
 });
 
+describe('concurrency, counted on a local Prometheus', () => {
+  it('two notifications at once never have more than `concurrency` requests in flight', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      }, 20);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const enrich = createEnricher({
+        client: createPrometheusClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+        cache: new QueryCache(),
+        budgetMs: 10_000,
+        concurrency: 2,
+      });
+      // Distinct expressions, so nothing coalesces: every alert needs its own queries.
+      const notification = (tag: string): WebhookPayload => {
+        const p = fixture('firing');
+        p.alerts = Array.from({ length: 5 }, (_, i) => ({
+          ...p.alerts[0]!,
+          fingerprint: `${tag}${i}`,
+          generatorURL: genUrl(`rate(requests_${tag}_${i}_total[5m]) > 1`),
+        }));
+        return p;
+      };
+      const [a, b] = await Promise.all([enrich(notification('a')), enrich(notification('b'))]);
+      assert.ok(a.available && b.available, JSON.stringify([a.reason, b.reason]));
+      assert.equal(hits, 20, 'an instant and a range query per alert');
+      assert.equal(maxInFlight, 2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 describe('delivery when Prometheus is down, slow or erroring', () => {
   const BUDGET = 800;
   const SLACK = 2500;

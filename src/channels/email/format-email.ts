@@ -62,7 +62,7 @@ export function formatEmail(
   const status = p.status === 'resolved' ? 'RESOLVED' : `FIRING:${firing}`;
   // Same subject stem for every message of the group also helps clients that thread by subject.
   const subject = truncate(`[${status}] [${severity}] ${alertname}${service}`, 250).replace(/[\r\n]+/g, ' ');
-  const links = groupLinks(p, opts, alertname).map((l) => [LINK_TEXT[l.kind], l.href] as const);
+  const links = groupLinks(p, opts).map((l) => [LINK_TEXT[l.kind], l.href] as const);
   // Every part is bounded: SMTP servers refuse large messages (Postfix: 10 MB by default), and the
   // HTML copy can be six times the text once escaped.
   const shown = alerts.slice(0, MAX_ALERTS).map((a) => ({

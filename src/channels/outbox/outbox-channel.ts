@@ -1,8 +1,7 @@
 import { groupName } from '../../alert/group-name.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import type { Delivery } from '../delivery.js';
-import { renderAll } from '../render-all.js';
-import type { SlackFormatOptions } from '../slack/format-slack-message.js';
+import { renderAll, type RenderOptions } from '../render-all.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /**
@@ -15,7 +14,7 @@ export class OutboxChannel implements Channel {
   constructor(
     readonly name: string,
     private readonly store: OutboxStore,
-    private readonly opts: SlackFormatOptions,
+    private readonly opts: RenderOptions,
   ) {}
 
   async deliver(d: Delivery): Promise<DeliveryReceipt> {

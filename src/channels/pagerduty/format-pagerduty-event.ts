@@ -65,7 +65,7 @@ export function formatPagerDutyEvent(
   const dedup_key = groupHash(p.groupKey);
   const alerts = orderedAlerts(p);
   const alertname = groupTitle(p);
-  const links = groupLinks(p, opts, alertname).map((l) => ({ href: l.href, text: LINK_TEXT[l.kind] }));
+  const links = groupLinks(p, opts).map((l) => ({ href: l.href, text: LINK_TEXT[l.kind] }));
   if (p.status === 'resolved')
     return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
 

@@ -1,8 +1,8 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
-import { runbookUrl, silenceUrl, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
+import { groupLinks, runbookUrl, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
-import { groupName, groupTitle } from '../../alert/group-name.js';
+import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
 import { cut, truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
@@ -24,7 +24,7 @@ export interface SlackFormatOptions extends LinkOptions {
 // Block Kit limits (50 blocks, 3,000-char sections, 150-char headers) with margins.
 const SECTION_MAX = 2900;
 const HEADER_MAX = 148;
-const URL_MAX = 2900;
+const BUTTON_TEXT = { runbook: 'Runbook', silence: 'Silence', source: 'Source' } as const;
 // A link inside section text: two of them plus the time must leave room for the alert itself.
 const LINK_MAX = 1000;
 
@@ -77,15 +77,6 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
   // code span breaks.
   const text = `${truncateMrkdwn(lines.join('\n'), SECTION_MAX - tail.length - 1)}\n${tail}`;
   return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function button(
-  text: string,
-  url: string | undefined,
-  actionId: string,
-): Record<string, unknown> | undefined {
-  if (!url || url.length > URL_MAX) return undefined;
-  return { type: 'button', text: { type: 'plain_text', text }, url, action_id: actionId };
 }
 
 /**
@@ -143,11 +134,12 @@ export function formatSlackMessage(
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
     });
-  const actions = [
-    button('Runbook', runbookUrl(opts.publicUrl, groupName(p)), 'runbook'),
-    button('Silence', silenceUrl(p, opts.alertmanagerUrl), 'silence'),
-    button('Source', sourceUrl(alerts[0]), 'source'),
-  ].filter((b): b is Record<string, unknown> => b !== undefined);
+  const actions = groupLinks(p, opts).map((l) => ({
+    type: 'button',
+    text: { type: 'plain_text', text: BUTTON_TEXT[l.kind] },
+    url: l.href,
+    action_id: l.kind,
+  }));
   if (actions.length > 0) blocks.push({ type: 'actions', elements: actions });
   // `text` is the notification/fallback line: escaped too, since Slack parses it as mrkdwn.
   return { text: escapeMrkdwn(`${header}: ${truncate(summary, 500)}`), blocks };

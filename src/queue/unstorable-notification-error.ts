@@ -1,11 +1,3 @@
-/** Redis did not take the notification (down, or no confirmation in time): the sender should retry. */
-export class QueueUnavailableError extends Error {
-  constructor(message: string, options: { readonly cause?: unknown } = {}) {
-    super(message, options);
-    this.name = 'QueueUnavailableError';
-  }
-}
-
 /**
  * The notification itself cannot be stored (its JSON overflows the stack, or a string is longer
  * than the engine allows): a retry would fail the same way, so the sender must not retry.
