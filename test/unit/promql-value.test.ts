@@ -109,7 +109,7 @@ or
     const long = `sum(rate(${'x'.repeat(300)}[5m]))`;
     const [c] = thresholdConditions(`${long} > 1 and y > 2`);
     assert.equal(c?.measured, long);
-    assert.ok(c!.name.length <= 80, c!.name);
+    assert.ok(c.name.length <= 80, c.name);
   });
 });
 
