@@ -52,6 +52,21 @@ const extraAlert = (base: Alert, instance: string, fingerprint: string): Alert =
 
 const blocksOf = (r: SlackRequest): SlackBlockJson[] => r.body.blocks as SlackBlockJson[];
 
+/** Posts `p` grown by one firing alert; returns it and the Slack calls that followed (update, reply). */
+async function postGrown(
+  router: Pick<RunningAlertRouter, 'url' | 'queues'>,
+  p: WebhookPayload,
+  instance: string,
+  fingerprint: string,
+): Promise<{ grown: WebhookPayload; calls: SlackRequest[] }> {
+  const grown: WebhookPayload = { ...p, alerts: [...p.alerts, extraAlert(p.alerts[0]!, instance, fingerprint)] };
+  const mark = slack.requests.length;
+  await post(router.url, grown);
+  await waitFor(() => slack.requests.length >= mark + 2, 'update and thread reply');
+  await settled(router);
+  return { grown, calls: slack.requests.slice(mark) };
+}
+
 before(async () => {
   slack = await startFakeSlack();
 });
@@ -145,15 +160,7 @@ describe('Slack channel', () => {
     );
     const ts = slack.tsOf(posted[0]!);
 
-    const grown: WebhookPayload = {
-      ...first,
-      alerts: [...first.alerts, extraAlert(first.alerts[0]!, 'inference-gateway-3:8080', 'aaaaaaaaaaaaaaa3')],
-    };
-    const mark = slack.requests.length;
-    await post(router.url, grown);
-    await waitFor(() => slack.requests.length >= mark + 2, 'update and thread reply');
-    await settled(router);
-    const second = slack.requests.slice(mark);
+    const { grown, calls: second } = await postGrown(router, first, 'inference-gateway-3:8080', 'aaaaaaaaaaaaaaa3');
     assert.deepEqual(
       second.map((r) => r.method),
       ['chat.update', 'chat.postMessage'],
@@ -243,15 +250,7 @@ describe('Slack message state survives a restart', () => {
 
     const second = await start();
     try {
-      const grown: WebhookPayload = {
-        ...p,
-        alerts: [...p.alerts, extraAlert(p.alerts[0]!, 'inference-gateway-9:8080', 'bbbbbbbbbbbbbbb9')],
-      };
-      const mark2 = slack.requests.length;
-      await post(second.url, grown);
-      await waitFor(() => slack.requests.length >= mark2 + 2, 'update after restart');
-      await settled(second);
-      const after = slack.requests.slice(mark2);
+      const { calls: after } = await postGrown(second, p, 'inference-gateway-9:8080', 'bbbbbbbbbbbbbbb9');
       assert.deepEqual(
         after.map((r) => r.method),
         ['chat.update', 'chat.postMessage'],
