@@ -6,7 +6,7 @@ const page = (body: string): string => `<!doctype html><html lang="en"><head><me
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>alert-router outbox</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;background:#111;color:#eee}
 article{border:1px solid #444;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.firing{border-left:6px solid #e53935}
-.resolved{border-left:6px solid #43a047}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14px}small{color:#aaa}</style></head>
+.resolved{border-left:6px solid #43a047}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14px}h2{overflow-wrap:anywhere}small{color:#aaa}</style></head>
 <body><h1>Outbox</h1><p>What alert-router would have sent, newest first.</p>${body}</body></html>`;
 
 /** GET /outbox (HTML) and GET /api/outbox (JSON): the development and demo channel. */
