@@ -24,8 +24,8 @@ import { FIXTURES_DIR } from '../support/fixtures.js';
 import { requireBinary } from '../support/require-binary.js';
 import { sleep } from '../support/wait.js';
 import { consumerLag, highErrorRate, highLatency, instanceDown, watchdog } from './lib/fixture-alerts.js';
-import { fixturesTable, updateReadme, type Fixture } from './lib/fixtures-readme.js';
-import { alertCounts, describe, WebhookRecorder } from './lib/webhook-recorder.js';
+import { assertReadmeMarkers, fixturesTable, updateReadme, type Fixture } from './lib/fixtures-readme.js';
+import { alertCounts, summarize, WebhookRecorder } from './lib/webhook-recorder.js';
 
 const TOKEN = 'test-token';
 // Set explicitly so the bodies' externalURL does not carry this machine's hostname/port.
@@ -169,7 +169,8 @@ async function main(): Promise<void> {
     })());
   const onSignal = (sig: NodeJS.Signals): void => {
     log(`got ${sig}, cleaning up`);
-    void cleanup().finally(() => process.exit(130));
+    // 128 + the signal's number, as a shell reports it.
+    void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -192,12 +193,14 @@ async function main(): Promise<void> {
     if (recorder.problems.length > 0) throw new Error(`problems:\n${recorder.problems.join('\n')}`);
     fixtures.forEach(checkFixture);
 
+    await assertReadmeMarkers(README); // before anything is written
     const headers: Record<string, unknown> = {};
     for (const { file, rec } of fixtures) {
       await writeFile(join(FIXTURES_DIR, file), rec.raw);
-      const { authorization: _secret, ...rest } = rec.headers;
+      // host carries this run's random port: left out so a re-capture does not change the file.
+      const { authorization: _secret, host: _host, ...rest } = rec.headers;
       headers[file] = { method: rec.method, path: rec.url, headers: rest };
-      log(`wrote ${file}: ${describe(rec)}`);
+      log(`wrote ${file}: ${summarize(rec)}`);
     }
     await writeFile(join(FIXTURES_DIR, 'headers.json'), `${JSON.stringify(headers, null, 2)}\n`);
     await updateReadme(README, fixturesTable(fixtures, amVersion));

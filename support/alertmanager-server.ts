@@ -40,8 +40,14 @@ export async function startAlertmanager(
 ): Promise<LocalAlertmanager> {
   requireBinary(ALERTMANAGER_BIN, 'prometheus-alertmanager');
   const dir = mkdtempSync(join(tmpdir(), 'ar-am-'));
-  writeFileSync(join(dir, 'alertmanager.yml'), typeof config === 'string' ? config : config(dir));
-  const port = opts.port ?? (await freePort());
+  let port: number;
+  try {
+    writeFileSync(join(dir, 'alertmanager.yml'), typeof config === 'string' ? config : config(dir));
+    port = opts.port ?? (await freePort());
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const url = `http://127.0.0.1:${port}`;
   const proc = new ManagedProcess('alertmanager', ALERTMANAGER_BIN, [
     `--config.file=${join(dir, 'alertmanager.yml')}`,

@@ -48,6 +48,7 @@ const scrapeConfig = (targets: readonly string[]): string =>
   ].join('\n');
 
 function backfill(file: string, dataDir: string): void {
+  requireBinary('promtool', 'prometheus');
   const r = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir], {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -107,10 +108,14 @@ function running(
     async waitFor(query, min = 1, timeoutMs = 20_000) {
       await waitFor(
         async () => {
-          const res = (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`).then(
+          const res = (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, {
+            signal: AbortSignal.timeout(2_000),
+          }).then(
             (r) => r.json(),
             () => undefined,
-          )) as { data?: { result?: unknown[] } } | undefined;
+          )) as { status?: string; error?: string; data?: { result?: unknown[] } } | undefined;
+          // A query Prometheus rejects never gets series: say why now, not after the timeout.
+          if (res?.status === 'error') throw new Error(`prometheus rejected ${query}: ${res.error ?? ''}`);
           return (res?.data?.result?.length ?? 0) >= min;
         },
         `prometheus: ${query} to have ${min} series`,

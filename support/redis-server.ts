@@ -37,13 +37,19 @@ export class RedisServer {
 
   static async start(): Promise<RedisServer> {
     const s = new RedisServer(await freePort());
-    await s.start();
+    try {
+      await s.start();
+    } catch (err) {
+      await s.close();
+      throw err;
+    }
     return s;
   }
 
   async start(): Promise<void> {
     this.proc.start();
-    await this.proc.ready(() => this.ping(), 5_000);
+    // Generous: a busy 2-core machine can take seconds to replay an AOF after a restart.
+    await this.proc.ready(() => this.ping(), 15_000);
   }
 
   /** Stops the server; its data stays for a `start()` again (AOF), until `close()`. */
@@ -59,6 +65,7 @@ export class RedisServer {
   private async ping(): Promise<boolean> {
     const client = new Redis(this.url, {
       lazyConnect: true,
+      connectTimeout: 1_000,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });

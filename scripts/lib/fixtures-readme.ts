@@ -42,11 +42,21 @@ export function fixturesTable(fixtures: readonly Fixture[], amVersion: string): 
 }
 
 /** Replaces what stands between the README's markers, keeping the markers and everything else. */
-export async function updateReadme(readme: string, table: string): Promise<void> {
-  const text = await readFile(readme, 'utf8');
+/** Fails when the README has lost its markers, before the capture writes any fixture. */
+export async function assertReadmeMarkers(readme: string): Promise<void> {
+  markers(readme, await readFile(readme, 'utf8'));
+}
+
+function markers(readme: string, text: string): { begin: number; end: number } {
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`${readme}: no "${BEGIN} ... ${END}" markers`);
+  return { begin, end };
+}
+
+export async function updateReadme(readme: string, table: string): Promise<void> {
+  const text = await readFile(readme, 'utf8');
+  const { begin, end } = markers(readme, text);
   const head = text.slice(0, text.indexOf('\n', begin) + 1);
   await writeFile(readme, `${head}${table}\n${text.slice(end)}`);
 }

@@ -18,7 +18,8 @@ export function alertCounts(b: WebhookPayload): { total: number; firing: number;
   return { total: b.alerts.length, firing, resolved: b.alerts.length - firing };
 }
 
-export function describe(r: Recorded): string {
+/** One line about a recorded POST, for the script's log. */
+export function summarize(r: Recorded): string {
   const c = alertCounts(r.body);
   return (
     `#${r.seq} ${r.url} receiver=${r.body.receiver} status=${r.body.status} ` +
@@ -59,7 +60,7 @@ export class WebhookRecorder {
       this.problems.push(`POST #${seq} has Authorization ${JSON.stringify(req.headers.authorization)}`);
     const rec = { seq, method: req.method, url: req.url ?? '', headers: req.headers, raw, body: parsed.data };
     this.posts.push(rec);
-    this.log(`webhook ${describe(rec)}`);
+    this.log(`webhook ${summarize(rec)}`);
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   }
 
@@ -82,7 +83,15 @@ export class WebhookRecorder {
     afterSeq = 0,
     timeoutMs = 30_000,
   ): Promise<Recorded> {
-    return waitFor(() => this.posts.find((p) => p.seq > afterSeq && pred(p.body)), what, timeoutMs);
+    return waitFor(
+      () => {
+        // A body the schema rejected will never match: stop now with the reason, not at the timeout.
+        if (this.problems.length > 0) throw new Error(`while waiting for ${what}:\n${this.problems.join('\n')}`);
+        return this.posts.find((p) => p.seq > afterSeq && pred(p.body));
+      },
+      what,
+      timeoutMs,
+    );
   }
 
   get lastSeq(): number {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startAlertRouter, type RunningAlertRouter } from '../../src/runtime/start-alert-router.js';
@@ -13,6 +14,10 @@ import { deletePrefix } from '../../support/delete-prefix.js';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestRouter extends RunningAlertRouter {
+  /**
+   * The prefix this helper made, and `stop()` cleans. With QUEUE_PREFIX in `env` the router shares
+   * another router's prefix instead, which that router's `stop()` cleans.
+   */
   readonly prefix: string;
   readonly redis: Redis;
   /** Closes the router and deletes every Redis key under its prefix. */
@@ -30,31 +35,41 @@ export async function startTestRouter(
   opts: { pagerdutyAgent?: Agent; ingestTimeoutMs?: number; logLevel?: string } = {},
 ): Promise<TestRouter> {
   const dir = mkdtempSync(join(tmpdir(), 'ar-test-'));
-  const path = join(dir, 'config.yml');
-  writeFileSync(path, stringify(fileConfig));
   const prefix = `test-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    PUBLIC_URL: 'http://alert-router.test',
-    ALERT_ROUTER_CONFIG: path,
-    ...env,
-  });
-  const running = await startAlertRouter(config, {
-    logger: createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent'),
-    port: 0,
-    ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),
-    ...(opts.ingestTimeoutMs ? { ingestTimeoutMs: opts.ingestTimeoutMs } : {}),
-  });
+  let running: RunningAlertRouter;
+  let config: AppConfig;
+  try {
+    // Read at start-up only: the file is not needed once the router runs.
+    const path = join(dir, 'config.yml');
+    writeFileSync(path, stringify(fileConfig));
+    config = loadConfig({
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      PUBLIC_URL: 'http://alert-router.test',
+      ALERT_ROUTER_CONFIG: path,
+      ...env,
+    });
+    running = await startAlertRouter(config, {
+      logger: createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent'),
+      port: 0,
+      ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),
+      ...(opts.ingestTimeoutMs ? { ingestTimeoutMs: opts.ingestTimeoutMs } : {}),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const redis = new Redis(config.redisUrl);
   return {
     ...running,
     prefix,
     redis,
     async stop() {
-      await running.close();
-      await deletePrefix(redis, prefix);
-      redis.disconnect();
+      try {
+        await running.close();
+      } finally {
+        await deletePrefix(redis, prefix);
+        redis.disconnect();
+      }
     },
   };
 }

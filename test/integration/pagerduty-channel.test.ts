@@ -9,6 +9,7 @@ import { fixture } from '../../support/fixtures.js';
 import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { sleep, waitFor } from '../../support/wait.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { keysUnder } from '../../support/delete-prefix.js';
 
 const ROUTING_KEY = 'a'.repeat(32);
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -178,23 +179,18 @@ describe('PagerDuty channel', () => {
 /** Every value under the prefix, whatever the Redis type, as one string per key. */
 async function dumpPrefix(redis: Redis, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      let value: unknown;
-      if (type === 'string') value = await redis.get(key);
-      else if (type === 'hash') value = await redis.hgetall(key);
-      else if (type === 'list') value = await redis.lrange(key, 0, -1);
-      else if (type === 'set') value = await redis.smembers(key);
-      else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      else if (type === 'stream') value = await redis.xrange(key, '-', '+');
-      else value = `<${type}>`;
-      out.set(key, JSON.stringify(value));
-    }
-  } while (cursor !== '0');
+  for (const key of await keysUnder(redis, prefix)) {
+    const type = await redis.type(key);
+    let value: unknown;
+    if (type === 'string') value = await redis.get(key);
+    else if (type === 'hash') value = await redis.hgetall(key);
+    else if (type === 'list') value = await redis.lrange(key, 0, -1);
+    else if (type === 'set') value = await redis.smembers(key);
+    else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'stream') value = await redis.xrange(key, '-', '+');
+    else value = `<${type}>`;
+    out.set(key, JSON.stringify(value));
+  }
   return out;
 }
 

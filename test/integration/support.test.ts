@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { deletePrefix, keysUnder } from '../../support/delete-prefix.js';
+import { ManagedProcess } from '../../support/managed-process.js';
+import { REDIS_URL } from '../helpers/start-test-router.js';
+
+describe('support code the suites stand on', () => {
+  it('deletes only its own prefix, even when the prefix has glob characters', async () => {
+    const redis = new Redis(REDIS_URL);
+    const id = randomUUID().slice(0, 8);
+    try {
+      await redis.set(`sup-${id}1:other`, 'x'); // what `sup-<id>[1]:*` would match as a glob
+      await redis.set(`sup-${id}[1]:mine`, 'x');
+      await deletePrefix(redis, `sup-${id}[1]`);
+      assert.deepEqual(await keysUnder(redis, `sup-${id}[1]`), []);
+      assert.equal(await redis.get(`sup-${id}1:other`), 'x');
+      await assert.rejects(deletePrefix(redis, ''), /refusing/);
+    } finally {
+      await redis.del(`sup-${id}1:other`);
+      redis.disconnect();
+    }
+  });
+
+  it('says why a binary could not start', async () => {
+    const p = new ManagedProcess('missing', '/nonexistent/binary', []);
+    p.start();
+    await assert.rejects(p.ready(async () => false, 2_000), /missing could not start: spawn \/nonexistent\/binary ENOENT/);
+  });
+});
