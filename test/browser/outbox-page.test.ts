@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { OutboxChannel } from '../../src/channels/outbox/outbox-channel.js';
 import { OutboxStore } from '../../src/channels/outbox/outbox-store.js';
@@ -14,9 +13,8 @@ import { createApp } from '../../src/http/create-app.js';
 import { outboxRoutes } from '../../src/http/outbox-routes.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
+import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
 
 describe('the outbox page in headless Chromium', () => {
   const prefix = `test-${randomUUID().slice(0, 8)}`;
@@ -35,11 +33,7 @@ describe('the outbox page in headless Chromium', () => {
     p.commonLabels.alertname = 'SLOAvailabilityBurnRatePage';
     const outbox = new OutboxChannel('outbox', store, { publicUrl: 'http://ar.test', alertmanagerUrl: undefined, maxAlertsShown: 5 });
     await outbox.deliver({ key: 'k', receivedAt: Date.now(), channel: 'outbox', payload: p });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore, type ReloadableRunbookStore } from '../../src/runbooks/runbook-store.js';
 import type { FiringAlert, FiringAlertSource } from '../../src/runbooks-web/firing-alerts.js';
 import type { LiveContext } from '../../src/enrichment/live-context.js';
 import { runbookRoutes } from '../../src/runbooks-web/runbook-routes.js';
+import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
 const HOSTILE = `"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=1;alert(1)">`;
 const minutesAgo = (m: number): string => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -75,7 +74,6 @@ describe('runbook pages in headless Chromium', () => {
   let store: ReloadableRunbookStore;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     // The shipped runbooks plus one hostile file, in a temp copy.
     const dir = mkdtempSync(join(tmpdir(), 'rb-browser-'));
     for (const rb of loadRunbookStore('runbooks', pino({ level: 'silent' })).list())
@@ -91,11 +89,7 @@ describe('runbook pages in headless Chromium', () => {
     server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
