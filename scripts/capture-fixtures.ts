@@ -6,14 +6,14 @@
  * Starts a recording HTTP server and a throwaway `prometheus-alertmanager` (Debian package)
  * pointed at it, posts alerts through Alertmanager's API v2 and saves the webhook bodies
  * byte for byte (exactly the bytes on the wire) into test/fixtures/. Also writes
- * test/fixtures/headers.json (request headers, Authorization left out) and the table between the
- * markers in test/fixtures/README.md (the rest of that file is prose kept by hand). Everything it
+ * test/fixtures/headers.json (request headers, Authorization and Host left out) and the two marked
+ * blocks of test/fixtures/README.md, the Alertmanager configuration and the table of fixtures (the
+ * rest of that file is prose kept by hand). Everything it
  * starts is stopped and every temp dir removed, also on error or Ctrl-C.
  */
 import { writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import type { WebhookPayload } from '../src/alert/webhook-payload.js';
 import {
   ALERTMANAGER_BIN,
@@ -24,6 +24,7 @@ import { FIXTURES_DIR } from '../support/fixtures.js';
 import { requireBinary } from '../support/require-binary.js';
 import { sleep } from '../support/wait.js';
 import { consumerLag, highErrorRate, highLatency, instanceDown, watchdog } from './lib/fixture-alerts.js';
+import { alertmanagerConfig, configForReadme } from './lib/capture-config.js';
 import { assertReadmeMarkers, fixturesTable, updateReadme, type Fixture } from './lib/fixtures-readme.js';
 import { alertCounts, summarize, WebhookRecorder } from './lib/webhook-recorder.js';
 
@@ -37,34 +38,6 @@ function log(msg: string): void {
 }
 
 const isoAgo = (ms: number): string => new Date(Date.now() - ms).toISOString();
-
-/** The configuration test/fixtures/README.md shows (keep the two in step). */
-function alertmanagerConfig(hookBase: string, tokenFile: string): string {
-  const receiver = (name: string): Record<string, unknown> => ({
-    name,
-    webhook_configs: [
-      {
-        url: `${hookBase}/hooks/${name}`,
-        send_resolved: true,
-        http_config: { authorization: { type: 'Bearer', credentials_file: tokenFile } },
-      },
-    ],
-  });
-  return toYaml({
-    route: {
-      receiver: 'alert-router',
-      group_by: ['alertname', 'service'],
-      group_wait: '1s',
-      group_interval: '2s',
-      repeat_interval: '24h',
-      routes: [
-        { receiver: 'watchdog-heartbeat', matchers: ['alertname="Watchdog"'] },
-        { receiver: 'team.a', matchers: ['team="a"'] },
-      ],
-    },
-    receivers: ['alert-router', 'team.a', 'watchdog-heartbeat'].map(receiver),
-  });
-}
 
 const isGroup =
   (alertname: string, receiver = 'alert-router') =>
@@ -193,7 +166,7 @@ async function main(): Promise<void> {
     if (recorder.problems.length > 0) throw new Error(`problems:\n${recorder.problems.join('\n')}`);
     fixtures.forEach(checkFixture);
 
-    await assertReadmeMarkers(README); // before anything is written
+    await assertReadmeMarkers(README, ['config', 'fixtures']); // before anything is written
     const headers: Record<string, unknown> = {};
     for (const { file, rec } of fixtures) {
       await writeFile(join(FIXTURES_DIR, file), rec.raw);
@@ -203,7 +176,7 @@ async function main(): Promise<void> {
       log(`wrote ${file}: ${summarize(rec)}`);
     }
     await writeFile(join(FIXTURES_DIR, 'headers.json'), `${JSON.stringify(headers, null, 2)}\n`);
-    await updateReadme(README, fixturesTable(fixtures, amVersion));
+    await updateReadme(README, { config: configForReadme(), fixtures: fixturesTable(fixtures, amVersion) });
     log(`done: ${recorder.posts.length} webhook POSTs recorded, all with Authorization: Bearer ${TOKEN}`);
   } finally {
     await cleanup();

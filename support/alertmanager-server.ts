@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { onPort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { requireBinary } from './require-binary.js';
 
@@ -41,34 +41,37 @@ export async function startAlertmanager(
   requireBinary(ALERTMANAGER_BIN, 'prometheus-alertmanager');
   const dir = mkdtempSync(join(tmpdir(), 'ar-am-'));
   let port: number;
+  let proc: ManagedProcess;
   try {
     writeFileSync(join(dir, 'alertmanager.yml'), typeof config === 'string' ? config : config(dir));
-    port = opts.port ?? (await freePort());
+    [port, proc] = await onPort(opts.port, async (p) => {
+      const am = new ManagedProcess('alertmanager', ALERTMANAGER_BIN, [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${p}`,
+        // No gossip: a clustered Alertmanager waits for the cluster to settle before notifying.
+        '--cluster.listen-address=',
+        '--log.level=warn',
+        ...(opts.flags ?? []),
+      ]);
+      am.start();
+      try {
+        await am.ready(`http://127.0.0.1:${p}/-/ready`);
+      } catch (err) {
+        await am.stop();
+        throw err;
+      }
+      return [p, am] as const;
+    });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   const url = `http://127.0.0.1:${port}`;
-  const proc = new ManagedProcess('alertmanager', ALERTMANAGER_BIN, [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    // No gossip: a clustered Alertmanager waits for the cluster to settle before notifying.
-    '--cluster.listen-address=',
-    '--log.level=warn',
-    ...(opts.flags ?? []),
-  ]);
   const close = async (): Promise<void> => {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  proc.start();
-  try {
-    await proc.ready(`${url}/-/ready`);
-  } catch (err) {
-    await close();
-    throw err;
-  }
   return {
     url,
     dir,

@@ -15,3 +15,20 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Starts something on a port: the given one, or a free one, and another free one when a different
+ * process bound it in between (free when picked is not free when bound, on a busy machine).
+ * `start` must clean up after itself when it fails.
+ * @example const proc = await onPort(opts.port, async (port) => startOn(port))
+ */
+export async function onPort<T>(given: number | undefined, start: (port: number) => Promise<T>): Promise<T> {
+  if (given !== undefined) return start(given);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}

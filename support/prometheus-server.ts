@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { onPort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { requireBinary } from './require-binary.js';
 import { waitFor } from './wait.js';
@@ -77,25 +77,32 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Loc
     const backfillFile = opts.backfillFile ?? (opts.backfill?.length ? join(dir, 'backfill.om') : undefined);
     if (backfillFile) backfill(backfillFile, dataDir);
     writeFileSync(join(dir, 'prometheus.yml'), opts.config ?? scrapeConfig(opts.targets ?? []));
-    const port = opts.port ?? (await freePort());
-    proc = new ManagedProcess('prometheus', PROMETHEUS_BIN, [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=1d',
-      '--log.level=warn',
-      ...(opts.flags ?? []),
-    ]);
-    proc.start();
-    await proc.ready(`http://127.0.0.1:${port}/-/ready`);
-    return running(`http://127.0.0.1:${port}`, dataDir, proc, close);
+    const port = await onPort(opts.port, async (p) => {
+      proc = new ManagedProcess('prometheus', PROMETHEUS_BIN, [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${dataDir}`,
+        `--web.listen-address=127.0.0.1:${p}`,
+        '--storage.tsdb.retention.time=1d',
+        '--log.level=warn',
+        ...(opts.flags ?? []),
+      ]);
+      proc.start();
+      try {
+        await proc.ready(`http://127.0.0.1:${p}/-/ready`);
+      } catch (err) {
+        await proc.stop();
+        throw err;
+      }
+      return p;
+    });
+    return localPrometheus(`http://127.0.0.1:${port}`, dataDir, proc!, close);
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-function running(
+function localPrometheus(
   url: string,
   dataDir: string,
   proc: ManagedProcess,

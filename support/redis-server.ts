@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port.js';
+import { onPort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 
 /**
@@ -35,15 +35,17 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const s = new RedisServer(await freePort());
-    try {
-      await s.start();
-    } catch (err) {
-      await s.close();
-      throw err;
-    }
-    return s;
+  static start(): Promise<RedisServer> {
+    return onPort(undefined, async (port) => {
+      const s = new RedisServer(port);
+      try {
+        await s.start();
+      } catch (err) {
+        await s.close();
+        throw err;
+      }
+      return s;
+    });
   }
 
   async start(): Promise<void> {

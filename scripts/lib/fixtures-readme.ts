@@ -7,8 +7,10 @@ export interface Fixture {
   readonly notes: readonly string[];
 }
 
-const BEGIN = '<!-- fixtures:begin';
-const END = '<!-- fixtures:end -->';
+/** The README's generated blocks: from `<!-- name:begin ... -->` to `<!-- name:end -->`. */
+export type Block = 'config' | 'fixtures';
+const beginOf = (b: Block): string => `<!-- ${b}:begin`;
+const endOf = (b: Block): string => `<!-- ${b}:end -->`;
 
 const fmtLabels = (l: Record<string, string>): string =>
   Object.entries(l)
@@ -41,22 +43,26 @@ export function fixturesTable(fixtures: readonly Fixture[], amVersion: string): 
   ].join('\n');
 }
 
-/** Replaces what stands between the README's markers, keeping the markers and everything else. */
-/** Fails when the README has lost its markers, before the capture writes any fixture. */
-export async function assertReadmeMarkers(readme: string): Promise<void> {
-  markers(readme, await readFile(readme, 'utf8'));
+/** Fails when the README has lost a block's markers, before the capture writes any fixture. */
+export async function assertReadmeMarkers(readme: string, blocks: readonly Block[]): Promise<void> {
+  const text = await readFile(readme, 'utf8');
+  for (const b of blocks) markers(readme, text, b);
 }
 
-function markers(readme: string, text: string): { begin: number; end: number } {
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`${readme}: no "${BEGIN} ... ${END}" markers`);
+function markers(readme: string, text: string, b: Block): { begin: number; end: number } {
+  const begin = text.indexOf(beginOf(b));
+  const end = text.indexOf(endOf(b));
+  if (begin < 0 || end < begin) throw new Error(`${readme}: no "${beginOf(b)} ... ${endOf(b)}" markers`);
   return { begin, end };
 }
 
-export async function updateReadme(readme: string, table: string): Promise<void> {
-  const text = await readFile(readme, 'utf8');
-  const { begin, end } = markers(readme, text);
-  const head = text.slice(0, text.indexOf('\n', begin) + 1);
-  await writeFile(readme, `${head}${table}\n${text.slice(end)}`);
+/** Replaces what stands between each block's markers, keeping the markers and everything else. */
+export async function updateReadme(readme: string, blocks: Partial<Record<Block, string>>): Promise<void> {
+  let text = await readFile(readme, 'utf8');
+  for (const [b, content] of Object.entries(blocks) as Array<[Block, string]>) {
+    const { begin, end } = markers(readme, text, b);
+    const head = text.slice(0, text.indexOf('\n', begin) + 1);
+    text = `${head}${content}\n${text.slice(end)}`;
+  }
+  await writeFile(readme, text);
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { deletePrefix, keysUnder } from '../../support/delete-prefix.js';
+import { onPort } from '../../support/free-port.js';
 import { ManagedProcess } from '../../support/managed-process.js';
 import { REDIS_URL } from '../helpers/start-test-router.js';
 
@@ -27,5 +28,29 @@ describe('support code the suites stand on', () => {
     const p = new ManagedProcess('missing', '/nonexistent/binary', []);
     p.start();
     await assert.rejects(p.ready(async () => false, 2_000), /missing could not start: spawn \/nonexistent\/binary ENOENT/);
+  });
+
+  it('starts again on another free port when the one it picked was taken first, and only then', async () => {
+    const tried: number[] = [];
+    const port = await onPort(undefined, async (p) => {
+      tried.push(p);
+      if (tried.length === 1) throw new Error(`listen tcp 127.0.0.1:${p}: bind: address already in use`);
+      return p;
+    });
+    assert.equal(tried.length, 2);
+    assert.equal(port, tried[1]);
+    await assert.rejects(
+      onPort(undefined, async () => {
+        throw new Error('config file is invalid');
+      }),
+      /config file is invalid/,
+    );
+    await assert.rejects(
+      onPort(9, async () => {
+        throw new Error('bind: address already in use');
+      }),
+      /already in use/,
+      'a given port is not swapped for another',
+    );
   });
 });
