@@ -54,13 +54,7 @@ export async function startAlertmanager(
         '--log.level=warn',
         ...(opts.flags ?? []),
       ]);
-      am.start();
-      try {
-        await am.ready(`http://127.0.0.1:${p}/-/ready`);
-      } catch (err) {
-        await am.stop();
-        throw err;
-      }
+      await am.startReady(`http://127.0.0.1:${p}/-/ready`);
       return [p, am] as const;
     });
   } catch (err) {

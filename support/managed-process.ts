@@ -77,6 +77,17 @@ export class ManagedProcess {
     clearTimeout(timer);
   }
 
+  /** `start()`, then `ready(probe)`; stops the process again when it never gets ready. */
+  async startReady(probe: string | (() => Promise<boolean>), timeoutMs?: number): Promise<void> {
+    this.start();
+    try {
+      await this.ready(probe, timeoutMs);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
   /**
    * Waits until `probe` (a URL that must answer 2xx, or a function) says the process is ready;
    * fails at once, with the output, if the process exits or never spawned.

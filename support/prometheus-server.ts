@@ -86,13 +86,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Loc
         '--log.level=warn',
         ...(opts.flags ?? []),
       ]);
-      proc.start();
-      try {
-        await proc.ready(`http://127.0.0.1:${p}/-/ready`);
-      } catch (err) {
-        await proc.stop();
-        throw err;
-      }
+      await proc.startReady(`http://127.0.0.1:${p}/-/ready`);
       return p;
     });
     return localPrometheus(`http://127.0.0.1:${port}`, dataDir, proc!, close);
