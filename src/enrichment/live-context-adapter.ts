@@ -1,5 +1,5 @@
 import { varyingLabels } from '../alert/varying-labels.js';
-import type { Runbook } from '../runbooks/runbook.js';
+import type { ContextQuery, Runbook } from '../runbooks/runbook.js';
 import type { LiveContext, LiveValue } from './live-context.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { QueryCache } from './query-cache.js';
@@ -23,32 +23,42 @@ export function createLiveContext(
 ): LiveContext {
   const signalOr = (signal: AbortSignal | undefined): AbortSignal =>
     signal ?? AbortSignal.timeout(opts.timeoutMs);
-  return {
-    async queryValues(runbook: Runbook, labels, signal) {
-      const wait = signalOr(signal);
-      const jobs = runbook.context.flatMap((q) => {
-        const expr = renderQuery(q.query, labels);
-        if (expr === undefined) return [];
-        const load = (): Promise<QueryResult<InstantSeries>> =>
-          client.query(expr, {
-            signal: AbortSignal.timeout(opts.timeoutMs),
-            timeoutMs: opts.timeoutMs,
-            maxSeries: 20,
-          });
-        return [cache.get(`instant:${expr}`, load, wait).then((r) => ({ q, r }))];
-      });
-      const values: LiveValue[] = [];
-      for (const { q, r } of await Promise.all(jobs)) {
-        const unit = q.unit ? { unit: q.unit } : {};
-        if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
-        const varying = varyingLabels(r.series.map((s) => s.labels));
-        for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
-          const which = varying.map((k) => `${k}=${s.labels[k] ?? ''}`).join(', ');
-          values.push({ name: which ? `${q.name} (${which})` : q.name, value: s.value, ...unit });
-        }
+  const queryExpressions = async (
+    queries: readonly ContextQuery[],
+    signal: AbortSignal | undefined,
+  ): Promise<LiveValue[]> => {
+    const wait = signalOr(signal);
+    const jobs = queries.map((q) => {
+      const load = (): Promise<QueryResult<InstantSeries>> =>
+        client.query(q.query, {
+          signal: AbortSignal.timeout(opts.timeoutMs),
+          timeoutMs: opts.timeoutMs,
+          maxSeries: 20,
+        });
+      return cache.get(`instant:${q.query}`, load, wait).then((r) => ({ q, r }));
+    });
+    const values: LiveValue[] = [];
+    for (const { q, r } of await Promise.all(jobs)) {
+      const unit = q.unit ? { unit: q.unit } : {};
+      if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
+      const varying = varyingLabels(r.series.map((s) => s.labels));
+      for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
+        const which = varying.map((k) => `${k}=${s.labels[k] ?? ''}`).join(', ');
+        values.push({ name: which ? `${q.name} (${which})` : q.name, value: s.value, ...unit });
       }
-      return values;
+    }
+    return values;
+  };
+  return {
+    queryValues(runbook: Runbook, labels, signal) {
+      // A query needing a label the alert lacks is left out, as in notifications.
+      const filled = runbook.context.flatMap((q) => {
+        const query = renderQuery(q.query, labels);
+        return query === undefined ? [] : [{ ...q, query }];
+      });
+      return queryExpressions(filled, signal);
     },
+    queryExpressions,
     async queryRange(query, hours, signal) {
       const seconds = Math.max(60, Math.round(hours * 3600));
       // A step on a 15 s grid keeps the cache key stable between page loads.

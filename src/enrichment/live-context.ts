@@ -1,5 +1,5 @@
 import type { NamedValue } from '../alert/notification-context.js';
-import type { Runbook } from '../runbooks/runbook.js';
+import type { ContextQuery, Runbook } from '../runbooks/runbook.js';
 
 /** One context query's current value (the same shape notifications carry). */
 export type LiveValue = NamedValue;
@@ -19,6 +19,11 @@ export interface LiveContext {
     labels: Readonly<Record<string, string>>,
     signal?: AbortSignal,
   ): Promise<readonly LiveValue[]>;
+  /**
+   * The current value of each query as written, with no `{{ }}` filling: for PromQL that is
+   * already concrete, such as the conditions of the alert's own expression.
+   */
+  queryExpressions(queries: readonly ContextQuery[], signal?: AbortSignal): Promise<readonly LiveValue[]>;
   /** Samples `[unix seconds, value]` of one already-filled query over the last `hours`. */
   queryRange(
     query: string,

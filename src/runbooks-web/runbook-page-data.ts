@@ -228,13 +228,8 @@ async function liveData(
       Promise.all([
         // One query each, so every value it gives is known to belong to that condition.
         Promise.all(
-          // A condition that cannot be asked (its expression reads as a template) is left out;
-          // the runbook's own context still shows.
           conditions.map(async ({ threshold, ...q }) =>
-            (await live.queryValues({ ...rb, context: [q] }, labels, signal).catch(() => [])).map((v) => ({
-              ...v,
-              threshold,
-            })),
+            (await live.queryExpressions([q], signal)).map((v) => ({ ...v, threshold })),
           ),
         ),
         usable.length > 0 ? live.queryValues({ ...rb, context: usable }, labels, signal) : [],

@@ -52,6 +52,7 @@ const firing: FiringAlertSource = {
   },
 };
 const live: LiveContext = {
+  queryExpressions: () => Promise.resolve([]),
   async queryValues(rb) {
     const fake: Record<string, string> = { p99_latency: '0.612', p95_latency: '0.341', burn_rate_1h: '18.7', budget_remaining: '0.43' };
     return rb.context.map((q) => ({ name: q.name, value: fake[q.name] ?? '1', ...(q.unit ? { unit: q.unit } : {}) }));

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createApp } from '../../src/http/create-app.js';
 import { loadRunbookStore } from '../../src/runbooks/runbook-store.js';
-import type { LiveContext } from '../../src/enrichment/live-context.js';
+import type { LiveContext, LiveValue } from '../../src/enrichment/live-context.js';
+import type { ContextQuery } from '../../src/runbooks/runbook.js';
 import { runbookRoutes, RUNBOOK_CSP } from '../../src/runbooks-web/runbook-routes.js';
 import { startAlertmanager } from '../../support/alertmanager-server.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
@@ -294,6 +295,7 @@ describe('runbook pages with live context (in-process app)', () => {
           { name: 'weird', value: '+Inf' },
         ];
       },
+      queryExpressions: () => Promise.resolve([]),
       async queryRange(query) {
         rangeQuery = query;
         return Array.from({ length: 40 }, (_, i) => [1_700_000_000 + i * 60, i % 7] as const);
@@ -314,6 +316,7 @@ describe('runbook pages with live context (in-process app)', () => {
   it('says "live context unavailable" within the budget when Prometheus is slow or failing', async () => {
     const slow = await serve({
       queryValues: () => new Promise(() => undefined),
+      queryExpressions: () => new Promise(() => undefined),
       queryRange: () => new Promise(() => undefined),
     });
     const t0 = Date.now();
@@ -322,6 +325,7 @@ describe('runbook pages with live context (in-process app)', () => {
     assert.match(r.body, /live context unavailable: live context took longer than 300 ms/);
     const failing = await serve({
       queryValues: () => Promise.reject(new Error('Prometheus answered 503')),
+      queryExpressions: () => Promise.reject(new Error('Prometheus answered 503')),
       queryRange: () => Promise.resolve([]),
     });
     assert.match(
@@ -344,12 +348,14 @@ describe('runbook pages with live context (in-process app)', () => {
       'burn:1h': '15',
       'burn:30m': '3',
     };
+    const answer = async (queries: readonly ContextQuery[]): Promise<LiveValue[]> => {
+      asked.push(...queries.map((q) => q.query));
+      return queries.map((q) => ({ name: q.name, value: answers[q.query] ?? '2' }));
+    };
     const base = await serve(
       {
-        async queryValues(rb) {
-          asked.push(...rb.context.map((q) => q.query));
-          return rb.context.map((q) => ({ name: q.name, value: answers[q.query] ?? '2' }));
-        },
+        queryValues: (rb) => answer(rb.context),
+        queryExpressions: answer,
         queryRange: () => Promise.resolve([]),
       },
       300,
