@@ -77,18 +77,23 @@ export function formatValue(raw: string | number, unit?: string): FormattedValue
         [1024 ** 2, 'MiB'],
         [1024, 'KiB'],
       ]);
-    case '':
+    case '': {
       if (Math.abs(x) < 1e3) return { value: sig3(x) };
-      return { value: scaled(x, SI).value + scaled(x, SI).unit };
+      // "1.5k", not "1.5 k": an SI prefix with no unit reads as part of the number.
+      const si = scaled(x, SI);
+      return { value: `${si.value}${si.unit ?? ''}` };
+    }
     default:
       return { value: sig3(x), unit: head(unit!, 20) };
   }
 }
 
-/** The same as one string, value and unit: "5.23 %", "250 ms", "no data (NaN)". */
+/** A formatted value as one string, value and unit: "5.23 %", "250 ms", "no data (NaN)". */
+export const valueText = (f: FormattedValue): string => (f.unit ? `${f.value} ${f.unit}` : f.value);
+
+/** formatValue as one string. */
 export function formatValueText(raw: string | number, unit?: string): string {
-  const f = formatValue(raw, unit);
-  return f.unit ? `${f.value} ${f.unit}` : f.value;
+  return valueText(formatValue(raw, unit));
 }
 
 /**

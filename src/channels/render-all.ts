@@ -32,10 +32,9 @@ export function renderAll(
   context: NotificationContext | undefined,
   opts: RenderOptions & { readonly key: string },
 ): RenderedNotification {
-  const links = { publicUrl: opts.publicUrl, alertmanagerUrl: opts.alertmanagerUrl };
   return {
     slack: formatSlackMessage(payload, context, opts),
-    pagerduty: formatPagerDutyEvent(payload, context, links),
-    email: formatEmail(payload, context, { ...links, key: opts.key, domain: SHOWN_DOMAIN }),
+    pagerduty: formatPagerDutyEvent(payload, context, opts),
+    email: formatEmail(payload, context, { ...opts, domain: SHOWN_DOMAIN }),
   };
 }

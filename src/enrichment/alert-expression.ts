@@ -113,19 +113,18 @@ export function analyseExpression(expr: string): ExpressionAnalysis {
 }
 
 function analyse(expr: string): ExpressionAnalysis {
-  const top =
-    expr.length <= MAX_PARSED_LENGTH && bracketDepth(expr) <= MAX_PARSED_DEPTH ? parse(expr) : undefined;
-  const c = top && comparison(top);
-  const split = !top
-    ? trailingComparison(expr)
-    : c?.rhs.name === NUMBER
-      ? { measured: text(expr, c.lhs), threshold: `${c.op} ${text(expr, c.rhs)}` }
-      : { measured: expr };
-  return {
-    ...split,
-    ...withUnit(split.measured),
-    conditions: top && !split.threshold ? conditionsOf(expr, top) : [],
-  };
+  const cheap = expr.length <= MAX_PARSED_LENGTH && brackets(expr).depth <= MAX_PARSED_DEPTH;
+  const top = cheap ? parse(expr) : undefined;
+  if (!top) {
+    const split = trailingComparison(expr);
+    return { ...split, ...withUnit(split.measured), conditions: [] };
+  }
+  const c = comparison(top);
+  if (c?.rhs.name === NUMBER) {
+    const measured = text(expr, c.lhs);
+    return { measured, threshold: `${c.op} ${text(expr, c.rhs)}`, ...withUnit(measured), conditions: [] };
+  }
+  return { measured: expr, ...withUnit(expr), conditions: conditionsOf(expr, top) };
 }
 
 const withUnit = (measured: string): { unit?: string } => {
@@ -194,15 +193,16 @@ function conditionsOf(expr: string, top: Node): ThresholdCondition[] {
   }));
 }
 
-/** Deepest nesting of brackets, strings aside. */
-function bracketDepth(expr: string): number {
+/** How deep brackets nest, strings aside, and whether every one closes in order. */
+function brackets(expr: string): { depth: number; balanced: boolean } {
   let depth = 0;
   let max = 0;
+  let balanced = true;
   for (const c of stripStrings(expr)) {
     if (c === '(' || c === '{' || c === '[') max = Math.max(max, ++depth);
-    else if (c === ')' || c === '}' || c === ']') depth--;
+    else if (c === ')' || c === '}' || c === ']') balanced &&= --depth >= 0;
   }
-  return max;
+  return { depth: max, balanced: balanced && depth === 0 };
 }
 
 const TRAILING_COMPARISON =
@@ -213,7 +213,7 @@ function trailingComparison(expr: string): { measured: string; threshold?: strin
   const m = TRAILING_COMPARISON.exec(expr);
   if (!m) return { measured: expr };
   const lhs = expr.slice(0, m.index).trim();
-  if (!lhs || !isBalanced(lhs) || /(==|!=|>=|<=|[<>])\s*$/.test(lhs)) return { measured: expr };
+  if (!lhs || !brackets(lhs).balanced || /(==|!=|>=|<=|[<>])\s*$/.test(lhs)) return { measured: expr };
   // `a and b > 1`: splitting would change which part the threshold belongs to.
   if (/\b(and|or|unless)\b/i.test(stripStrings(lhs))) return { measured: expr };
   return { measured: lhs, threshold: `${m[1]} ${m[3]}` };
@@ -221,16 +221,6 @@ function trailingComparison(expr: string): { measured: string; threshold?: strin
 
 function stripStrings(s: string): string {
   return s.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
-}
-
-function isBalanced(s: string): boolean {
-  let depth = 0;
-  for (const c of stripStrings(s)) {
-    if (c === '(' || c === '{' || c === '[') depth++;
-    else if (c === ')' || c === '}' || c === ']') depth--;
-    if (depth < 0) return false;
-  }
-  return depth === 0;
 }
 
 function text(expr: string, node: Node): string {

@@ -5,7 +5,7 @@ import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { formatValue, type FormattedValue } from '../alert/format-value.js';
+import { formatValue, valueText, type FormattedValue } from '../alert/format-value.js';
 import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
@@ -145,7 +145,7 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
         const now = results.get(a.main.instant) as QueryResult<InstantSeries> | undefined;
         if (now) {
           const f = valueFor(now, a.alert.labels, a.main.unit);
-          ctx.value = f.unit ? `${f.value} ${f.unit}` : f.value;
+          ctx.value = valueText(f);
         }
         if (a.main.threshold) ctx.threshold = a.main.threshold;
         const trend = results.get(a.main.range) as QueryResult<RangeSeries> | undefined;

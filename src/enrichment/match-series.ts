@@ -1,4 +1,4 @@
-import { formatValue } from '../alert/format-value.js';
+import { formatValue, valueText } from '../alert/format-value.js';
 import { varyingLabels } from '../alert/varying-labels.js';
 import type { InstantSeries, QueryResult } from './prometheus-client.js';
 import { cut } from '../lib/truncate.js';
@@ -42,7 +42,7 @@ export function describeSeries(
   const parts = r.series.slice(0, 3).map((s) => {
     const f = formatValue(s.value, unit);
     const name = cut(varying.map((k) => s.labels[k] ?? '').join('/'), 60) || '?';
-    return `${name}: ${f.value}${f.unit ? ` ${f.unit}` : ''}`;
+    return `${name}: ${valueText(f)}`;
   });
   const more = r.series.length - 3 + r.omitted;
   return { value: `${parts.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` };
