@@ -33,6 +33,7 @@ const runbook: Runbook = {
   alerts: ['CheckoutTrend'],
   summary: 'Checkout is trending up.',
   links: [],
+  dashboards: [],
   context: [
     { name: 'latency', query: 'demo_latency_seconds{service="{{ service }}"}', unit: 'seconds' },
     { name: 'needs a missing label', query: 'demo_latency_seconds{pod="{{ pod }}"}' },
