@@ -87,16 +87,15 @@ export function sourceUrl(alert: Alert | undefined): string | undefined {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * Whether an alert's runbook_url is alert-router's own page for that runbook: the same address,
- * or the same `/runbooks/<name>` path on a loopback host, as rules written for a lab stack carry it
- * (`http://localhost:8080/runbooks/X` while PUBLIC_URL says 127.0.0.1).
+ * Whether an alert's runbook_url means alert-router's own page for that runbook: the same
+ * address, or the same `/runbooks/<name>` path on a loopback host, as rules written for a lab
+ * stack carry it (`http://localhost:8080/runbooks/X`). A loopback address is no use to anyone
+ * reading on another machine, so it is taken for ours rather than shown as a second runbook.
  */
 function isOurRunbookPage(url: string, ours: string): boolean {
   const u = new URL(url);
   const o = new URL(ours);
-  return (
-    u.pathname === o.pathname && (u.origin === o.origin || (LOOPBACK.has(u.hostname) && LOOPBACK.has(o.hostname)))
-  );
+  return u.pathname === o.pathname && (u.origin === o.origin || LOOPBACK.has(u.hostname));
 }
 
 const hasRunbook = (runbooks: KnownRunbooks, name: string): boolean =>
