@@ -123,7 +123,11 @@ function runbookLinks(
 }
 
 /** The runbook one alert links to (in its own line of a message): alert-router's, else the alert's own. */
-export function alertRunbookUrl(alert: Alert, publicUrl: string, runbooks: KnownRunbooks): string | undefined {
+export function alertRunbookUrl(
+  alert: Alert,
+  publicUrl: string,
+  runbooks: KnownRunbooks,
+): string | undefined {
   return runbookLinks(alert.labels.alertname, alert.annotations.runbook_url, publicUrl, runbooks)[0]?.href;
 }
 
@@ -201,6 +205,7 @@ export interface GroupLink {
 export function groupLinks(p: WebhookPayload, opts: LinkOptions): GroupLink[] {
   const out: GroupLink[] = [];
   for (const l of messageLinks(p, opts, undefined))
-    if (l.kind !== 'dashboard' && !out.some((o) => o.kind === l.kind)) out.push({ kind: l.kind, href: l.href });
+    if (l.kind !== 'dashboard' && !out.some((o) => o.kind === l.kind))
+      out.push({ kind: l.kind, href: l.href });
   return out;
 }

@@ -18,7 +18,9 @@ const httpUrl = z
  * A Grafana dashboard uid: at most 40 characters
  * (https://grafana.com/docs/grafana/latest/http_api/dashboard/), letters, digits, `-` and `_`.
  */
-const dashboardUid = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a Grafana dashboard uid (up to 40 of A-Z a-z 0-9 - _)');
+const dashboardUid = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a Grafana dashboard uid (up to 40 of A-Z a-z 0-9 - _)');
 
 /** Placeholders `{{ label }}`: only label-name shaped identifiers, never expressions. */
 const placeholders = /\{\{\s*([^}]*?)\s*\}\}/g;

@@ -31,12 +31,15 @@ first_steps:
 type Button = { action_id: string; url: string; text: { text: string } };
 
 const buttonsOf = (r: SlackRequest): Button[] =>
-  ((r.body.blocks as Array<{ type: string; elements?: Button[] }>).find((b) => b.type === 'actions')
-    ?.elements ?? []) as Button[];
+  (r.body.blocks as Array<{ type: string; elements?: Button[] }>).find((b) => b.type === 'actions')
+    ?.elements ?? [];
 const textOf = (r: SlackRequest): string =>
   (r.body.blocks as Array<{ text?: { text?: string } }>).map((b) => b.text?.text ?? '').join('\n');
 
-function checkoutAlert(labels: Record<string, string>, annotations: Record<string, string> = {}): WebhookPayload {
+function checkoutAlert(
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+): WebhookPayload {
   const p = uniqueGroup(fixture('firing'));
   const all = { ...p.alerts[0]!.labels, ...labels };
   const notes = { summary: 'checkout errors', ...annotations };
@@ -122,12 +125,15 @@ describe('links and steps Slack receives, without ALERTMANAGER_URL or GRAFANA_UR
       checkoutAlert({ alertname: 'CheckoutErrors', service: 'checkout', instance: 'co-1 <!channel>' }),
     );
     const text = textOf(req);
-    assert.ok(text.includes('1. Read the errors: `grep ERROR .run/logs/checkout.log` on co-1 &lt;!channel&gt;'), text);
+    assert.ok(
+      text.includes('1. Read the errors: `grep ERROR .run/logs/checkout.log` on co-1 &lt;!channel&gt;'),
+      text,
+    );
     assert.ok(text.includes('2. Ask the owner of &lt;host&gt; (not a label: stays as written)'), text);
     assert.doesNotMatch(JSON.stringify(req.body), /<!channel>/);
   });
 
-  test("an alert without a runbook here links the runbook_url it carries, and nothing of ours", async () => {
+  test('an alert without a runbook here links the runbook_url it carries, and nothing of ours', async () => {
     const req = await slackReceives(
       router,
       checkoutAlert(
@@ -152,7 +158,9 @@ describe('links and steps Slack receives, without ALERTMANAGER_URL or GRAFANA_UR
       ),
     );
     assert.deepEqual(
-      buttonsOf(req).map((b) => [b.text.text, b.url]).slice(0, 3),
+      buttonsOf(req)
+        .map((b) => [b.text.text, b.url])
+        .slice(0, 3),
       [
         ['Runbook', `${PUBLIC_URL}/runbooks/CheckoutErrors`],
         ["Alert's runbook", 'https://wiki.example/checkout'],
@@ -164,7 +172,10 @@ describe('links and steps Slack receives, without ALERTMANAGER_URL or GRAFANA_UR
   test('a dashboard annotation that is not http(s) is no link', async () => {
     const req = await slackReceives(
       router,
-      checkoutAlert({ alertname: 'CheckoutErrors' }, { dashboard_url: 'javascript:alert(1)', grafana_url: 'x' }),
+      checkoutAlert(
+        { alertname: 'CheckoutErrors' },
+        { dashboard_url: 'javascript:alert(1)', grafana_url: 'x' },
+      ),
     );
     assert.doesNotMatch(JSON.stringify(req.body), /javascript:/);
     assert.ok(!buttonsOf(req).some((b) => b.action_id.startsWith('dashboard')));

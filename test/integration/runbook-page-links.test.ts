@@ -10,7 +10,11 @@ import { startTestRouter, type TestRouter } from '../helpers/start-test-router.j
 const EXECUTABLE = /<script|<iframe|<img|<[^>]+\son\w+\s*=|href\s*=\s*["']?\s*javascript:/i;
 const HOSTILE_LABEL = `</span><script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=1">`;
 
-const get = async (base: string, path: string, accept = 'text/html'): Promise<{ status: number; body: string }> => {
+const get = async (
+  base: string,
+  path: string,
+  accept = 'text/html',
+): Promise<{ status: number; body: string }> => {
   const res = await fetch(`${base}${path}`, { headers: { accept } });
   return { status: res.status, body: await res.text() };
 };
@@ -65,13 +69,21 @@ describe('the runbook page of a firing alert: steps and dashboard links', () => 
     assert.equal(r.status, 200);
     assert.match(r.body, /Firing now · 2 instances/);
     const steps = /<ol class="steps">([\s\S]*?)<\/ol>/.exec(r.body)?.[1] ?? '';
-    assert.match(steps, /<li>Read the errors: <code>grep ERROR \.run\/logs\/checkout\.log<\/code> \(team &lt;\/span&gt;&lt;script&gt;/);
+    assert.match(
+      steps,
+      /<li>Read the errors: <code>grep ERROR \.run\/logs\/checkout\.log<\/code> \(team &lt;\/span&gt;&lt;script&gt;/,
+    );
     assert.match(steps, /<li>Which instance: &lt;instance&gt;<\/li>/);
     assert.doesNotMatch(r.body, EXECUTABLE);
-    const json = JSON.parse((await get(withGrafana.url, '/runbooks/CheckoutErrors', 'application/json')).body) as {
+    const json = JSON.parse(
+      (await get(withGrafana.url, '/runbooks/CheckoutErrors', 'application/json')).body,
+    ) as {
       runbook: { firstSteps: string[]; links: Array<{ title: string; url: string }> };
     };
-    assert.equal(json.runbook.firstSteps[0], `Read the errors: \`grep ERROR .run/logs/checkout.log\` (team ${HOSTILE_LABEL})`);
+    assert.equal(
+      json.runbook.firstSteps[0],
+      `Read the errors: \`grep ERROR .run/logs/checkout.log\` (team ${HOSTILE_LABEL})`,
+    );
   });
 
   it('links the dashboards into GRAFANA_URL by uid, and only where it is set', async () => {

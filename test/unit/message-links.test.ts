@@ -12,21 +12,29 @@ import { commonLabels, fillPlaceholders } from '../../src/alert/fill-placeholder
 import { fixture } from '../../support/fixtures.js';
 
 const opts = { publicUrl: 'https://ar.example', alertmanagerUrl: undefined };
-const ours = { HighErrorRate: { summary: 's', dashboards: [{ title: 'SLO overview', uid: 'slo-overview' }] } };
+const ours = {
+  HighErrorRate: { summary: 's', dashboards: [{ title: 'SLO overview', uid: 'slo-overview' }] },
+};
 const texts = (links: ReadonlyArray<{ text: string; href: string }>): string[][] =>
   links.map((l) => [l.text, l.href]);
 
 describe('silenceUrl', () => {
   it('uses ALERTMANAGER_URL first, then an http(s) externalURL that is not alert-router itself', () => {
     const p = fixture('firing');
-    assert.match(silenceUrl(p, { ...opts, alertmanagerUrl: 'https://am.example' })!, /^https:\/\/am\.example\/#\/silences\/new\?filter=/);
+    assert.match(
+      silenceUrl(p, { ...opts, alertmanagerUrl: 'https://am.example' })!,
+      /^https:\/\/am\.example\/#\/silences\/new\?filter=/,
+    );
     assert.match(silenceUrl(p, opts)!, /^http:\/\/alertmanager:9093\/#\/silences\/new/);
     for (const own of ['https://ar.example', 'https://ar.example/', 'https://ar.example/am'])
       assert.equal(silenceUrl({ ...p, externalURL: own }, opts), undefined, own);
     // alert-router under a path prefix: only addresses under that prefix are ours.
     const prefixed = { ...opts, publicUrl: 'https://example.org/alert-router' };
     assert.equal(silenceUrl({ ...p, externalURL: 'https://example.org/alert-router' }, prefixed), undefined);
-    assert.match(silenceUrl({ ...p, externalURL: 'https://example.org/alertmanager' }, prefixed)!, /^https:\/\/example\.org\/alertmanager\/#/);
+    assert.match(
+      silenceUrl({ ...p, externalURL: 'https://example.org/alertmanager' }, prefixed)!,
+      /^https:\/\/example\.org\/alertmanager\/#/,
+    );
     assert.equal(silenceUrl({ ...p, externalURL: 'ftp://am.example' }, opts), undefined);
   });
 });
@@ -39,7 +47,9 @@ describe('messageLinks', () => {
       ['Runbook', 'https://ar.example/runbooks/HighErrorRate'],
       ["Alert's runbook", 'https://runbooks.example/high-error-rate'],
     ]);
-    assert.deepEqual(texts(messageLinks(p, opts, {})).slice(0, 1), [['Runbook', 'https://runbooks.example/high-error-rate']]);
+    assert.deepEqual(texts(messageLinks(p, opts, {})).slice(0, 1), [
+      ['Runbook', 'https://runbooks.example/high-error-rate'],
+    ]);
     p.commonAnnotations.runbook_url = 'javascript:alert(1)';
     assert.deepEqual(
       messageLinks(p, opts, {}).map((l) => l.kind),
@@ -118,7 +128,10 @@ describe('fillPlaceholders', () => {
   it('fills <label>, {{ $labels.label }} and {{ label }} from known labels, leaves the rest as written', () => {
     const labels = { service: 'checkout', instance: 'co-1:8080', constructor: 'c' };
     assert.equal(
-      fillPlaceholders('logs <service> on {{ $labels.instance }} and {{instance}}; ask <host>; {{.Name}} <br >', labels),
+      fillPlaceholders(
+        'logs <service> on {{ $labels.instance }} and {{instance}}; ask <host>; {{.Name}} <br >',
+        labels,
+      ),
       'logs checkout on co-1:8080 and co-1:8080; ask <host>; {{.Name}} <br >',
     );
     assert.equal(fillPlaceholders('<toString> <constructor>', labels), '<toString> c');

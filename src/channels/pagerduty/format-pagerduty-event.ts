@@ -30,7 +30,10 @@ export interface PagerDutyEvent {
 }
 
 // PagerDuty shows links without context: say where silence and source lead; runbooks and dashboards keep their own words.
-const LINK_TEXT: Partial<Record<LinkKind, string>> = { silence: 'Silence in Alertmanager', source: 'Source graph' };
+const LINK_TEXT: Partial<Record<LinkKind, string>> = {
+  silence: 'Silence in Alertmanager',
+  source: 'Source graph',
+};
 
 /** ISO 8601 as PagerDuty takes it, for a real time with a four-digit year; else undefined. */
 function isoTimestamp(ms: number): string | undefined {
