@@ -204,3 +204,55 @@ describe('links Slack receives with GRAFANA_URL', () => {
     );
   });
 });
+
+describe('what the outbox shows of the captured HighErrorRate alert with the shipped runbooks', () => {
+  let router: TestRouter;
+  before(async () => {
+    router = await startTestRouter(
+      { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] },
+      { WEBHOOK_BEARER_TOKEN: 't', PUBLIC_URL, GRAFANA_URL },
+    );
+  });
+  after(async () => {
+    await router.stop();
+  });
+
+  test('PagerDuty links and the email and PagerDuty steps are filled for inference-gateway', async () => {
+    const p = uniqueGroup(fixture('firing'));
+    await post(router.url, p);
+    await settled(router);
+    type Entry = {
+      rendered: {
+        pagerduty: {
+          links: Array<{ text: string; href: string }>;
+          payload: { custom_details: { runbook?: { firstSteps: string[] } } };
+        };
+        email: { text: string };
+      };
+    };
+    const { entries } = (await (await fetch(`${router.url}/api/outbox`)).json()) as { entries: Entry[] };
+    const { pagerduty, email } = entries[0]!.rendered;
+    assert.deepEqual(
+      pagerduty.links.map((l) => [l.text, l.href.split('?')[0]]),
+      [
+        // The alert's runbook_url (http://localhost:8080/runbooks/HighErrorRate) is this same page.
+        ['Runbook', `${PUBLIC_URL}/runbooks/HighErrorRate`],
+        ['Service health dashboard', `${GRAFANA_URL}/d/service-health`],
+        ['Silence in Alertmanager', 'http://alertmanager:9093/#/silences/new'],
+        ['Source graph', 'http://prometheus:9090/graph'],
+      ],
+    );
+    const steps = pagerduty.payload.custom_details.runbook?.firstSteps ?? [];
+    assert.match(steps[0] ?? '', /http_requests_total\{service="inference-gateway",status_code=~"5\.\."\}/);
+    assert.match(steps[1] ?? '', /instance="inference-gateway-0:8080"/);
+    assert.match(
+      steps[2] ?? '',
+      /docker compose logs --since 15m inference-gateway .*\.run\/logs\/inference-gateway\.log/,
+    );
+    assert.match(
+      email.text,
+      /^ {2}3\. Read its errors: `docker compose logs --since 15m inference-gateway /m,
+    );
+    assert.doesNotMatch(JSON.stringify(entries[0]), /<service>|<instance>/);
+  });
+});
