@@ -1,9 +1,21 @@
 import { z } from 'zod';
+import { parseMatcher } from '../alert/matcher.js';
 
 /** Channel names become BullMQ job-id parts and Redis key parts: keep them to a safe alphabet. */
 const channelName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" or "_"');
+/** Checked here, with the rest of the file, so a bad matcher is listed with every other problem. */
+const matcher = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      parseMatcher(text);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    }
+  });
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
 
 const slackChannel = z
@@ -48,7 +60,7 @@ export const routeSchema = z
     /** Alertmanager receiver name, unquoted (`team.a`, not `team\.a`). */
     receiver: z.string().min(1).optional(),
     /** Alertmanager-style matchers on the notification's common labels: `severity="critical"`, `team=~"a|b"`. */
-    matchers: z.array(z.string().min(1)).default([]),
+    matchers: z.array(matcher).default([]),
     channels: z.array(channelName).min(1),
     /** Like Alertmanager: keep evaluating later routes after this one matched. */
     continue: z.boolean().default(false),

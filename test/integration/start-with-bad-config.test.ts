@@ -8,7 +8,9 @@ import { test } from 'node:test';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 /** What `npm start` runs (tsx src/main.ts), to completion, with a given environment. */
-const startProcess = (env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> =>
+const startProcess = (
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,

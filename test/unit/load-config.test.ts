@@ -31,10 +31,10 @@ test('the shipped configs: the default needs no credentials; production needs ex
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   const problems = problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'config/production.example.yml' }));
   assert.deepEqual([...problems].sort(), [
-    'channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',
-    'channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
-    'channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
-    'channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'config/production.example.yml: channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',
+    'config/production.example.yml: channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
+    'config/production.example.yml: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'config/production.example.yml: channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
   ]);
 });
 
@@ -63,14 +63,14 @@ test('every problem is listed by path and reason, environment included', () => {
     ),
   );
   assert.deepEqual([...problems].sort(), [
-    'channels.p.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set',
-    'channels.s: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'cfg.yml: channels.p.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set',
+    'cfg.yml: channels.s: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'cfg.yml: heartbeat.sources[0].channels[0]: unknown channel "gone" (known: s, p)',
+    'cfg.yml: routes[0].channels[0]: unknown channel "nope" (known: s, p)',
+    'cfg.yml: routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
     'env PAGERDUTY_EVENTS_URL: protocol must be https:',
     'env PORT: must be a port number',
     'env ROLE: must be all, api or worker',
-    'heartbeat.sources[0].channels[0]: unknown channel "gone"',
-    'routes[0].channels[0]: unknown channel "nope"',
-    'routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
   ]);
 });
 
@@ -171,7 +171,7 @@ test('secrets come from NAME or NAME_FILE and stay out of the file config', () =
     loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml', PD_KEY: 'short' }, fromYaml(yaml)()),
   );
   assert.deepEqual(missing, [
-    'channels.p.routingKeyEnv: PD_KEY must be a 32-character PagerDuty routing key',
+    'cfg.yml: channels.p.routingKeyEnv: PD_KEY must be a 32-character PagerDuty routing key',
   ]);
   const unreadable = problemsOf(() =>
     loadConfig(
