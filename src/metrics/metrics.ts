@@ -11,7 +11,7 @@ export function createMetrics() {
     registry,
     notificationsReceived: new Counter({
       name: 'alert_router_notifications_received_total',
-      help: 'Webhook notifications received, by receiver, status and outcome (queued|rejected|unavailable|heartbeat|unauthorized).',
+      help: 'Webhook notifications received, by receiver, status and outcome (queued|duplicate|rejected|unavailable|heartbeat|unauthorized); duplicate: the same content within the dedup window, already queued.',
       labelNames: ['receiver', 'status', 'outcome'] as const,
       registers: [registry],
     }),
