@@ -73,6 +73,12 @@ export const heartbeatSourceSchema = z
     /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
     labels: z.record(z.string()).default({}),
     graceSeconds: z.number().int().positive().optional(),
+    /**
+     * Page if no heartbeat at all came this long after the source was first expected. Unset, a
+     * source never heard from only waits (and shows so): the switch arms on the first heartbeat,
+     * so a standalone alert-router with no Prometheus never pages for it.
+     */
+    expectFirstWithinSeconds: z.number().int().positive().optional(),
     /** Who is paged when this source goes quiet, when not `heartbeat.channels` (e.g. its own team). */
     channels: z.array(channelName).min(1).optional(),
   })

@@ -57,6 +57,12 @@ export function createMetrics() {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    deadmanWaiting: new Gauge({
+      name: 'alert_router_deadman_waiting_for_first_heartbeat',
+      help: '1 while a configured heartbeat source has never sent a heartbeat: the switch waits and does not page for it (unless expectFirstWithinSeconds), else 0.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
     deadmanUnknownHeartbeats: new Counter({
       name: 'alert_router_deadman_unknown_heartbeats_total',
       help: 'Firing Watchdog alerts that matched no configured heartbeat source (not tracked).',

@@ -117,7 +117,8 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       const metrics = await (await fetch(`${r.url}/metrics`)).text();
       assert.match(metrics, /^alert_router_deadman_waiting_for_first_heartbeat\{source="lab"\} 1$/m);
       assert.match(metrics, /^alert_router_deadman_silent\{source="lab"\} 0$/m);
-      assert.match(metrics, /^alert_router_deadman_seconds_since_heartbeat\{source="lab"\} NaN$/m);
+      // prom-client writes "Nan"; Prometheus reads NaN in any case (Go's strconv.ParseFloat).
+      assert.match(metrics, /^alert_router_deadman_seconds_since_heartbeat\{source="lab"\} NaN$/im);
     } finally {
       await r.stop();
     }
@@ -241,12 +242,13 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     const r = await start({ ROLE: 'api' }); // no scheduler of its own: the one below is alone
     const lines: Array<{ msg: string; sources?: string[] }> = [];
     const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as never) });
+    const connections = [r.redis.duplicate(), r.redis.duplicate({ maxRetriesPerRequest: null })] as const;
     const scheduler = startDeadmanScheduler({
       ...checkDeps(r, config),
       logger,
       prefix: r.prefix,
-      connection: r.redis.duplicate(),
-      workerConnection: r.redis.duplicate({ maxRetriesPerRequest: null }),
+      connection: connections[0],
+      workerConnection: connections[1],
     });
     try {
       await watchedFor(r, 3000);
@@ -255,6 +257,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       assert.deepEqual(waiting[0]!.sources, ['lab']);
     } finally {
       await scheduler.close();
+      for (const c of connections) c.disconnect();
       await r.stop();
     }
   });
