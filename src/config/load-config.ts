@@ -27,10 +27,11 @@ function readConfigFile(path: string, readFile: (path: string) => string): Parse
   try {
     text = readFile(path);
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0];
     return {
       file: undefined,
       channels: [],
-      problems: [(err as Error).message.split('\n')[0] ?? 'cannot read'],
+      problems: [`cannot read the file (${code}); ALERT_ROUTER_CONFIG names the configuration file`],
     };
   }
   return parseConfigFile(text);

@@ -134,6 +134,16 @@ test('a YAML syntax error is listed with its line, next to the environment probl
   assert.equal(problems[1], 'env ROLE: must be all, api or worker');
 });
 
+test('a missing file is one problem, named, next to the environment problems', () => {
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: '/nonexistent/cfg.yml', PORT: 'x' })),
+    [
+      '/nonexistent/cfg.yml: cannot read the file (ENOENT); ALERT_ROUTER_CONFIG names the configuration file',
+      'env PORT: must be a port number',
+    ],
+  );
+});
+
 test('schema problems name the file and the path', () => {
   const problems = problemsOf(() =>
     loadConfig(
