@@ -1,9 +1,21 @@
 import { z } from 'zod';
+import { parseMatcher } from '../alert/matcher.js';
 
 /** Channel names become BullMQ job-id parts and Redis key parts: keep them to a safe alphabet. */
 const channelName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" or "_"');
+/** Checked here, with the rest of the file, so a bad matcher is listed with every other problem. */
+const matcher = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      parseMatcher(text);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    }
+  });
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
 
 const slackChannel = z
@@ -48,7 +60,7 @@ export const routeSchema = z
     /** Alertmanager receiver name, unquoted (`team.a`, not `team\.a`). */
     receiver: z.string().min(1).optional(),
     /** Alertmanager-style matchers on the notification's common labels: `severity="critical"`, `team=~"a|b"`. */
-    matchers: z.array(z.string().min(1)).default([]),
+    matchers: z.array(matcher).default([]),
     channels: z.array(channelName).min(1),
     /** Like Alertmanager: keep evaluating later routes after this one matched. */
     continue: z.boolean().default(false),
@@ -61,6 +73,12 @@ export const heartbeatSourceSchema = z
     /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
     labels: z.record(z.string()).default({}),
     graceSeconds: z.number().int().positive().optional(),
+    /**
+     * Page if no heartbeat at all came this long after the source was first expected. Unset, a
+     * source never heard from only waits (and shows so): the switch arms on the first heartbeat,
+     * so a standalone alert-router with no Prometheus never pages for it.
+     */
+    expectFirstWithinSeconds: z.number().int().positive().optional(),
     /** Who is paged when this source goes quiet, when not `heartbeat.channels` (e.g. its own team). */
     channels: z.array(channelName).min(1).optional(),
   })

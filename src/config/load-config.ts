@@ -1,43 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import type { ZodError } from 'zod';
 import type { AppConfig, Role } from './app-config.js';
+import { channelCredentials } from './channel-credentials.js';
 import { ConfigError } from './config-error.js';
-import { fileConfigSchema, type FileConfig } from './config-schema.js';
-import { parseMatcher } from '../alert/matcher.js';
+import { parseConfigFile, sortByPath, type ParsedConfigFile } from './parse-config-file.js';
+import { readSecret, type Env } from './read-secret.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export { readSecret, type Env };
 
 const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-
-/**
- * Reads a secret from `NAME` or from the file named by `NAME_FILE` (Kubernetes and compose secrets).
- * @example readSecret(env, 'SLACK_BOT_TOKEN', problems)
- */
-export function readSecret(env: Env, name: string, problems: string[]): string | undefined {
-  const direct = env[name];
-  const file = env[`${name}_FILE`];
-  if (direct !== undefined && direct !== '') return direct;
-  if (file === undefined || file === '') return undefined;
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    problems.push(
-      `env ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-    return undefined;
-  }
-}
-
-function zodProblems(error: ZodError, prefix: string): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)),
-      '',
-    );
-    return `${prefix}${path || '(root)'}: ${issue.message}`;
-  });
-}
 
 function urlOrProblem(value: string, name: string, problems: string[], protocols: string[]): string {
   try {
@@ -51,63 +21,27 @@ function urlOrProblem(value: string, name: string, problems: string[], protocols
   }
 }
 
-/** Cross-checks the schema cannot express: names that must exist, credentials each channel needs. */
-function checkReferences(
-  file: FileConfig,
-  env: Env,
-  cfg: { slackToken?: string; smtpUrl?: string; from?: string },
-  problems: string[],
-): Record<string, string> {
-  const known = new Set(Object.keys(file.channels));
-  const refs: Array<[string, string[]]> = [
-    ['defaultChannels', file.defaultChannels],
-    ['heartbeat.channels', file.heartbeat.channels],
-    ...file.heartbeat.sources.map((s, i): [string, string[]] => [
-      `heartbeat.sources[${i}].channels`,
-      s.channels ?? [],
-    ]),
-    ...file.routes.map((r, i): [string, string[]] => [`routes[${i}].channels`, r.channels]),
-  ];
-  for (const [path, names] of refs) {
-    names.forEach((name, j) => {
-      if (!known.has(name)) problems.push(`${path}[${j}]: unknown channel "${name}"`);
-    });
+/** The file's text parsed, or its one problem when it cannot be read. */
+function readConfigFile(path: string, readFile: (path: string) => string): ParsedConfigFile {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0];
+    return {
+      file: undefined,
+      channels: [],
+      problems: [`cannot read the file (${code}); ALERT_ROUTER_CONFIG names the configuration file`],
+    };
   }
-  file.routes.forEach((route, i) =>
-    route.matchers.forEach((m, j) => {
-      try {
-        parseMatcher(m);
-      } catch (err) {
-        problems.push(`routes[${i}].matchers[${j}]: ${(err as Error).message}`);
-      }
-    }),
-  );
-  const routingKeys: Record<string, string> = {};
-  for (const [name, channel] of Object.entries(file.channels)) {
-    const path = `channels.${name}`;
-    if (channel.type === 'slack' && !cfg.slackToken)
-      problems.push(`${path}: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`);
-    if (channel.type === 'email' && (!cfg.smtpUrl || !cfg.from))
-      problems.push(`${path}: email channel needs SMTP_URL and EMAIL_FROM`);
-    if (channel.type === 'pagerduty') {
-      const key = readSecret(env, channel.routingKeyEnv, problems);
-      if (!key)
-        problems.push(
-          `${path}.routingKeyEnv: environment variable ${channel.routingKeyEnv} (or ${channel.routingKeyEnv}_FILE) is not set`,
-        );
-      else if (key.length !== 32)
-        problems.push(
-          `${path}.routingKeyEnv: ${channel.routingKeyEnv} must be a 32-character PagerDuty routing key`,
-        );
-      else routingKeys[name] = key;
-    }
-  }
-  return routingKeys;
+  return parseConfigFile(text);
 }
 
 /**
  * Parses the environment and the YAML file into one frozen AppConfig, or throws a ConfigError
- * listing every problem. The only place that reads process.env is main.ts, which passes it here.
+ * listing every problem at once: the file's (each as `<file>: <path>: reason`, structural and
+ * cross-checks together) and the environment's (`env NAME: reason`). The only place that reads
+ * process.env is main.ts, which passes it here.
  */
 export function loadConfig(
   env: Env,
@@ -115,15 +49,7 @@ export function loadConfig(
 ): AppConfig {
   const problems: string[] = [];
   const configPath = env.ALERT_ROUTER_CONFIG ?? 'config/alert-router.yml';
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFile(configPath));
-  } catch (err) {
-    throw new ConfigError([`${configPath}: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  const parsed = fileConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, `${configPath}: `));
-  const file = parsed.data;
+  const parsed = readConfigFile(configPath, readFile);
 
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('env PORT: must be a port number');
@@ -174,8 +100,17 @@ export function loadConfig(
     if (i <= 0) problems.push('env WEBHOOK_BASIC_AUTH: must be user:password');
     else basic = { user: basicRaw.slice(0, i), password: basicRaw.slice(i + 1) };
   }
-  const routingKeys = checkReferences(file, env, { slackToken, smtpUrl, from }, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const fileProblems = [...parsed.problems];
+  const routingKeys = channelCredentials(
+    parsed.channels,
+    env,
+    { slackToken, smtpUrl, from },
+    fileProblems,
+    problems,
+  );
+  const { file } = parsed;
+  const all = [...sortByPath(fileProblems).map((p) => `${configPath}: ${p}`), ...problems];
+  if (all.length > 0 || file === undefined) throw new ConfigError(all);
 
   return Object.freeze({
     port,

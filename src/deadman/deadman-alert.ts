@@ -8,6 +8,8 @@ export interface DeadmanIncident {
   readonly incident: string;
   /** Last heartbeat before the outage (or the start-up base when none ever came), ms. */
   readonly since: number;
+  /** No heartbeat ever came (an `expectFirstWithinSeconds` page): `since` is when it was expected. */
+  readonly neverHeard?: boolean;
   /** Set for the resolved notification, ms. */
   readonly resolvedAt?: number;
   readonly labels: Readonly<Record<string, string>>;
@@ -32,10 +34,14 @@ export function deadmanPayload(i: DeadmanIncident): WebhookPayload {
     service: 'alerting-pipeline',
   };
   const annotations = {
-    summary: `${i.source} silent since ${iso(i.since)}`,
+    summary: i.neverHeard
+      ? `${i.source} never sent a heartbeat (expected since ${iso(i.since)})`
+      : `${i.source} silent since ${iso(i.since)}`,
     description:
-      `No Watchdog heartbeat from source "${i.source}" since ${iso(i.since)}. Prometheus, ` +
-      'Alertmanager or the path between them and alert-router is broken: alerts from this source ' +
+      (i.neverHeard
+        ? `No Watchdog heartbeat has ever arrived from source "${i.source}", expected since ${iso(i.since)}. `
+        : `No Watchdog heartbeat from source "${i.source}" since ${iso(i.since)}. `) +
+      'Prometheus, Alertmanager or the path between them and alert-router is broken: alerts from this source ' +
       'are not reaching anyone. This page comes from alert-router directly, not through Alertmanager.',
     runbook_url: `${i.publicUrl}/runbooks/${DEADMAN_ALERTNAME}`,
   };

@@ -10,16 +10,17 @@ import type { HeartbeatStore, SourceRecord } from './heartbeat-store.js';
 export type Verdict = { action: 'none' } | { action: 'page'; since: number } | { action: 'resolve' };
 
 /**
- * The dead man's switch rule for one source, pure. A source is due after its grace since the last
- * heartbeat. One not heard from since it was first expected, or since the router resumed watching
- * after a gap, gets the start-up grace instead (a deploy, or alert-router itself being down, must
- * not page for time nobody was listening). A silent source resolves on any heartbeat newer than the
- * outage start.
+ * The dead man's switch rule for one source, pure. A source never heard from waits for its first
+ * heartbeat (Redis remembers it, so a restart stays armed) unless `expectFirstMs` says how long it
+ * may take. A heard-from source is due after its grace since the last heartbeat; after a gap in
+ * watching (alert-router itself down), after the start-up grace from when watching resumed, so
+ * the router never pages for time nobody was listening. A silent source resolves on any heartbeat
+ * newer than the outage start.
  * @example evaluate({ state: 'ok', lastHeartbeat: 0, expectedSince: 0 }, { now: 10_000, graceMs: 5000, startupGraceMs: 1000, watchedSince: 0 }) // { action: 'page', since: 0 }
  */
 export function evaluate(
   r: SourceRecord,
-  t: { now: number; graceMs: number; startupGraceMs: number; watchedSince: number },
+  t: { now: number; graceMs: number; startupGraceMs: number; watchedSince: number; expectFirstMs?: number },
 ): Verdict {
   if (r.state === 'silent') {
     return r.lastHeartbeat !== undefined && r.lastHeartbeat > (r.since ?? -Infinity)
@@ -27,9 +28,13 @@ export function evaluate(
       : { action: 'none' };
   }
   const base = Math.max(r.expectedSince ?? t.now, t.watchedSince);
-  const last = r.lastHeartbeat ?? -Infinity;
+  if (r.lastHeartbeat === undefined)
+    return t.expectFirstMs !== undefined && t.now > base + t.expectFirstMs
+      ? { action: 'page', since: base }
+      : { action: 'none' };
+  const last = r.lastHeartbeat;
   const deadline = last >= base ? last + t.graceMs : Math.max(last + t.graceMs, base + t.startupGraceMs);
-  return t.now > deadline ? { action: 'page', since: r.lastHeartbeat ?? base } : { action: 'none' };
+  return t.now > deadline ? { action: 'page', since: last } : { action: 'none' };
 }
 
 /**
@@ -59,21 +64,27 @@ export interface DeadmanCheckDeps {
  * with atomic compare-and-set transitions, then queue the page or resolve for each transition.
  * Queuing happens after the transition and is retried on every tick until it succeeded (`pending`),
  * with job ids naming the incident, so a crash in between neither loses nor doubles a page.
+ * Returns the sources' state after the tick.
  */
-export async function runDeadmanCheck(deps: DeadmanCheckDeps, now = Date.now()): Promise<void> {
+export async function runDeadmanCheck(
+  deps: DeadmanCheckDeps,
+  now = Date.now(),
+): Promise<ReadonlyMap<string, SourceRecord>> {
   const { policy: hb, store, logger } = deps;
   const names = hb.sources.map((s) => s.name);
-  if (names.length === 0) return;
+  if (names.length === 0) return new Map();
   await store.expect(names, now);
   const maxGapMs = Math.max(3 * hb.checkIntervalSeconds * 1000, 10_000);
   const watchedSince = await store.watchedSince(now, maxGapMs);
   const before = await store.read(names);
   for (const [name, r] of before) {
+    const expectFirst = hb.sources.find((s) => s.name === name)?.expectFirstWithinSeconds;
     const v = evaluate(r, {
       now,
       graceMs: graceSecondsOf(hb, name) * 1000,
       startupGraceMs: hb.startupGraceSeconds * 1000,
       watchedSince,
+      ...(expectFirst !== undefined ? { expectFirstMs: expectFirst * 1000 } : {}),
     });
     if (v.action === 'page' && (await store.markSilent(name, r.lastHeartbeat, v.since, String(now), now)))
       logger.error({ source: name, since: new Date(v.since).toISOString() }, 'DeadMansSwitch: source silent');
@@ -83,6 +94,7 @@ export async function runDeadmanCheck(deps: DeadmanCheckDeps, now = Date.now()):
   const after = await store.read(names);
   setDeadmanGauges(deps.metrics, after, now);
   for (const [name, r] of after) if (r.pending) await queueNotification(deps, name, r, r.pending, now);
+  return after;
 }
 
 async function queueNotification(
@@ -100,6 +112,8 @@ async function queueNotification(
     source,
     incident,
     since: r.since,
+    // Only an expectFirstWithinSeconds page comes before any heartbeat; its resolve is the first one.
+    neverHeard: action === 'trigger' && r.lastHeartbeat === undefined,
     ...(action === 'resolve' ? { resolvedAt: r.resolvedAt ?? now } : {}),
     labels: configured?.labels ?? {},
     publicUrl: deps.publicUrl,

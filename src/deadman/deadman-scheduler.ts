@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { runDeadmanCheck, type DeadmanCheckDeps } from './deadman-check.js';
+import { stateOf } from './deadman-status.js';
 
 export const QUEUE_DEADMAN = 'deadman';
 export const DEADMAN_SCHEDULER_ID = 'deadman-check';
@@ -49,10 +50,22 @@ export function startDeadmanScheduler(
     }
   };
   void upsert();
+  let announced = false;
   const worker = new Worker(
     QUEUE_DEADMAN,
     async () => {
-      await runDeadmanCheck(deps);
+      const records = await runDeadmanCheck(deps);
+      // Said once per process, at its first check, so a user who runs alert-router without
+      // Prometheus knows why nothing pages and what arms it (GET /api/deadman and
+      // alert_router_deadman_waiting_for_first_heartbeat keep saying it).
+      if (announced) return;
+      announced = true;
+      const waiting = [...records].filter(([, r]) => stateOf(r) === 'waiting').map(([name]) => name);
+      if (waiting.length > 0)
+        logger.info(
+          { sources: waiting },
+          "dead man's switch: waiting for the first heartbeat from these sources; it pages for a source only once it has heard from it (or after its expectFirstWithinSeconds)",
+        );
     },
     { connection: deps.workerConnection, prefix, concurrency: 1 },
   );

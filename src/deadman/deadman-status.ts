@@ -6,7 +6,12 @@ export interface DeadmanSourceStatus {
   readonly name: string;
   /** ISO time of the last firing heartbeat, null if none was ever received. */
   readonly lastHeartbeat: string | null;
-  readonly state: 'ok' | 'silent';
+  /**
+   * `waiting`: no heartbeat was ever received, so the switch is not armed for this source yet (it
+   * pages only if `expectFirstWithinSeconds` is set and passes); `ok`: heartbeats arrive; `silent`:
+   * paged.
+   */
+  readonly state: 'waiting' | 'ok' | 'silent';
   /** ISO time the current outage started (its last heartbeat), null while ok. */
   readonly silentSince: string | null;
   readonly graceSeconds: number;
@@ -17,6 +22,10 @@ export interface DeadmanStatus {
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** What the API and the pages show: a never-heard source that has not paged is waiting. */
+export const stateOf = (r: SourceRecord): DeadmanSourceStatus['state'] =>
+  r.state === 'ok' && r.lastHeartbeat === undefined ? 'waiting' : r.state;
 
 export const graceSecondsOf = (hb: HeartbeatPolicy, name: string): number =>
   hb.sources.find((s) => s.name === name)?.graceSeconds ?? hb.defaultGraceSeconds;
@@ -41,7 +50,7 @@ export async function deadmanStatus(
       return {
         name,
         lastHeartbeat: iso(r.lastHeartbeat),
-        state: r.state,
+        state: stateOf(r),
         silentSince: r.state === 'silent' ? iso(r.since) : null,
         graceSeconds: graceSecondsOf(hb, name),
       };
@@ -49,7 +58,7 @@ export async function deadmanStatus(
   };
 }
 
-/** Per source: seconds since the last heartbeat (NaN if none yet) and silent 0/1. */
+/** Per source: seconds since the last heartbeat (NaN if none yet), silent 0/1, waiting 0/1. */
 export function setDeadmanGauges(
   metrics: Metrics,
   records: ReadonlyMap<string, SourceRecord>,
@@ -61,5 +70,6 @@ export function setDeadmanGauges(
       r.lastHeartbeat === undefined ? Number.NaN : Math.max(0, (now - r.lastHeartbeat) / 1000),
     );
     metrics.deadmanSilent.set({ source }, r.state === 'silent' ? 1 : 0);
+    metrics.deadmanWaiting.set({ source }, stateOf(r) === 'waiting' ? 1 : 0);
   }
 }

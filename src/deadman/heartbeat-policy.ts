@@ -4,6 +4,8 @@ export interface HeartbeatSource {
   /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
   readonly labels: Readonly<Record<string, string>>;
   readonly graceSeconds?: number;
+  /** Page when no first heartbeat came this long after the source was first expected; unset: wait. */
+  readonly expectFirstWithinSeconds?: number;
   /** Who is paged when this source goes quiet, when not the policy's `channels`. */
   readonly channels?: readonly string[];
 }
@@ -14,6 +16,7 @@ export interface HeartbeatPolicy {
   readonly receiver: string;
   readonly alertname: string;
   readonly defaultGraceSeconds: number;
+  /** After a gap in watching (alert-router or Redis down), sources get this long again. */
   readonly startupGraceSeconds: number;
   readonly checkIntervalSeconds: number;
   readonly channels: readonly string[];

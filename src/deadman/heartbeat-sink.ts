@@ -78,11 +78,17 @@ export function createHeartbeatSink(deps: {
         );
       }
       if (sources.length === 0) return;
+      let first: string[];
       try {
-        await beforeDeadline(deps.timeoutMs, 'heartbeat write', store.record(sources, now()));
+        first = await beforeDeadline(deps.timeoutMs, 'heartbeat write', store.record(sources, now()));
       } catch (err) {
         throw new HeartbeatUnavailableError('Redis did not record the heartbeat; retry', { cause: err });
       }
+      if (first.length > 0)
+        logger.info(
+          { sources: first },
+          "first heartbeat: the dead man's switch now pages when these sources go silent",
+        );
     },
   };
 }

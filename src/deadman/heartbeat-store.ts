@@ -17,12 +17,15 @@ export interface SourceRecord {
 }
 
 // Keeps the newest time even if replicas' clocks or requests interleave. One script, one round trip.
+// Returns the positions of the sources that had never sent a heartbeat: the switch arms for them now.
 const RECORD = `
+local first = {}
 for i = 1, #KEYS do
-  local cur = tonumber(redis.call('HGET', KEYS[i], 'lastHeartbeat') or '0')
-  if tonumber(ARGV[1]) > cur then redis.call('HSET', KEYS[i], 'lastHeartbeat', ARGV[1]) end
+  local prev = redis.call('HGET', KEYS[i], 'lastHeartbeat')
+  if not prev then table.insert(first, i) end
+  if tonumber(ARGV[1]) > tonumber(prev or '0') then redis.call('HSET', KEYS[i], 'lastHeartbeat', ARGV[1]) end
 end
-return #KEYS`;
+return first`;
 
 // ok -> silent only if nobody moved the source meanwhile (another worker, or a heartbeat that
 // arrived after we read it). This is what makes two workers page exactly once.
@@ -72,10 +75,19 @@ export class HeartbeatStore {
     return `${this.prefix}:deadman:source:${source}`;
   }
 
-  /** The ingest path: one round trip whatever the number of sources. */
-  async record(sources: readonly string[], at: number): Promise<void> {
-    if (sources.length === 0) return;
-    await this.redis.eval(RECORD, sources.length, ...sources.map((s) => this.key(s)), String(at));
+  /**
+   * The ingest path: one round trip whatever the number of sources. Returns the sources this was
+   * the first heartbeat ever of (exactly one caller sees each).
+   */
+  async record(sources: readonly string[], at: number): Promise<string[]> {
+    if (sources.length === 0) return [];
+    const first = (await this.redis.eval(
+      RECORD,
+      sources.length,
+      ...sources.map((s) => this.key(s)),
+      String(at),
+    )) as number[];
+    return first.map((i) => sources[i - 1]!);
   }
 
   /** Marks sources as expected from `at` unless they already were (a deploy keeps the first time). */

@@ -58,13 +58,16 @@ export function createWebhookHandler(deps: WebhookDeps) {
         sendJson(res, 200, { status: 'heartbeat' }, { 'x-request-id': requestId });
         return;
       }
-      const { key } = await producer.enqueue(payload, requestId);
+      const { key, duplicate } = await producer.enqueue(payload, requestId);
+      // `duplicate`: the same content came within the dedup window (the other Alertmanager of an
+      // HA pair, a retry) and is already queued. Still a success, so the sender does not retry.
+      const outcome = duplicate ? 'duplicate' : 'queued';
       metrics.notificationsReceived.inc({
         receiver: receiverLabel(payload.receiver),
         status: payload.status,
-        outcome: 'queued',
+        outcome,
       });
-      sendJson(res, 200, { status: 'queued', key }, { 'x-request-id': requestId });
+      sendJson(res, 200, { status: outcome, key }, { 'x-request-id': requestId });
     } catch (err) {
       const { error, headers, body } = errorResponse(err);
       if (error.status !== 401) {

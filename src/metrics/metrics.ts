@@ -11,7 +11,7 @@ export function createMetrics() {
     registry,
     notificationsReceived: new Counter({
       name: 'alert_router_notifications_received_total',
-      help: 'Webhook notifications received, by receiver, status and outcome (queued|rejected|unavailable|heartbeat|unauthorized).',
+      help: 'Webhook notifications received, by receiver, status and outcome (queued|duplicate|rejected|unavailable|heartbeat|unauthorized); duplicate: the same content within the dedup window, already queued.',
       labelNames: ['receiver', 'status', 'outcome'] as const,
       registers: [registry],
     }),
@@ -54,6 +54,12 @@ export function createMetrics() {
     deadmanSilent: new Gauge({
       name: 'alert_router_deadman_silent',
       help: '1 while a heartbeat source is past its grace and paged (DeadMansSwitch), else 0.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    deadmanWaiting: new Gauge({
+      name: 'alert_router_deadman_waiting_for_first_heartbeat',
+      help: '1 while a configured heartbeat source has never sent a heartbeat: the switch waits and does not page for it (unless expectFirstWithinSeconds), else 0.',
       labelNames: ['source'] as const,
       registers: [registry],
     }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
@@ -7,15 +8,27 @@ import { notificationKey } from '../alert/notification-key.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
 import { UnstorableNotificationError } from './unstorable-notification-error.js';
 
+export interface Enqueued {
+  /** The notification's content key (`notificationKey`). */
+  readonly key: string;
+  /** True when Redis already had this content within the dedup window: nothing was added. */
+  readonly duplicate: boolean;
+}
+
 export interface NotificationProducer {
   /** Resolves once Redis has the job (or already had it within the dedup window). */
-  enqueue(payload: WebhookPayload, requestId: string): Promise<{ key: string }>;
+  enqueue(payload: WebhookPayload, requestId: string): Promise<Enqueued>;
 }
 
 /**
  * Adds one `notifications` job per distinct notification. BullMQ's deduplication (a Redis key with a
  * TTL, set atomically with the add) makes HA peers and retries within the window a no-op; after the
  * window, the same content is a reminder and is delivered again.
+ *
+ * Which call was the no-op: a deduplicated add returns the id of the job already there
+ * (https://docs.bullmq.io/guide/jobs/deduplication). Each add proposes a fresh id of its own, so
+ * the answer is exact under concurrency (the add is one Lua script); the `deduplicated` event would
+ * arrive later, on another connection, and could not be matched to the request.
  */
 export function createNotificationProducer(
   queue: Queue<NotificationJobData>,
@@ -25,11 +38,13 @@ export function createNotificationProducer(
     async enqueue(payload, requestId) {
       const key = notificationKey(payload);
       const data: NotificationJobData = { key, receivedAt: Date.now(), requestId, payload };
+      const jobId = randomUUID();
+      let job;
       try {
-        await beforeDeadline(
+        job = await beforeDeadline(
           opts.timeoutMs,
           'queue write',
-          queue.add('notification', data, { deduplication: { id: key, ttl: opts.dedupWindowMs } }),
+          queue.add('notification', data, { jobId, deduplication: { id: key, ttl: opts.dedupWindowMs } }),
         );
       } catch (err) {
         // A RangeError is the data, not Redis (BullMQ's JSON.stringify overflowing the stack, or a
@@ -44,7 +59,7 @@ export function createNotificationProducer(
             : 'Redis is unavailable; retry';
         throw new QueueUnavailableError(message, { cause: err });
       }
-      return { key };
+      return { key, duplicate: job.id !== jobId };
     },
   };
 }

@@ -135,7 +135,7 @@ export function runbookIndexHtml(d: RunbookIndexData): string {
       : `<section class="panel${d.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2><ul>${d.deadman.sources
           .map(
             (s) =>
-              `<li><code>${e(s.name)}</code> · ${s.state === 'silent' ? `<strong>silent since ${e(s.silentSince ?? '?')}</strong>` : 'ok'} · last heartbeat ${e(s.lastHeartbeat ?? 'never')} · grace ${s.graceSeconds}s</li>`,
+              `<li><code>${e(s.name)}</code> · ${s.state === 'silent' ? `<strong>silent since ${e(s.silentSince ?? '?')}</strong>` : s.state === 'waiting' ? 'waiting for first heartbeat' : 'ok'} · last heartbeat ${e(s.lastHeartbeat ?? 'never')} · grace ${s.graceSeconds}s</li>`,
           )
           .join('')}</ul></section>`;
   return page(

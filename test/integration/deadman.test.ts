@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runDeadmanCheck, type DeadmanCheckDeps } from '../../src/deadman/deadman-check.js';
+import { startDeadmanScheduler } from '../../src/deadman/deadman-scheduler.js';
 import { enqueueDeliveries } from '../../src/queue/enqueue-deliveries.js';
 import { HeartbeatStore } from '../../src/deadman/heartbeat-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
@@ -54,6 +55,20 @@ const keepAlive = async (r: TestRouter, ms: number): Promise<void> => {
     assert.equal((await heartbeat(r)).status, 200);
 };
 
+/** Waits until the switch has been checking for `ms` without a gap (its watch keys in Redis). */
+const watchedFor = (r: TestRouter, ms: number): Promise<boolean> =>
+  waitFor(
+    async () => {
+      const [last, since] = await r.redis.mget(
+        `${r.prefix}:deadman:watch:last-check`,
+        `${r.prefix}:deadman:watch:since`,
+      );
+      return last !== null && since !== null && Number(last) - Number(since) >= ms;
+    },
+    `${ms} ms of dead man's switch checks`,
+    ms + 20_000,
+  );
+
 const status = async (r: TestRouter): Promise<DeadmanJson> =>
   (await (await fetch(`${r.url}/api/deadman`)).json()) as DeadmanJson;
 
@@ -90,22 +105,41 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
   });
   after(() => pd.close());
 
-  test('start-up grace, one page, no repeat on later ticks, resolve on resume', async () => {
+  test('no page without any heartbeat: the source waits, and the API and the metrics say so', async () => {
     pd.events.length = 0;
     const r = await start();
     try {
-      const t0 = Date.now();
-      await sleep(1500);
-      assert.deepEqual(actions(), [], 'no page during the start-up grace');
-      const s0 = await status(r);
-      assert.deepEqual(s0.sources, [
-        { name: 'lab', lastHeartbeat: null, state: 'ok', silentSince: null, graceSeconds: 2 },
+      await watchedFor(r, 6000); // three times grace + start-up grace
+      assert.deepEqual(actions(), [], 'a source never heard from does not page');
+      assert.deepEqual((await status(r)).sources, [
+        { name: 'lab', lastHeartbeat: null, state: 'waiting', silentSince: null, graceSeconds: 2 },
       ]);
+      const metrics = await (await fetch(`${r.url}/metrics`)).text();
+      assert.match(metrics, /^alert_router_deadman_waiting_for_first_heartbeat\{source="lab"\} 1$/m);
+      assert.match(metrics, /^alert_router_deadman_silent\{source="lab"\} 0$/m);
+      // prom-client writes "Nan"; Prometheus reads NaN in any case (Go's strconv.ParseFloat).
+      assert.match(metrics, /^alert_router_deadman_seconds_since_heartbeat\{source="lab"\} NaN$/im);
+    } finally {
+      await r.stop();
+    }
+  });
 
-      await waitFor(() => pd.events.length > 0, 'the page', 6000);
+  test('heartbeat then silence: one page, no repeat on later ticks, resolve on resume', async () => {
+    pd.events.length = 0;
+    const r = await start();
+    try {
+      assert.equal((await heartbeat(r)).status, 200);
+      const heardAt = Date.now();
+      const s0 = (await status(r)).sources[0]!;
+      assert.equal(s0.state, 'ok');
+      assert.ok(s0.lastHeartbeat);
+      const m0 = await (await fetch(`${r.url}/metrics`)).text();
+      assert.match(m0, /^alert_router_deadman_waiting_for_first_heartbeat\{source="lab"\} 0$/m);
+
+      await waitFor(() => pd.events.length > 0, 'the page', 8000);
       const page = pd.events[0]!;
-      const after = Date.now() - t0;
-      assert.ok(after >= 2000, `paged after ${after} ms, before the start-up grace ended`);
+      const after = Date.now() - heardAt;
+      assert.ok(after >= 2000, `paged after ${after} ms, before the grace ended`);
       assert.equal(page.event_action, 'trigger');
       assert.equal(page.dedup_key, DEDUP_KEY);
       assert.equal(page.routing_key, PD_KEY);
@@ -150,6 +184,84 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     }
   });
 
+  test('a restart after heartbeats were seen still pages when they stop', async () => {
+    pd.events.length = 0;
+    const a = await start();
+    const prefix = a.prefix;
+    assert.equal((await heartbeat(a)).status, 200);
+    await a.close();
+    a.redis.disconnect();
+    const b = await start({ QUEUE_PREFIX: prefix });
+    try {
+      await waitFor(() => pd.events.length > 0, 'the page from the restarted router', 15_000);
+      assert.deepEqual(actions(), ['trigger']);
+      const s = (await status(b)).sources[0]!;
+      assert.equal(s.state, 'silent');
+      assert.ok(s.lastHeartbeat, 'the heartbeat seen before the restart is remembered');
+    } finally {
+      await b.close();
+      await deletePrefix(b.redis, prefix);
+      b.redis.disconnect();
+    }
+  });
+
+  test('expectFirstWithinSeconds: a source never heard from pages once that time is up', async () => {
+    pd.events.length = 0;
+    const strict = {
+      ...config,
+      heartbeat: {
+        ...config.heartbeat,
+        sources: [{ name: 'lab', labels: { cluster: 'lab' }, expectFirstWithinSeconds: 2 }],
+      },
+    };
+    const r = await startTestRouter(
+      strict,
+      { PD_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl },
+      { pagerdutyAgent: pd.agent },
+    );
+    try {
+      await waitFor(() => pd.events.length > 0, 'the page', 10_000);
+      assert.deepEqual(actions(), ['trigger']);
+      const payload = pd.events[0]!.payload as { summary: string };
+      assert.match(
+        payload.summary,
+        /DeadMansSwitch: lab never sent a heartbeat \(expected since \d{4}-\d\d-\d\dT/,
+      );
+      assert.equal((await status(r)).sources[0]!.state, 'silent');
+      // The first heartbeat resolves it like any other outage.
+      assert.equal((await heartbeat(r)).status, 200);
+      await waitFor(() => pd.events.length > 1, 'the resolve', 4000);
+      assert.deepEqual(actions(), ['trigger', 'resolve']);
+      assert.equal((await status(r)).sources[0]!.state, 'ok');
+    } finally {
+      await r.stop();
+    }
+  });
+
+  test('start-up logs the sources still waiting for their first heartbeat, once', async () => {
+    const r = await start({ ROLE: 'api' }); // no scheduler of its own: the one below is alone
+    const lines: Array<{ msg: string; sources?: string[] }> = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as never) });
+    const connections = [r.redis.duplicate(), r.redis.duplicate({ maxRetriesPerRequest: null })] as const;
+    const scheduler = startDeadmanScheduler({
+      ...checkDeps(r, config),
+      logger,
+      prefix: r.prefix,
+      connection: connections[0],
+      workerConnection: connections[1],
+    });
+    try {
+      await watchedFor(r, 3000);
+      const waiting = lines.filter((l) => /waiting for the first heartbeat/.test(l.msg));
+      assert.equal(waiting.length, 1, JSON.stringify(lines));
+      assert.deepEqual(waiting[0]!.sources, ['lab']);
+    } finally {
+      await scheduler.close();
+      for (const c of connections) c.disconnect();
+      await r.stop();
+    }
+  });
+
   test('steady heartbeats never page; unknown sources are counted, not tracked', async () => {
     pd.events.length = 0;
     const r = await start();
@@ -174,6 +286,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     const a = await start();
     const b = await start({ QUEUE_PREFIX: a.prefix });
     try {
+      assert.equal((await heartbeat(a)).status, 200);
       await waitFor(() => pd.events.length > 0, 'the page', 8000);
       await sleep(3000);
       assert.deepEqual(actions(), ['trigger']);
@@ -245,6 +358,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     pd.events.length = 0;
     const a = await start();
     const prefix = a.prefix;
+    assert.equal((await heartbeat(a)).status, 200);
     await waitFor(() => pd.events.length > 0, 'the page', 8000);
     await a.close();
     a.redis.disconnect();

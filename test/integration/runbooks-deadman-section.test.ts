@@ -15,7 +15,7 @@ after(() => r.stop());
 test("the /runbooks index shows the dead man's switch sources in HTML and JSON", async () => {
   const html = await (await fetch(`${r.url}/runbooks`)).text();
   assert.match(html, /Dead man's switch/);
-  assert.match(html, /<code>eu-1<\/code> · ok · last heartbeat never/);
+  assert.match(html, /<code>eu-1<\/code> · waiting for first heartbeat · last heartbeat never/);
   const json = (await (
     await fetch(`${r.url}/runbooks`, { headers: { accept: 'application/json' } })
   ).json()) as {
@@ -23,6 +23,6 @@ test("the /runbooks index shows the dead man's switch sources in HTML and JSON",
   };
   assert.deepEqual(
     json.deadman.sources.map((s) => [s.name, s.state]),
-    [['eu-1', 'ok']],
+    [['eu-1', 'waiting']],
   );
 });

@@ -10,11 +10,29 @@ const t = (now: number, watchedSince = 0) => ({
   watchedSince,
 });
 
-test('a source that never checked in gets the start-up grace from when it was first expected', () => {
-  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, t(600 * S)), { action: 'none' });
-  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, t(600 * S + 1)), { action: 'page', since: 0 });
-  // First tick ever: expectedSince not written yet counts as now.
+test('a source never heard from waits for its first heartbeat: no page, however long', () => {
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, t(600 * S + 1)), { action: 'none' });
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, t(365 * 86_400 * S)), { action: 'none' });
   assert.deepEqual(evaluate({ state: 'ok' }, t(10 * S)), { action: 'none' });
+});
+
+test('with expectFirstWithin, a source never heard from pages that long after it was first expected', () => {
+  const within = (now: number, watchedSince = 0) => ({ ...t(now, watchedSince), expectFirstMs: 900 * S });
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, within(900 * S)), { action: 'none' });
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, within(900 * S + 1)), {
+    action: 'page',
+    since: 0,
+  });
+  // First tick ever: expectedSince not written yet counts as now.
+  assert.deepEqual(evaluate({ state: 'ok' }, within(1000 * S)), { action: 'none' });
+  // Time nobody was watching does not count: the wait starts again when watching resumes.
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, within(1500 * S, 1000 * S)), {
+    action: 'none',
+  });
+  assert.deepEqual(evaluate({ state: 'ok', expectedSince: 0 }, within(1900 * S + 1, 1000 * S)), {
+    action: 'page',
+    since: 1000 * S,
+  });
 });
 
 test('a source pages after its grace since the last heartbeat, dated from that heartbeat', () => {

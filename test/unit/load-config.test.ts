@@ -31,10 +31,10 @@ test('the shipped configs: the default needs no credentials; production needs ex
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   const problems = problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'config/production.example.yml' }));
   assert.deepEqual([...problems].sort(), [
-    'channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',
-    'channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
-    'channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
-    'channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'config/production.example.yml: channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',
+    'config/production.example.yml: channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
+    'config/production.example.yml: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'config/production.example.yml: channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
   ]);
 });
 
@@ -63,15 +63,85 @@ test('every problem is listed by path and reason, environment included', () => {
     ),
   );
   assert.deepEqual([...problems].sort(), [
-    'channels.p.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set',
-    'channels.s: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'cfg.yml: channels.p.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set',
+    'cfg.yml: channels.s: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'cfg.yml: heartbeat.sources[0].channels[0]: unknown channel "gone" (known: s, p)',
+    'cfg.yml: routes[0].channels[0]: unknown channel "nope" (known: s, p)',
+    'cfg.yml: routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
     'env PAGERDUTY_EVENTS_URL: protocol must be https:',
     'env PORT: must be a port number',
     'env ROLE: must be all, api or worker',
-    'heartbeat.sources[0].channels[0]: unknown channel "gone"',
-    'routes[0].channels[0]: unknown channel "nope"',
-    'routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")',
   ]);
+});
+
+// A new user's broken file: structural mistakes (zod) and cross-check mistakes (names, matchers,
+// credentials) together. One run must list them all, each with the file and the path.
+const BROKEN = [
+  'channels:',
+  '  outbox: {type: outbox}',
+  '  slack-critical: {type: slack, channel: "#alerts-critical"}',
+  '  pagerduty: {type: pagerduty, routingKeyEnv: PD_KEY}',
+  '  mail: {type: email, to: [not-an-address]}',
+  'routes:',
+  '  - matchers: [\'severity="critical"\']',
+  '    channels: [pagerduty, slack-critical]',
+  '  - matchers: ["severity warning"]',
+  '    channels: [outbox]',
+  '  - matchers: [\'team="ml"\']',
+  '    channels: [slak-critical]',
+  '    continue: "yes"',
+  'defaultChannels: [outbox]',
+  'heartbeat:',
+  '  defaultGraceSeconds: -5',
+  '  sources:',
+  '    - {name: lab, labels: {cluster: lab}, channels: [pager-duty]}',
+].join('\n');
+
+test('one run lists every problem, structural and cross-check, each with the file and the path', () => {
+  const file = 'config/alert-router.yml';
+  const problems = problemsOf(() =>
+    loadConfig({ ALERT_ROUTER_CONFIG: file, PORT: 'x' }, fromYaml(BROKEN)(file)),
+  );
+  const known = '(known: outbox, slack-critical, pagerduty, mail';
+  assert.deepEqual([...problems].sort(), [
+    `${file}: channels.mail.to[0]: Invalid email`,
+    `${file}: channels.pagerduty.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set`,
+    `${file}: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`,
+    `${file}: heartbeat.defaultGraceSeconds: Number must be greater than 0`,
+    `${file}: heartbeat.sources[0].channels[0]: unknown channel "pager-duty" ${known}; did you mean "pagerduty"?)`,
+    `${file}: routes[1].matchers[0]: not a matcher: "severity warning" (expected name="value", name!="v", name=~"re" or name!~"re")`,
+    `${file}: routes[2].channels[0]: unknown channel "slak-critical" ${known}; did you mean "slack-critical"?)`,
+    `${file}: routes[2].continue: Expected boolean, received string`,
+    'env PORT: must be a port number',
+  ]);
+});
+
+test('an unknown channel with no close name lists the known ones only', () => {
+  const yaml = 'channels: {outbox: {type: outbox}}\ndefaultChannels: [pagerduty-oncall]\n';
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml' }, fromYaml(yaml)())),
+    ['cfg.yml: defaultChannels[0]: unknown channel "pagerduty-oncall" (known: outbox)'],
+  );
+});
+
+test('a YAML syntax error is listed with its line, next to the environment problems', () => {
+  const yaml = 'channels:\n  outbox: {type: outbox\ndefaultChannels: [outbox]\n';
+  const problems = problemsOf(() =>
+    loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml', ROLE: 'both' }, fromYaml(yaml)()),
+  );
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems[0]!, /^cfg\.yml: line \d+, column \d+: /);
+  assert.equal(problems[1], 'env ROLE: must be all, api or worker');
+});
+
+test('a missing file is one problem, named, next to the environment problems', () => {
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: '/nonexistent/cfg.yml', PORT: 'x' })),
+    [
+      '/nonexistent/cfg.yml: cannot read the file (ENOENT); ALERT_ROUTER_CONFIG names the configuration file',
+      'env PORT: must be a port number',
+    ],
+  );
 });
 
 test('schema problems name the file and the path', () => {
@@ -111,7 +181,7 @@ test('secrets come from NAME or NAME_FILE and stay out of the file config', () =
     loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml', PD_KEY: 'short' }, fromYaml(yaml)()),
   );
   assert.deepEqual(missing, [
-    'channels.p.routingKeyEnv: PD_KEY must be a 32-character PagerDuty routing key',
+    'cfg.yml: channels.p.routingKeyEnv: PD_KEY must be a 32-character PagerDuty routing key',
   ]);
   const unreadable = problemsOf(() =>
     loadConfig(

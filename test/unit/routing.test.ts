@@ -52,9 +52,9 @@ describe('matchers', () => {
     assert.equal(problems.length, 2, problems.join('\n'));
     assert.match(
       problems[0]!,
-      /^routes\[0\]\.matchers\[0\]: invalid regular expression in "team=~\\"\(\?=ml\)ml-\.\*\\"": /,
+      /^cfg\.yml: routes\[0\]\.matchers\[0\]: invalid regular expression in "team=~\\"\(\?=ml\)ml-\.\*\\"": /,
     );
-    assert.match(problems[1]!, /^routes\[0\]\.matchers\[1\]: invalid regular expression in /);
+    assert.match(problems[1]!, /^cfg\.yml: routes\[0\]\.matchers\[1\]: invalid regular expression in /);
   });
 });
 
