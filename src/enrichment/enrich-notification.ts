@@ -12,7 +12,7 @@ import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from '
 import { PrometheusError } from './prometheus-error.js';
 import type { QueryCache } from './query-cache.js';
 import { seriesFor, describeSeries } from './match-series.js';
-import { sparkline } from './sparkline.js';
+import { hasTrend, sparkline } from './sparkline.js';
 import { cut } from '../lib/truncate.js';
 
 export interface EnrichmentOptions {
@@ -150,7 +150,8 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
         if (a.main.threshold) ctx.threshold = a.main.threshold;
         const trend = results.get(a.main.range) as QueryResult<RangeSeries> | undefined;
         const line = trend && seriesFor(trend.series, a.alert.labels);
-        if (line && line.points.length > 0) ctx.sparkline = sparkline(line.points.map(([, v]) => v));
+        const points = line?.points.map(([, v]) => v) ?? [];
+        if (hasTrend(points)) ctx.sparkline = sparkline(points);
       }
       const windows = a.conditions.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
