@@ -6,13 +6,15 @@ import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { formatValue, valueText, type FormattedValue } from '../alert/format-value.js';
-import type { AlertContext, NotificationContext } from '../alert/notification-context.js';
+import type { AlertContext, FigureHistory, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import type { QueryCache } from './query-cache.js';
 import { seriesFor, describeSeries } from './match-series.js';
 import { hasTrend, sparkline } from './sparkline.js';
+import { figureHistories } from './figure-history.js';
+import { resolvedEpisodes, withPeak } from './resolved-figures.js';
 import { cut } from '../lib/truncate.js';
 
 export interface EnrichmentOptions {
@@ -101,7 +103,12 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   ): Promise<QueryResult<InstantSeries | RangeSeries>> => {
     // The shared request has its own deadline, independent of the caller that happened to start it.
     const signal = AbortSignal.timeout(opts.budgetMs);
-    const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
+    const qopts = {
+      signal,
+      maxSeries: q.maxSeries,
+      timeoutMs: opts.budgetMs,
+      ...(q.time === undefined ? {} : { time: q.time }),
+    };
     return limit((): Promise<QueryResult<InstantSeries | RangeSeries>> => {
       if (signal.aborted) throw new PrometheusError('timeout', 'queued past the deadline');
       if (q.kind === 'instant') return client.query(q.expr, qopts);
@@ -113,19 +120,40 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   async function enrich(payload: WebhookPayload): Promise<NotificationContext> {
     const runbooks = runbookSummaries(payload, opts.runbooks);
     const client = opts.client;
+    // How long each resolved alert fired needs no Prometheus: every answer carries it.
+    const episodes = resolvedEpisodes(payload, maxAlerts);
     if (!client)
-      return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: {}, runbooks };
+      return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: episodes, runbooks };
     const p = plan(payload);
     if (p.skipped.length > 0) opts.logger?.warn({ skipped: p.skipped }, 'runbook context queries skipped');
-    if (p.queries.size === 0) return { available: true, alerts: {}, runbooks };
+    if (p.queries.size === 0) return { available: true, alerts: episodes, runbooks };
 
     const deadline = AbortSignal.timeout(Math.max(1, opts.budgetMs - ASSEMBLY_MARGIN_MS));
     const keys = [...p.queries.keys()];
     setMaxListeners(keys.length + 10, deadline); // one listener per waiting query, all removed on settle
+    // Asked alongside: how much history each runbook figure rests on (best effort, same deadline).
+    const histories = figureHistories(
+      [...new Set(p.alerts.flatMap((a) => a.context.map((c) => p.queries.get(c.key)!.expr)))],
+      {
+        rules: () =>
+          opts.cache.get(
+            'rules:record',
+            () => limit(() => client.recordingRules({ signal: AbortSignal.timeout(opts.budgetMs) })),
+            deadline,
+          ),
+        instant: (expr) =>
+          opts.cache.get(
+            `instant:${expr}`,
+            () => load(client, { key: `instant:${expr}`, kind: 'instant', expr, maxSeries: 20 }),
+            deadline,
+          ) as Promise<QueryResult<InstantSeries>>,
+      },
+    ).catch(() => new Map<string, FigureHistory>());
     // Every wait ends at the deadline at the latest, so this resolves within the budget.
     const settled = await Promise.allSettled(
       keys.map((k) => opts.cache.get(k, () => load(client, p.queries.get(k)!), deadline)),
     );
+    const history = await histories;
     const results = new Map<string, QueryResult<InstantSeries | RangeSeries>>();
     let firstError: unknown;
     settled.forEach((s, i) => {
@@ -135,11 +163,17 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     if (results.size === 0) {
       const reason = unavailableReason(firstError, opts.budgetMs);
       opts.logger?.warn({ reason, queries: keys.length }, 'live context unavailable');
-      return { available: false, reason, alerts: {}, runbooks };
+      return { available: false, reason, alerts: episodes, runbooks };
     }
 
-    const alerts: Record<string, AlertContext> = {};
+    const alerts: Record<string, AlertContext> = { ...episodes };
     for (const a of p.alerts) {
+      if (a.peak) {
+        const r = results.get(a.peak.key) as QueryResult<InstantSeries> | undefined;
+        const ctx = withPeak(alerts[a.alert.fingerprint], a.peak, r, a.alert.labels);
+        if (ctx) alerts[a.alert.fingerprint] = ctx;
+        continue;
+      }
       const ctx: { -readonly [K in keyof AlertContext]: AlertContext[K] } = {};
       if (a.main) {
         const now = results.get(a.main.instant) as QueryResult<InstantSeries> | undefined;
@@ -164,7 +198,8 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
       const values = a.context.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
-        return [{ name: c.name, ...describeSeries(r, c.unit) }];
+        const h = history.get(p.queries.get(c.key)!.expr);
+        return [{ name: c.name, ...describeSeries(r, c.unit), ...(h ? { history: h } : {}) }];
       });
       if (windows.length + values.length > 0) ctx.values = [...windows, ...values];
       if (Object.keys(ctx).length > 0) alerts[a.alert.fingerprint] = ctx;
@@ -186,16 +221,17 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     try {
       return await withDeadline(opts.budgetMs, 'enrichment', () => enrich(payload));
     } catch (err) {
+      const alerts = resolvedEpisodes(payload, maxAlerts);
       if (err instanceof DeadlineError) {
         return {
           available: false,
           reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
-          alerts: {},
+          alerts,
           runbooks: {},
         };
       }
       opts.logger?.error({ err }, 'enrichment failed');
-      return { available: false, reason: 'enrichment failed', alerts: {}, runbooks: {} };
+      return { available: false, reason: 'enrichment failed', alerts, runbooks: {} };
     }
   };
   return Object.assign(safe, { plan });
