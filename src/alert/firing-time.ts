@@ -23,15 +23,19 @@ export function firedForSeconds(alert: Pick<Alert, 'status' | 'startsAt' | 'ends
 }
 
 /**
- * How long a resolved group fired, from its first alert's start to its last one's end, in whole
- * seconds; undefined when no resolved alert has readable times.
+ * When a resolved group fired, from its first alert's start to its last one's end (epoch ms);
+ * undefined when no resolved alert has readable times. A loop, not Math.min(...all): a group
+ * can hold 60,000 alerts.
  */
-export function groupFiredForSeconds(
+export function groupFiringWindow(
   alerts: ReadonlyArray<Pick<Alert, 'status' | 'startsAt' | 'endsAt'>>,
-): number | undefined {
-  const done = alerts.filter((a) => firedForSeconds(a) !== undefined);
-  if (done.length === 0) return undefined;
-  const from = Math.min(...done.map((a) => payloadTime(a.startsAt)!));
-  const to = Math.max(...done.map((a) => payloadTime(a.endsAt)!));
-  return Math.round((to - from) / 1000);
+): { readonly from: number; readonly to: number } | undefined {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const a of alerts) {
+    if (firedForSeconds(a) === undefined) continue;
+    from = Math.min(from, payloadTime(a.startsAt)!);
+    to = Math.max(to, payloadTime(a.endsAt)!);
+  }
+  return to >= from ? { from, to } : undefined;
 }

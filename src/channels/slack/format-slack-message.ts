@@ -5,7 +5,7 @@ import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
 import { valueText } from '../../alert/format-value.js';
-import { firedForSeconds, groupFiredForSeconds, payloadTime } from '../../alert/firing-time.js';
+import { firedForSeconds, groupFiringWindow } from '../../alert/firing-time.js';
 import { formatDuration, historyText } from '../../alert/format-duration.js';
 import { truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
@@ -186,6 +186,21 @@ export function formatSlackMessage(
 }
 
 /**
+ * "All alerts in this group are resolved at <date>. Fired for 25m 53s." over the group's span,
+ * first start to last end; the peak only for a group of one (several series' peaks are not one
+ * figure).
+ */
+function resolvedGroupLine(p: WebhookPayload, context: NotificationContext | undefined): string {
+  const span = groupFiringWindow(p.alerts);
+  const at = span ? ` at ${slackDate(new Date(span.to).toISOString())}` : '';
+  const only = p.alerts.length === 1 ? p.alerts[0] : undefined;
+  let what: string | undefined;
+  if (only) what = resolvedLine(only, own(context?.alerts, only.fingerprint));
+  else if (span) what = `Fired for *${formatDuration((span.to - span.from) / 1000)}*`;
+  return `All alerts in this group are resolved${at}.${what ? ` ${what}.` : ''}`;
+}
+
+/**
  * "What changed" for the thread reply under an updated message; when the whole group resolves,
  * when, how long it fired, and for a single alert its peak (from `context`, when known).
  */
@@ -207,19 +222,6 @@ export function describeChange(
   const parts: string[] = [];
   if (newFiring.length) parts.push(`:fire: ${newFiring.length} now firing: ${list(newFiring)}`);
   if (resolved.length) parts.push(`:white_check_mark: ${resolved.length} resolved: ${list(resolved)}`);
-  if (p.status === 'resolved') {
-    // The group's span, first start to last end; a peak only for a group of one (several
-    // series' peaks are not one figure).
-    const seconds = groupFiredForSeconds(p.alerts);
-    const ends = p.alerts.map((a) => payloadTime(a.endsAt)).filter((t) => t !== undefined);
-    const at = ends.length > 0 ? ` at ${slackDate(new Date(Math.max(...ends)).toISOString())}` : '';
-    const only = p.alerts.length === 1 ? p.alerts[0] : undefined;
-    const what = only
-      ? resolvedLine(only, own(context?.alerts, only.fingerprint))
-      : seconds !== undefined
-        ? `Fired for *${formatDuration(seconds)}*`
-        : undefined;
-    parts.push(`All alerts in this group are resolved${at}.${what ? ` ${what}.` : ''}`);
-  }
+  if (p.status === 'resolved') parts.push(resolvedGroupLine(p, context));
   return parts.join('\n') || 'Group updated.';
 }
