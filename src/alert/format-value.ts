@@ -106,6 +106,19 @@ export const valueText = (f: FormattedValue): string =>
   // A factor's × belongs to the number, as in "30×".
   f.unit ? `${f.value}${f.unit.startsWith(FACTOR) ? '' : ' '}${f.unit}` : f.value;
 
+/**
+ * A threshold in the unit of the value it is compared with, so "5.87 %" is not set against
+ * "> 0.05": `> 0.05` of a ratio reads `> 5 %`, a burn rate's `> 14.4` reads `> 14.4×`. Without a
+ * unit, or for anything but `op number`, the threshold is kept as written.
+ * @example thresholdText('> 0.05', 'ratio') // => '> 5 %'
+ */
+export function thresholdText(threshold: string, unit?: string): string {
+  const m = /^(==|!=|>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)$/i.exec(threshold.trim());
+  if (!m || !unit) return threshold;
+  const f = formatValue(m[2]!, unit);
+  return `${m[1]} ${f.unit?.startsWith(FACTOR) ? `${f.value}${FACTOR}` : valueText(f)}`;
+}
+
 /** formatValue as one string. */
 export function formatValueText(raw: string | number, unit?: string): string {
   return valueText(formatValue(raw, unit));

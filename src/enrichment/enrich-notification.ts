@@ -5,7 +5,7 @@ import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { formatValue, valueText, type FormattedValue } from '../alert/format-value.js';
+import { formatValue, thresholdText, valueText, type FormattedValue } from '../alert/format-value.js';
 import type { AlertContext, FigureHistory, NotificationContext } from '../alert/notification-context.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
@@ -181,7 +181,7 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
           const f = valueFor(now, a.alert.labels, a.main.unit);
           ctx.value = valueText(f);
         }
-        if (a.main.threshold) ctx.threshold = a.main.threshold;
+        if (a.main.threshold) ctx.threshold = thresholdText(a.main.threshold, a.main.unit);
         const trend = results.get(a.main.range) as QueryResult<RangeSeries> | undefined;
         const line = trend && seriesFor(trend.series, a.alert.labels);
         const points = line?.points.map(([, v]) => v) ?? [];
@@ -192,7 +192,12 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
         if (!r) return [];
         const f = valueFor(r, a.alert.labels, c.unit);
         return [
-          { name: c.name, value: f.value, ...(f.unit ? { unit: f.unit } : {}), threshold: c.threshold },
+          {
+            name: c.name,
+            value: f.value,
+            ...(f.unit ? { unit: f.unit } : {}),
+            threshold: thresholdText(c.threshold, c.unit),
+          },
         ];
       });
       const values = a.context.flatMap((c) => {

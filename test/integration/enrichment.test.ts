@@ -190,10 +190,10 @@ describe('enrichNotification against a real Prometheus', () => {
     assert.equal(a.value, '16.2× budget burn rate', 'the whole expression: the 5m burn rate, left of `and`');
     assert.equal(a.threshold, undefined, 'no single threshold for the whole expression');
     assert.deepEqual(a.values, [
-      { name: 'slo:burn_rate:5m', value: '16.2', unit: '× budget burn rate', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:1h', value: '15', unit: '× budget burn rate', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:30m', value: '3', unit: '× budget burn rate', threshold: '> 6' },
-      { name: 'slo:burn_rate:6h', value: '2', unit: '× budget burn rate', threshold: '> 6' },
+      { name: 'slo:burn_rate:5m', value: '16.2', unit: '× budget burn rate', threshold: '> 14.4×' },
+      { name: 'slo:burn_rate:1h', value: '15', unit: '× budget burn rate', threshold: '> 14.4×' },
+      { name: 'slo:burn_rate:30m', value: '3', unit: '× budget burn rate', threshold: '> 6×' },
+      { name: 'slo:burn_rate:6h', value: '2', unit: '× budget burn rate', threshold: '> 6×' },
     ]);
   });
 

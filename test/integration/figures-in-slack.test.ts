@@ -172,7 +172,7 @@ describe('figures in Slack from a Prometheus seconds old', () => {
     assert.deepEqual(blockKitProblems(post.body), []);
     const text = sectionsOf(post);
     assert.match(text, /Now: \*30× budget burn rate\*\n/);
-    assert.match(text, /slo:burn_rate:5m: \*30× budget burn rate\* \(fires when &gt; 14\.4\)/);
+    assert.match(text, /slo:burn_rate:5m: \*30× budget burn rate\* \(fires when &gt; 14\.4×\)/);
     // 1 - 0.12 / 0.005 = -23: true of the data there is, which is seconds, not 30 days.
     assert.match(text, /budget_remaining: \*-2300 %\* over the last \d+ s of data \(window 30 d\)/);
     assert.match(text, /error_ratio: \*12 %\*\n/, 'a 0-range figure carries no history note');

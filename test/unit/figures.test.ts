@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatValue, formatValueText, unitFromExpression, valueText } from '../../src/alert/format-value.js';
+import {
+  formatValue,
+  formatValueText,
+  thresholdText,
+  unitFromExpression,
+  valueText,
+} from '../../src/alert/format-value.js';
 import { firedForSeconds } from '../../src/alert/firing-time.js';
 import { formatSpan, historyText } from '../../src/alert/format-duration.js';
 import type { NotificationContext } from '../../src/alert/notification-context.js';
@@ -28,6 +34,14 @@ describe('burn rates read as factors', () => {
     assert.equal(formatValueText('14.4', 'x'), '14.4×');
     assert.deepEqual(formatValue('16.23', 'burn_rate'), { value: '16.2', unit: '× budget burn rate' });
     assert.equal(valueText({ value: '5', unit: '%' }), '5 %', 'other units keep their space');
+  });
+  it('writes a threshold in the unit of its value', () => {
+    assert.equal(thresholdText('> 14.4', 'burn_rate'), '> 14.4×');
+    assert.equal(thresholdText('> 14.4', '× budget burn rate'), '> 14.4×');
+    assert.equal(thresholdText('> 0.05', 'ratio'), '> 5 %');
+    assert.equal(thresholdText('> 0.3', 'seconds'), '> 300 ms');
+    assert.equal(thresholdText('> 0.05'), '> 0.05', 'no unit: as written');
+    assert.equal(thresholdText('> bool 1', 'ratio'), '> bool 1', 'not op-number: as written');
   });
   it('knows an expression of burn rates is one', () => {
     const shipped = `(slo:burn_rate:5m{slo="a"} > 14.4 and slo:burn_rate:1h{slo="a"} > 14.4)
