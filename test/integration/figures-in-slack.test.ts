@@ -41,6 +41,9 @@ context:
   - name: error_ratio
     query: 'demo_error_ratio{service="{{ service }}"}'
     unit: ratio
+  - name: budget_all
+    query: 'test:error_budget_remaining'
+    unit: ratio
 first_steps:
   - Look at the checkout dashboard
   - Roll back the last deploy
@@ -223,5 +226,15 @@ describe('figures in Slack from a Prometheus seconds old', () => {
     assert.equal(budget.history.windowSeconds, 30 * 86400);
     assert.ok(budget.history.dataSeconds < 600, `${budget.history.dataSeconds} s`);
     assert.equal(values.find((v) => v.name === 'error_ratio')?.history, undefined);
+  });
+
+  test('the runbook page shows the history note, and no one-dot chart', async () => {
+    // Without Alertmanager no instance fills {{ service }}: the label-free figure is shown and charted.
+    const res = await fetch(`${router.url}/runbooks/CheckoutBudgetBurn`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /<span>budget_all<\/span><b>-2300 %<\/b><span>over the last \d+ s of data \(window 30 d\)<\/span>/);
+    assert.match(html, /\d+ samples? so far: too few for a trend \(5 needed\)/);
+    assert.doesNotMatch(html, /<polyline/);
   });
 });
