@@ -39,6 +39,7 @@ const runbook: Runbook = {
   alerts: ['InstanceDown'],
   summary: 'A scrape target stopped answering.',
   links: [],
+  dashboards: [],
   context: [
     { name: 'instances down', query: 'count(up{job="{{ job }}"} == 0)' },
     {

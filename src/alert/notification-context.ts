@@ -48,13 +48,21 @@ export interface ResolvedFigures {
   readonly peakKind?: 'highest' | 'lowest';
 }
 
+/** What a message shows of one runbook. */
+export interface RunbookSummary {
+  readonly summary?: string;
+  /** The first diagnosis steps, their placeholders filled from the alerts' common labels. */
+  readonly firstSteps?: readonly string[];
+  /** Grafana dashboards the runbook names by uid (linked only when GRAFANA_URL is set). */
+  readonly dashboards?: ReadonlyArray<{ readonly title: string; readonly uid: string }>;
+}
+
 export interface NotificationContext {
   readonly available: boolean;
   /** Why context is missing ("Prometheus timed out"), shown as "live context unavailable". */
   readonly reason?: string;
   /** Keyed by alert fingerprint. */
   readonly alerts: Readonly<Record<string, AlertContext>>;
-  readonly runbooks: Readonly<
-    Record<string, { readonly summary?: string; readonly firstSteps?: readonly string[] }>
-  >;
+  /** alert-router's runbooks for the group's alert names, keyed by alert name: no entry, no runbook. */
+  readonly runbooks: Readonly<Record<string, RunbookSummary>>;
 }

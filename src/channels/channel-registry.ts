@@ -22,7 +22,11 @@ export function createChannelRegistry(
   redis: Redis,
   opts: ChannelRegistryOptions = {},
 ): Map<string, Channel> {
-  const links = { publicUrl: config.publicUrl, alertmanagerUrl: config.alertmanagerUrl };
+  const links = {
+    publicUrl: config.publicUrl,
+    alertmanagerUrl: config.alertmanagerUrl,
+    grafanaUrl: config.grafanaUrl,
+  };
   const outbox = new OutboxStore(redis, config.queuePrefix);
   // The group lock frees up after a crash as fast as the crashed worker's jobs do.
   const slackStore = new SlackMessageStore(redis, config.queuePrefix, config.file.delivery.lockMs);

@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly publicUrl: string;
   readonly prometheusUrl: string | undefined;
   readonly alertmanagerUrl: string | undefined;
+  /** Grafana for the dashboards runbooks name by uid; without it no dashboard is linked. */
+  readonly grafanaUrl: string | undefined;
   readonly runbooksDir: string;
   readonly webhookAuth: {
     readonly bearerToken?: string;

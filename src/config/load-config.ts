@@ -145,6 +145,9 @@ export function loadConfig(
   const alertmanagerUrl = env.ALERTMANAGER_URL
     ? urlOrProblem(env.ALERTMANAGER_URL, 'ALERTMANAGER_URL', problems, ['http:', 'https:'])
     : undefined;
+  const grafanaUrl = env.GRAFANA_URL
+    ? urlOrProblem(env.GRAFANA_URL, 'GRAFANA_URL', problems, ['http:', 'https:'])
+    : undefined;
   const slackApiUrl = urlOrProblem(env.SLACK_API_URL ?? 'https://slack.com/api/', 'SLACK_API_URL', problems, [
     'http:',
     'https:',
@@ -182,6 +185,7 @@ export function loadConfig(
     publicUrl: publicUrl.replace(/\/+$/, ''),
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ''),
     alertmanagerUrl: alertmanagerUrl?.replace(/\/+$/, ''),
+    grafanaUrl: grafanaUrl?.replace(/\/+$/, ''),
     runbooksDir: env.RUNBOOKS_DIR ?? 'runbooks',
     webhookAuth: { ...(bearerToken ? { bearerToken } : {}), ...(basic ? { basic } : {}) },
     slack: { token: slackToken, apiUrl: slackApiUrl },

@@ -6,7 +6,14 @@ import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { formatValue, thresholdText, valueText, type FormattedValue } from '../alert/format-value.js';
-import type { AlertContext, FigureHistory, NotificationContext } from '../alert/notification-context.js';
+import type {
+  AlertContext,
+  FigureHistory,
+  NotificationContext,
+  RunbookSummary,
+} from '../alert/notification-context.js';
+import { commonLabels, fillPlaceholders } from '../alert/fill-placeholders.js';
+import { groupName } from '../alert/group-name.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { PrometheusError } from './prometheus-error.js';
@@ -57,17 +64,39 @@ export function unavailableReason(err: unknown, budgetMs: number): string {
   }
 }
 
+/** A filled step longer than this is cut: job data stays small whatever a label holds. */
+const MAX_STEP_CHARS = 1000;
+
+/**
+ * alert-router's runbooks for the group's alert names (the group's own name first), each with its
+ * first steps filled from the labels the alerts of that name share, and the dashboards it names.
+ */
 function runbookSummaries(
   payload: WebhookPayload,
   store: EnrichmentOptions['runbooks'],
 ): NotificationContext['runbooks'] {
-  const out: Record<string, { summary?: string; firstSteps?: readonly string[] }> = {};
+  const out: Record<string, RunbookSummary> = {};
   if (!store) return out;
-  const names = new Set(payload.alerts.map((a) => a.labels.alertname).filter((n): n is string => !!n));
-  for (const name of [...names].slice(0, 20)) {
+  const byName = new Map<string, Array<Readonly<Record<string, string>>>>();
+  const lead = groupName(payload);
+  if (lead !== undefined) byName.set(lead, []);
+  for (const a of payload.alerts) {
+    const name = a.labels.alertname;
+    if (!name) continue;
+    const sets = byName.get(name);
+    if (sets) sets.push(a.labels);
+    else if (byName.size < 20) byName.set(name, [a.labels]);
+  }
+  for (const [name, labelSets] of byName) {
     try {
       const rb = store.forAlert(name);
-      if (rb) out[name] = { summary: rb.summary, firstSteps: rb.firstSteps.slice(0, 5) };
+      if (!rb) continue;
+      const labels = commonLabels(labelSets);
+      out[name] = {
+        summary: rb.summary,
+        firstSteps: rb.firstSteps.slice(0, 5).map((s) => cut(fillPlaceholders(s, labels), MAX_STEP_CHARS)),
+        ...(rb.dashboards.length > 0 ? { dashboards: rb.dashboards } : {}),
+      };
     } catch {
       // A broken store must not cost the notification its delivery.
     }
@@ -117,8 +146,10 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     });
   };
 
-  async function enrich(payload: WebhookPayload): Promise<NotificationContext> {
-    const runbooks = runbookSummaries(payload, opts.runbooks);
+  async function enrich(
+    payload: WebhookPayload,
+    runbooks: NotificationContext['runbooks'],
+  ): Promise<NotificationContext> {
     const client = opts.client;
     // How long each resolved alert fired needs no Prometheus: every answer carries it.
     const episodes = resolvedEpisodes(payload, maxAlerts);
@@ -223,8 +254,11 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   }
 
   const safe = async (payload: WebhookPayload): Promise<NotificationContext> => {
+    // Runbooks come from memory: a message keeps its runbook, steps and links whatever Prometheus does.
+    let runbooks: NotificationContext['runbooks'] = {};
     try {
-      return await withDeadline(opts.budgetMs, 'enrichment', () => enrich(payload));
+      runbooks = runbookSummaries(payload, opts.runbooks);
+      return await withDeadline(opts.budgetMs, 'enrichment', () => enrich(payload, runbooks));
     } catch (err) {
       const alerts = resolvedEpisodes(payload, maxAlerts);
       if (err instanceof DeadlineError) {
@@ -232,11 +266,11 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
           available: false,
           reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
           alerts,
-          runbooks: {},
+          runbooks,
         };
       }
       opts.logger?.error({ err }, 'enrichment failed');
-      return { available: false, reason: 'enrichment failed', alerts, runbooks: {} };
+      return { available: false, reason: 'enrichment failed', alerts, runbooks };
     }
   };
   return Object.assign(safe, { plan });

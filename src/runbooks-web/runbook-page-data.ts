@@ -1,4 +1,5 @@
-import { silenceLink } from '../alert/alert-links.js';
+import { dashboardUrl, silenceLink } from '../alert/alert-links.js';
+import { commonLabels, fillPlaceholders } from '../alert/fill-placeholders.js';
 import { thresholdText } from '../alert/format-value.js';
 import { withDeadline } from '../lib/with-deadline.js';
 
@@ -17,6 +18,8 @@ export interface PageDataDeps {
   readonly live?: LiveContext;
   readonly prometheusUrl?: string;
   readonly alertmanagerUrl?: string;
+  /** Grafana for the dashboards runbooks name by uid (GRAFANA_URL); without it none is linked. */
+  readonly grafanaUrl?: string;
   /** Time budget for Alertmanager and for live context, each (default 2.5 s). */
   readonly budgetMs?: number;
   readonly chartHours?: number;
@@ -179,9 +182,20 @@ export async function runbookPageData(
     };
   });
   const { file: _file, ...meta } = rb;
+  // The steps as a reader of this alert's firing instances needs them (HTML-escaped by the page).
+  const shared = commonLabels(mine.filter((a) => a.labels.alertname === alert).map((a) => a.labels));
+  const grafana = deps.grafanaUrl;
   return {
     alert,
-    runbook: { ...meta, bodyHtml: renderMarkdown(rb.body) },
+    runbook: {
+      ...meta,
+      firstSteps: rb.firstSteps.map((s) => fillPlaceholders(s, shared)),
+      links: [
+        ...rb.links,
+        ...(grafana ? rb.dashboards.map((d) => ({ title: d.title, url: dashboardUrl(grafana, d.uid) })) : []),
+      ],
+      bodyHtml: renderMarkdown(rb.body),
+    },
     firing: {
       ...(f.available ? { available: true } : { available: false, reason: f.reason ?? 'unavailable' }),
       instances,

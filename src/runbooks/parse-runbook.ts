@@ -41,6 +41,7 @@ export function parseRunbook(path: string, text: string): Runbook {
     ...(fm.team ? { team: fm.team } : {}),
     summary: fm.summary,
     links: fm.links,
+    dashboards: fm.dashboards,
     context: fm.context.map((q) => ({ name: q.name, query: q.query, ...(q.unit ? { unit: q.unit } : {}) })),
     firstSteps: fm.first_steps ?? diagnosisSteps(body).slice(0, 3),
     body,

@@ -14,6 +14,14 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
+/**
+ * A Grafana dashboard uid: at most 40 characters
+ * (https://grafana.com/docs/grafana/latest/http_api/dashboard/), letters, digits, `-` and `_`.
+ */
+const dashboardUid = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a Grafana dashboard uid (up to 40 of A-Z a-z 0-9 - _)');
+
 /** Placeholders `{{ label }}`: only label-name shaped identifiers, never expressions. */
 const placeholders = /\{\{\s*([^}]*?)\s*\}\}/g;
 
@@ -51,9 +59,26 @@ export const runbookFrontMatterSchema = z
     team: oneLine(100).optional(),
     summary: oneLine(300),
     links: z
-      .array(z.object({ title: oneLine(100), url: httpUrl }).strict())
+      .array(
+        z
+          .object({
+            title: oneLine(100),
+            // A full dashboard URL only works where it was written (localhost:3000 on one laptop).
+            url: httpUrl.refine(
+              (u) => !/^\/d\//.test(new URL(u).pathname),
+              'a Grafana dashboard: name it by uid under `dashboards` instead (linked on GRAFANA_URL)',
+            ),
+          })
+          .strict(),
+      )
       .max(20)
       .default([]),
+    /** Dashboards by uid, linked as GRAFANA_URL/d/<uid> only where GRAFANA_URL is set. */
+    dashboards: z
+      .array(z.object({ title: oneLine(60), uid: dashboardUid }).strict())
+      .max(5)
+      .default([])
+      .refine((ds) => new Set(ds.map((d) => d.uid)).size === ds.length, 'dashboard uids must be unique'),
     context: z
       .array(contextQuery)
       .max(10)

@@ -18,6 +18,8 @@ export interface Runbook {
   /** One line: what this alert means. */
   readonly summary: string;
   readonly links: ReadonlyArray<{ readonly title: string; readonly url: string }>;
+  /** Grafana dashboards by uid (front matter `dashboards`), linked only where GRAFANA_URL is set. */
+  readonly dashboards: ReadonlyArray<{ readonly title: string; readonly uid: string }>;
   readonly context: readonly ContextQuery[];
   /** First diagnosis steps as plain text lines (shown in Slack under the alert). */
   readonly firstSteps: readonly string[];

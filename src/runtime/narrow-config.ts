@@ -11,6 +11,7 @@ export function renderOptions(config: AppConfig): RenderOptions {
   return {
     publicUrl: config.publicUrl,
     alertmanagerUrl: config.alertmanagerUrl,
+    grafanaUrl: config.grafanaUrl,
     maxAlertsShown: config.file.slack.maxAlertsShown,
   };
 }

@@ -169,6 +169,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
             }
           : {}),
         ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}),
+        ...(config.grafanaUrl ? { grafanaUrl: config.grafanaUrl } : {}),
       }),
       previewRoute({
         auth: config.webhookAuth,

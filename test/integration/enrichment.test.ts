@@ -33,6 +33,7 @@ const runbook: Runbook = {
   alerts: ['CheckoutTrend'],
   summary: 'Checkout is trending up.',
   links: [],
+  dashboards: [],
   context: [
     { name: 'latency', query: 'demo_latency_seconds{service="{{ service }}"}', unit: 'seconds' },
     { name: 'needs a missing label', query: 'demo_latency_seconds{pod="{{ pod }}"}' },
@@ -394,6 +395,9 @@ describe('delivery when Prometheus is down, slow or erroring', () => {
         assert.match(slack, /live context unavailable/);
         assert.match(slack, reason);
         assert.match(entry.rendered.email.text, /Live context unavailable/);
+        // The runbook comes from memory, not Prometheus: its summary and filled steps stay.
+        assert.match(slack, /One instance of a service answered more than 5 %/);
+        assert.match(entry.rendered.email.text, /\.run\/logs\/inference-gateway\.log/);
       } finally {
         await router.stop();
       }

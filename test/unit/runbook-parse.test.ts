@@ -15,7 +15,9 @@ severity: critical
 team: platform
 summary: node-exporter has not answered for 2 minutes.
 links:
-  - { title: Dashboard, url: 'http://grafana/d/node' }
+  - { title: Exporter docs, url: 'https://github.com/prometheus/node_exporter' }
+dashboards:
+  - { title: Node exporter, uid: node-exporter }
 context:
   - name: up
     query: 'up{instance="{{ instance }}"}'
@@ -48,6 +50,7 @@ describe('parseRunbook', () => {
     assert.deepEqual(rb.alerts, ['NodeDown']);
     assert.equal(rb.severity, 'critical');
     assert.deepEqual(rb.context, [{ name: 'up', query: 'up{instance="{{ instance }}"}' }]);
+    assert.deepEqual(rb.dashboards, [{ title: 'Node exporter', uid: 'node-exporter' }]);
     assert.deepEqual(rb.firstSteps, ['Ping the host.', 'Check `up{job="node-exporter"}`.', 'SSH in.']);
     assert.ok(rb.body.startsWith('# Host unreachable'));
   });
@@ -63,7 +66,14 @@ describe('parseRunbook', () => {
     assert.match(reason(VALID.replace(/^summary:.*$/m, '')), /summary: Required/);
     assert.match(reason(VALID.replace('severity: critical', 'severity: urgent')), /severity: Invalid enum value/);
     assert.match(reason(VALID.replace('team: platform', 'team: platform\nsumary: typo')), /Unrecognized key.*sumary/);
-    assert.match(reason(VALID.replace("url: 'http://grafana/d/node'", "url: 'javascript:alert(1)'")), /links\.0\.url/);
+    assert.match(reason(VALID.replace("url: 'https://github.com/prometheus/node_exporter'", "url: 'javascript:alert(1)'")), /links\.0\.url/);
+    assert.match(
+      reason(VALID.replace("url: 'https://github.com/prometheus/node_exporter'", "url: 'http://localhost:3000/d/node-exporter'")),
+      /links\.0\.url: a Grafana dashboard: name it by uid under `dashboards`/,
+    );
+    assert.match(reason(VALID.replace('uid: node-exporter', 'uid: node/../admin')), /dashboards\.0\.uid: must be a Grafana dashboard uid/);
+    assert.match(reason(VALID.replace('uid: node-exporter', `uid: ${'x'.repeat(41)}`)), /dashboards\.0\.uid/);
+    assert.match(reason(VALID.replace('uid: node-exporter }', 'uid: node-exporter, url: x }')), /Unrecognized key.*url/);
     assert.match(reason(VALID.replace('{{ instance }}', '{{ a.b }}')), /context\.0\.query: placeholder/);
     assert.match(reason(VALID.replace('title: Host unreachable', 'title: Host unreachable\nalerts: ["../etc"]')), /alerts\.0: is not a valid alert name/);
   });

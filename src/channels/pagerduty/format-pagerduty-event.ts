@@ -1,7 +1,7 @@
 import type { WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
 import { groupHash } from '../../alert/notification-key.js';
-import { groupLinks, type LinkOptions } from '../../alert/alert-links.js';
+import { messageLinks, type LinkKind, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
@@ -29,7 +29,11 @@ export interface PagerDutyEvent {
   client_url?: string;
 }
 
-const LINK_TEXT = { runbook: 'Runbook', silence: 'Silence in Alertmanager', source: 'Source graph' } as const;
+// PagerDuty shows links without context: say where silence and source lead; runbooks and dashboards keep their own words.
+const LINK_TEXT: Partial<Record<LinkKind, string>> = {
+  silence: 'Silence in Alertmanager',
+  source: 'Source graph',
+};
 
 /** ISO 8601 as PagerDuty takes it, for a real time with a four-digit year; else undefined. */
 function isoTimestamp(ms: number): string | undefined {
@@ -68,7 +72,10 @@ export function formatPagerDutyEvent(
   const dedup_key = groupHash(p.groupKey);
   const alerts = orderedAlerts(p);
   const alertname = groupTitle(p);
-  const links = groupLinks(p, opts).map((l) => ({ href: l.href, text: LINK_TEXT[l.kind] }));
+  const links = messageLinks(p, opts, context?.runbooks).map((l) => ({
+    href: l.href,
+    text: LINK_TEXT[l.kind] ?? l.text,
+  }));
   if (p.status === 'resolved')
     return { event_action: 'resolve', dedup_key, client: 'alert-router', client_url: opts.publicUrl };
 

@@ -11,6 +11,7 @@ export interface PagerDutyOptions {
   readonly eventsUrl: string;
   readonly publicUrl: string;
   readonly alertmanagerUrl: string | undefined;
+  readonly grafanaUrl?: string | undefined;
   /** Lets tests (and private CAs) trust a local TLS server. */
   readonly agent?: Agent;
   readonly timeoutMs?: number;

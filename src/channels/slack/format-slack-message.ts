@@ -1,6 +1,6 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { AlertContext, NotificationContext } from '../../alert/notification-context.js';
-import { groupLinks, runbookUrl, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
+import { alertRunbookUrl, messageLinks, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
@@ -28,7 +28,8 @@ export interface SlackFormatOptions extends LinkOptions {
 // Block Kit limits (50 blocks, 3,000-char sections, 150-char headers) with margins.
 const SECTION_MAX = 2900;
 const HEADER_MAX = 148;
-const BUTTON_TEXT = { runbook: 'Runbook', silence: 'Silence', source: 'Source' } as const;
+// A button's text is at most 75 characters (https://api.slack.com/reference/block-kit/block-elements#button).
+const BUTTON_TEXT_MAX = 75;
 // A link inside section text: two of them plus the time must leave room for the alert itself.
 const LINK_MAX = 1000;
 
@@ -104,7 +105,7 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
       ?.slice(0, 3)
       .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
   // Measured escaped: a URL of many `&` grows fivefold.
-  const links = [runbookUrl(publicUrl, alert.labels.alertname), sourceUrl(alert)]
+  const links = [alertRunbookUrl(alert, publicUrl, context?.runbooks), sourceUrl(alert)]
     .map((url, i) => (url ? slackLink(url, i === 0 ? 'runbook' : 'graph') : ''))
     .filter((link) => link && link.length < LINK_MAX);
   const when = resolved
@@ -172,14 +173,20 @@ export function formatSlackMessage(
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
     });
+  // action_ids must be unique in a block: the second runbook or dashboard is `runbook-2`.
   // Nothing is left to silence once the whole group has resolved.
-  const links = groupLinks(p, opts).filter((l) => p.status !== 'resolved' || l.kind !== 'silence');
-  const actions = links.map((l) => ({
-    type: 'button',
-    text: { type: 'plain_text', text: BUTTON_TEXT[l.kind] },
-    url: l.href,
-    action_id: l.kind,
-  }));
+  const links = messageLinks(p, opts, context?.runbooks).filter(
+    (l) => p.status !== 'resolved' || l.kind !== 'silence',
+  );
+  const actions = links.map((l, i, all) => {
+    const nth = all.slice(0, i).filter((o) => o.kind === l.kind).length + 1;
+    return {
+      type: 'button',
+      text: { type: 'plain_text', text: truncate(l.text, BUTTON_TEXT_MAX) },
+      url: l.href,
+      action_id: nth === 1 ? l.kind : `${l.kind}-${nth}`,
+    };
+  });
   if (actions.length > 0) blocks.push({ type: 'actions', elements: actions });
   // `text` is the notification/fallback line: escaped too, since Slack parses it as mrkdwn.
   return { text: escapeMrkdwn(`${header}: ${truncate(summary, 500)}`), blocks };
