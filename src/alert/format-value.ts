@@ -8,6 +8,9 @@ export interface FormattedValue {
   readonly unit?: string;
 }
 
+const FACTOR = '×';
+const BURN_RATE = '× budget burn rate';
+
 const sig3 = (x: number): string => {
   const abs = Math.abs(x);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e15)) return x.toExponential(2).replace(/\.?0+e/, 'e');
@@ -49,8 +52,11 @@ const SI: ReadonlyArray<readonly [number, string]> = [
  * the on-call: the one rendering of a value in every channel and on the runbook pages. NaN becomes
  * "no data (NaN)", infinities "+Inf"/"-Inf" as Prometheus writes them, numbers get 3 significant
  * digits, and the runbook's unit picks a readable scale: `ratio` -> %, `seconds` ->
- * µs/ms/s/min/h, `bytes` -> B/KiB/MiB/GiB/TiB, `percent` -> %.
+ * µs/ms/s/min/h, `bytes` -> B/KiB/MiB/GiB/TiB, `percent` -> %, `x`/`factor` -> ×, and
+ * `burn_rate` -> "× budget burn rate" (a burn rate is a multiple of the sustainable error rate:
+ * https://sre.google/workbook/alerting-on-slos/, so "30" alone reads as a count).
  * @example formatValue('0.01234', 'ratio') // => { value: '1.23', unit: '%' }
+ * @example valueText(formatValue('30', 'burn_rate')) // => '30× budget burn rate'
  */
 export function formatValue(raw: string | number, unit?: string): FormattedValue {
   const trimmed = typeof raw === 'number' ? String(raw) : raw.trim();
@@ -68,6 +74,13 @@ export function formatValue(raw: string | number, unit?: string): FormattedValue
     case 'seconds':
     case 's':
       return seconds(x);
+    case 'x':
+    case '×':
+    case 'factor':
+      return { value: sig3(x), unit: FACTOR };
+    case 'burn_rate':
+    case 'burn rate':
+      return { value: sig3(x), unit: BURN_RATE };
     case 'bytes':
     case 'b':
       if (Math.abs(x) < 1024) return { value: sig3(x), unit: 'B' };
@@ -88,8 +101,23 @@ export function formatValue(raw: string | number, unit?: string): FormattedValue
   }
 }
 
-/** A formatted value as one string, value and unit: "5.23 %", "250 ms", "no data (NaN)". */
-export const valueText = (f: FormattedValue): string => (f.unit ? `${f.value} ${f.unit}` : f.value);
+/** A formatted value as one string, value and unit: "5.23 %", "250 ms", "30×", "no data (NaN)". */
+export const valueText = (f: FormattedValue): string =>
+  // A factor's × belongs to the number, as in "30×".
+  f.unit ? `${f.value}${f.unit.startsWith(FACTOR) ? '' : ' '}${f.unit}` : f.value;
+
+/**
+ * A threshold in the unit of the value it is compared with, so "5.87 %" is not set against
+ * "> 0.05": `> 0.05` of a ratio reads `> 5 %`, a burn rate's `> 14.4` reads `> 14.4×`. Without a
+ * unit, or for anything but `op number`, the threshold is kept as written.
+ * @example thresholdText('> 0.05', 'ratio') // => '> 5 %'
+ */
+export function thresholdText(threshold: string, unit?: string): string {
+  const m = /^(==|!=|>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)$/i.exec(threshold.trim());
+  if (!m || !unit) return threshold;
+  const f = formatValue(m[2]!, unit);
+  return `${m[1]} ${f.unit?.startsWith(FACTOR) ? `${f.value}${FACTOR}` : valueText(f)}`;
+}
 
 /** formatValue as one string. */
 export function formatValueText(raw: string | number, unit?: string): string {
@@ -99,12 +127,16 @@ export function formatValueText(raw: string | number, unit?: string): string {
 /**
  * Guesses a unit from the expression's metric names (Prometheus naming conventions), used for the
  * alert's own expression, which has no runbook unit. Rates of counters are left unitless.
+ * @example unitFromExpression('slo:burn_rate:5m{slo="a"} > 14.4 and slo:burn_rate:1h{slo="a"} > 14.4') // => 'burn_rate'
  * @example unitFromExpression('histogram_quantile(0.99, sum by (le) (rate(x_seconds_bucket[5m])))') // => 'seconds'
  */
 export function unitFromExpression(expr: string): string | undefined {
+  const names = new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[]|\s*$)/g) ?? []);
+  // A burn-rate alert compares several windows of one burn rate (slo:burn_rate:5m and :1h): when
+  // every metric it reads is a burn rate, so is its value.
+  if (names.size > 0 && [...names].every((n) => /(^|[_:])burn_rate([_:]|$)/.test(n))) return 'burn_rate';
   if (/histogram_quantile\s*\(/.test(expr) && /_seconds_bucket\b/.test(expr)) return 'seconds';
   if (/histogram_quantile\s*\(/.test(expr) && /_bytes_bucket\b/.test(expr)) return 'bytes';
-  const names = new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[]|\s*$)/g) ?? []);
   if (names.size !== 1) return undefined;
   const name = [...names][0]!;
   if (/(^|[_:])ratio([_:]|$)/.test(name)) return 'ratio';

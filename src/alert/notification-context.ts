@@ -5,6 +5,17 @@ export interface NamedValue {
   readonly unit?: string;
   /** For a condition of the alert's own expression: what it is compared with (`> 14.4`). */
   readonly threshold?: string;
+  /**
+   * Present when the figure rests on less data than its window (a 30-day error budget on a
+   * Prometheus 12 minutes old): show it with historyText ("over the last 12 min of data").
+   */
+  readonly history?: FigureHistory;
+}
+
+/** How much history a figure rests on, against the window it is meant to cover. */
+export interface FigureHistory {
+  readonly dataSeconds: number;
+  readonly windowSeconds: number;
 }
 
 /** Live context gathered by the worker for one notification (filled by the enrichment stage). */
@@ -20,6 +31,21 @@ export interface AlertContext {
   readonly sparkline?: string;
   /** The alert's firing condition when its expression ends in one (`> 0.05`), shown next to the value. */
   readonly threshold?: string;
+  /** For a resolved alert only (then the fields above are absent): what happened while it fired. */
+  readonly resolved?: ResolvedFigures;
+}
+
+/** What a resolved message says about an alert: how long it fired and how bad it got. */
+export interface ResolvedFigures {
+  /** endsAt - startsAt in seconds (firedForSeconds in firing-time.ts); absent when either is unreadable. */
+  readonly firedForSeconds?: number;
+  /**
+   * The alert's own expression at its worst over the firing window, formatted with its unit
+   * ("5.87 %", "31.2× budget burn rate"): the highest value, or the lowest for an alert that fires
+   * below a threshold (`< 0.1`). Absent when unknown (no Prometheus, no data, a `== 0` alert).
+   */
+  readonly peak?: string;
+  readonly peakKind?: 'highest' | 'lowest';
 }
 
 /** What a message shows of one runbook. */

@@ -5,8 +5,13 @@ import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { DeadlineError } from '../lib/deadline-error.js';
 import { withDeadline } from '../lib/with-deadline.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
-import { formatValue, valueText, type FormattedValue } from '../alert/format-value.js';
-import type { AlertContext, NotificationContext, RunbookSummary } from '../alert/notification-context.js';
+import { formatValue, thresholdText, valueText, type FormattedValue } from '../alert/format-value.js';
+import type {
+  AlertContext,
+  FigureHistory,
+  NotificationContext,
+  RunbookSummary,
+} from '../alert/notification-context.js';
 import { commonLabels, fillPlaceholders } from '../alert/fill-placeholders.js';
 import { groupName } from '../alert/group-name.js';
 import { planQueries, type PlannedQuery, type QueryPlan } from './plan-queries.js';
@@ -14,7 +19,9 @@ import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from '
 import { PrometheusError } from './prometheus-error.js';
 import type { QueryCache } from './query-cache.js';
 import { seriesFor, describeSeries } from './match-series.js';
-import { sparkline } from './sparkline.js';
+import { hasTrend, sparkline } from './sparkline.js';
+import { figureHistories } from './figure-history.js';
+import { resolvedEpisodes, withPeak } from './resolved-figures.js';
 import { cut } from '../lib/truncate.js';
 
 export interface EnrichmentOptions {
@@ -125,7 +132,12 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
   ): Promise<QueryResult<InstantSeries | RangeSeries>> => {
     // The shared request has its own deadline, independent of the caller that happened to start it.
     const signal = AbortSignal.timeout(opts.budgetMs);
-    const qopts = { signal, maxSeries: q.maxSeries, timeoutMs: opts.budgetMs };
+    const qopts = {
+      signal,
+      maxSeries: q.maxSeries,
+      timeoutMs: opts.budgetMs,
+      ...(q.time === undefined ? {} : { time: q.time }),
+    };
     return limit((): Promise<QueryResult<InstantSeries | RangeSeries>> => {
       if (signal.aborted) throw new PrometheusError('timeout', 'queued past the deadline');
       if (q.kind === 'instant') return client.query(q.expr, qopts);
@@ -139,19 +151,40 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     runbooks: NotificationContext['runbooks'],
   ): Promise<NotificationContext> {
     const client = opts.client;
+    // How long each resolved alert fired needs no Prometheus: every answer carries it.
+    const episodes = resolvedEpisodes(payload, maxAlerts);
     if (!client)
-      return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: {}, runbooks };
+      return { available: false, reason: 'PROMETHEUS_URL is not configured', alerts: episodes, runbooks };
     const p = plan(payload);
     if (p.skipped.length > 0) opts.logger?.warn({ skipped: p.skipped }, 'runbook context queries skipped');
-    if (p.queries.size === 0) return { available: true, alerts: {}, runbooks };
+    if (p.queries.size === 0) return { available: true, alerts: episodes, runbooks };
 
     const deadline = AbortSignal.timeout(Math.max(1, opts.budgetMs - ASSEMBLY_MARGIN_MS));
     const keys = [...p.queries.keys()];
     setMaxListeners(keys.length + 10, deadline); // one listener per waiting query, all removed on settle
+    // Asked alongside: how much history each runbook figure rests on (best effort, same deadline).
+    const histories = figureHistories(
+      [...new Set(p.alerts.flatMap((a) => a.context.map((c) => p.queries.get(c.key)!.expr)))],
+      {
+        rules: () =>
+          opts.cache.get(
+            'rules:record',
+            () => limit(() => client.recordingRules({ signal: AbortSignal.timeout(opts.budgetMs) })),
+            deadline,
+          ),
+        instant: (expr) =>
+          opts.cache.get(
+            `instant:${expr}`,
+            () => load(client, { key: `instant:${expr}`, kind: 'instant', expr, maxSeries: 20 }),
+            deadline,
+          ) as Promise<QueryResult<InstantSeries>>,
+      },
+    ).catch(() => new Map<string, FigureHistory>());
     // Every wait ends at the deadline at the latest, so this resolves within the budget.
     const settled = await Promise.allSettled(
       keys.map((k) => opts.cache.get(k, () => load(client, p.queries.get(k)!), deadline)),
     );
+    const history = await histories;
     const results = new Map<string, QueryResult<InstantSeries | RangeSeries>>();
     let firstError: unknown;
     settled.forEach((s, i) => {
@@ -161,11 +194,17 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
     if (results.size === 0) {
       const reason = unavailableReason(firstError, opts.budgetMs);
       opts.logger?.warn({ reason, queries: keys.length }, 'live context unavailable');
-      return { available: false, reason, alerts: {}, runbooks };
+      return { available: false, reason, alerts: episodes, runbooks };
     }
 
-    const alerts: Record<string, AlertContext> = {};
+    const alerts: Record<string, AlertContext> = { ...episodes };
     for (const a of p.alerts) {
+      if (a.peak) {
+        const r = results.get(a.peak.key) as QueryResult<InstantSeries> | undefined;
+        const ctx = withPeak(alerts[a.alert.fingerprint], a.peak, r, a.alert.labels);
+        if (ctx) alerts[a.alert.fingerprint] = ctx;
+        continue;
+      }
       const ctx: { -readonly [K in keyof AlertContext]: AlertContext[K] } = {};
       if (a.main) {
         const now = results.get(a.main.instant) as QueryResult<InstantSeries> | undefined;
@@ -173,23 +212,30 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
           const f = valueFor(now, a.alert.labels, a.main.unit);
           ctx.value = valueText(f);
         }
-        if (a.main.threshold) ctx.threshold = a.main.threshold;
+        if (a.main.threshold) ctx.threshold = thresholdText(a.main.threshold, a.main.unit);
         const trend = results.get(a.main.range) as QueryResult<RangeSeries> | undefined;
         const line = trend && seriesFor(trend.series, a.alert.labels);
-        if (line && line.points.length > 0) ctx.sparkline = sparkline(line.points.map(([, v]) => v));
+        const points = line?.points.map(([, v]) => v) ?? [];
+        if (hasTrend(points)) ctx.sparkline = sparkline(points);
       }
       const windows = a.conditions.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
         const f = valueFor(r, a.alert.labels, c.unit);
         return [
-          { name: c.name, value: f.value, ...(f.unit ? { unit: f.unit } : {}), threshold: c.threshold },
+          {
+            name: c.name,
+            value: f.value,
+            ...(f.unit ? { unit: f.unit } : {}),
+            threshold: thresholdText(c.threshold, c.unit),
+          },
         ];
       });
       const values = a.context.flatMap((c) => {
         const r = results.get(c.key) as QueryResult<InstantSeries> | undefined;
         if (!r) return [];
-        return [{ name: c.name, ...describeSeries(r, c.unit) }];
+        const h = history.get(p.queries.get(c.key)!.expr);
+        return [{ name: c.name, ...describeSeries(r, c.unit), ...(h ? { history: h } : {}) }];
       });
       if (windows.length + values.length > 0) ctx.values = [...windows, ...values];
       if (Object.keys(ctx).length > 0) alerts[a.alert.fingerprint] = ctx;
@@ -214,16 +260,17 @@ export function createEnricher(opts: EnrichmentOptions): Enricher {
       runbooks = runbookSummaries(payload, opts.runbooks);
       return await withDeadline(opts.budgetMs, 'enrichment', () => enrich(payload, runbooks));
     } catch (err) {
+      const alerts = resolvedEpisodes(payload, maxAlerts);
       if (err instanceof DeadlineError) {
         return {
           available: false,
           reason: `enrichment exceeded its ${opts.budgetMs} ms budget`,
-          alerts: {},
+          alerts,
           runbooks,
         };
       }
       opts.logger?.error({ err }, 'enrichment failed');
-      return { available: false, reason: 'enrichment failed', alerts: {}, runbooks };
+      return { available: false, reason: 'enrichment failed', alerts, runbooks };
     }
   };
   return Object.assign(safe, { plan });

@@ -4,6 +4,8 @@ import type { LiveContext, LiveValue } from './live-context.js';
 import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from './prometheus-client.js';
 import { QueryCache } from './query-cache.js';
 import { renderQuery } from './render-query.js';
+import { figureHistories } from './figure-history.js';
+import type { FigureHistory } from '../alert/notification-context.js';
 
 const MAX_SERIES_SHOWN = 5;
 const CHART_POINTS = 120;
@@ -23,23 +25,29 @@ export function createLiveContext(
 ): LiveContext {
   const signalOr = (signal: AbortSignal | undefined): AbortSignal =>
     signal ?? AbortSignal.timeout(opts.timeoutMs);
-  const queryExpressions = async (
-    queries: readonly ContextQuery[],
-    signal: AbortSignal | undefined,
-  ): Promise<LiveValue[]> => {
-    const wait = signalOr(signal);
-    const jobs = queries.map((q) => {
-      const load = (): Promise<QueryResult<InstantSeries>> =>
-        client.query(q.query, {
+  const instant = (query: string, wait: AbortSignal): Promise<QueryResult<InstantSeries>> =>
+    cache.get(
+      `instant:${query}`,
+      () =>
+        client.query(query, {
           signal: AbortSignal.timeout(opts.timeoutMs),
           timeoutMs: opts.timeoutMs,
           maxSeries: 20,
-        });
-      return cache.get(`instant:${q.query}`, load, wait).then((r) => ({ q, r }));
-    });
+        }),
+      wait,
+    );
+  const queryExpressions = async (
+    queries: readonly ContextQuery[],
+    signal: AbortSignal | undefined,
+    histories: Promise<ReadonlyMap<string, FigureHistory>> = Promise.resolve(new Map()),
+  ): Promise<LiveValue[]> => {
+    const wait = signalOr(signal);
+    const jobs = queries.map((q) => instant(q.query, wait).then((r) => ({ q, r })));
+    const [answers, history] = await Promise.all([Promise.all(jobs), histories]);
     const values: LiveValue[] = [];
-    for (const { q, r } of await Promise.all(jobs)) {
-      const unit = q.unit ? { unit: q.unit } : {};
+    for (const { q, r } of answers) {
+      const h = history.get(q.query);
+      const unit = { ...(q.unit ? { unit: q.unit } : {}), ...(h ? { history: h } : {}) };
       if (r.series.length === 0) values.push({ name: q.name, value: 'NaN', ...unit });
       const varying = varyingLabels(r.series.map((s) => s.labels));
       for (const s of r.series.slice(0, MAX_SERIES_SHOWN)) {
@@ -56,9 +64,23 @@ export function createLiveContext(
         const query = renderQuery(q.query, labels);
         return query === undefined ? [] : [{ ...q, query }];
       });
-      return queryExpressions(filled, signal);
+      const wait = signalOr(signal);
+      // As in notifications: how much history each figure rests on, best effort.
+      const histories = figureHistories(
+        filled.map((q) => q.query),
+        {
+          rules: () =>
+            cache.get(
+              'rules:record',
+              () => client.recordingRules({ signal: AbortSignal.timeout(opts.timeoutMs) }),
+              wait,
+            ),
+          instant: (query) => instant(query, wait),
+        },
+      ).catch(() => new Map<string, FigureHistory>());
+      return queryExpressions(filled, signal, histories);
     },
-    queryExpressions,
+    queryExpressions: (queries, signal) => queryExpressions(queries, signal),
     async queryRange(query, hours, signal) {
       const seconds = Math.max(60, Math.round(hours * 3600));
       // A step on a 15 s grid keeps the cache key stable between page loads.

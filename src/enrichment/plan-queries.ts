@@ -1,5 +1,6 @@
 import type { Alert, WebhookPayload } from '../alert/webhook-payload.js';
 import { orderedAlerts } from '../alert/alert-order.js';
+import { firedForSeconds, payloadTime } from '../alert/firing-time.js';
 import type { RunbookStore } from '../runbooks/runbook.js';
 import { alertExpression, analyseExpression } from './alert-expression.js';
 import { renderQuery } from './render-query.js';
@@ -9,6 +10,8 @@ export interface PlannedQuery {
   readonly key: string;
   readonly kind: 'instant' | 'range';
   readonly expr: string;
+  /** Evaluation time (unix seconds) of an instant query; now when absent. */
+  readonly time?: number;
   /** The main expression must keep every alert's series for label matching; context queries fewer. */
   readonly maxSeries: number;
 }
@@ -32,6 +35,11 @@ export interface AlertPlan {
     readonly unit?: string;
   }>;
   readonly context: ReadonlyArray<{ readonly name: string; readonly key: string; readonly unit?: string }>;
+  /**
+   * A resolved alert's worst value while it fired (its expression's max, or min for a `<` alert,
+   * over startsAt..endsAt); a resolved alert gets no other query, since its "now" is over.
+   */
+  readonly peak?: { readonly key: string; readonly kind: 'highest' | 'lowest'; readonly unit?: string };
 }
 
 export interface QueryPlan {
@@ -59,9 +67,10 @@ export interface PlanOptions {
 export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPlan {
   const queries = new Map<string, PlannedQuery>();
   const skipped: string[] = [];
-  const add = (kind: PlannedQuery['kind'], expr: string, maxSeries: number): string => {
-    const key = `${kind}:${expr}`;
-    if (!queries.has(key)) queries.set(key, { key, kind, expr, maxSeries });
+  const add = (kind: PlannedQuery['kind'], expr: string, maxSeries: number, time?: number): string => {
+    const key = time === undefined ? `${kind}:${expr}` : `${kind}@${time}:${expr}`;
+    if (!queries.has(key))
+      queries.set(key, { key, kind, expr, maxSeries, ...(time === undefined ? {} : { time }) });
     return key;
   };
   const seen = new Set<string>();
@@ -71,6 +80,24 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
     if (seen.has(alert.fingerprint)) continue;
     seen.add(alert.fingerprint);
     const expr = alertExpression(alert.generatorURL);
+    if (alert.status === 'resolved') {
+      const peak = expr ? peakQuery(alert, expr) : undefined;
+      alerts.push({
+        alert,
+        conditions: [],
+        context: [],
+        ...(peak
+          ? {
+              peak: {
+                key: add('instant', peak.expr, opts.mainMaxSeries, peak.time),
+                kind: peak.kind,
+                ...peak.unit,
+              },
+            }
+          : {}),
+      });
+      continue;
+    }
     let main: AlertPlan['main'];
     let conditions: AlertPlan['conditions'] = [];
     if (expr) {
@@ -113,4 +140,32 @@ export function planQueries(payload: WebhookPayload, opts: PlanOptions): QueryPl
     alerts.push({ alert, ...(main ? { main } : {}), conditions, context });
   }
   return { alerts, queries, skipped };
+}
+
+/**
+ * The query for a resolved alert's worst value: `max_over_time((measured)[window:step])` at its
+ * endsAt, over the window it fired (a subquery, so it works for any expression). `min_over_time`
+ * for an alert that fires below its threshold. None for an `==`/`!=` alert (the peak of `up == 0`
+ * says nothing) or an expression with no threshold at all.
+ */
+function peakQuery(
+  alert: Alert,
+  expr: string,
+): { expr: string; time: number; kind: 'highest' | 'lowest'; unit: { unit?: string } } | undefined {
+  const seconds = firedForSeconds(alert);
+  const end = payloadTime(alert.endsAt);
+  if (seconds === undefined || end === undefined) return undefined;
+  const { measured, threshold, unit, conditions } = analyseExpression(expr);
+  const op = threshold?.split(' ')[0] ?? (conditions.length > 0 ? '>' : undefined);
+  if (op !== '>' && op !== '>=' && op !== '<' && op !== '<=') return undefined;
+  const kind = op.startsWith('<') ? 'lowest' : 'highest';
+  const window = Math.max(1, seconds);
+  // About 250 evaluations whatever the length: a three-day episode costs what a minute does.
+  const step = Math.max(1, Math.ceil(window / 250));
+  return {
+    expr: `${kind === 'lowest' ? 'min' : 'max'}_over_time((${measured})[${window}s:${step}s])`,
+    time: end / 1000,
+    kind,
+    unit: unit ? { unit } : {},
+  };
 }

@@ -36,10 +36,14 @@ export interface QueryOptions {
   readonly maxSeries?: number;
   /** Sent as Prometheus' own `timeout` parameter. */
   readonly timeoutMs?: number;
+  /** Evaluation time of an instant query (unix seconds); Prometheus' now when absent. */
+  readonly time?: number;
 }
 
 export interface PrometheusClient {
   query(expr: string, opts: QueryOptions): Promise<QueryResult<InstantSeries>>;
+  /** Every recording rule's name and expression (`GET /api/v1/rules?type=record`). */
+  recordingRules(opts: Pick<QueryOptions, 'signal'>): Promise<ReadonlyMap<string, readonly string[]>>;
   queryRange(
     expr: string,
     range: { start: number; end: number; step: number },
@@ -108,13 +112,19 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     path: string,
     form: Record<string, string>,
     signal: AbortSignal,
+    method: 'POST' | 'GET' = 'POST',
   ): Promise<Envelope['data']> {
     let res: Response;
+    const params = new URLSearchParams(form).toString();
     try {
-      res = await doFetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams(form).toString(),
+      // The rules endpoint answers GET only; queries go as POST (no URL length limit).
+      res = await doFetch(method === 'GET' ? `${base}${path}?${params}` : `${base}${path}`, {
+        method,
+        headers: {
+          ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          accept: 'application/json',
+        },
+        ...(method === 'POST' ? { body: params } : {}),
         signal,
         redirect: 'error',
       });
@@ -136,6 +146,7 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
       throw new PrometheusError('malformed', 'answer is not JSON', { status: res.status, cause: err });
     }
     if (!res.ok || env?.status !== 'success') throw errorFor(res.status, env);
+    if (method === 'GET') return env.data;
     if (!env.data || (!Array.isArray(env.data.result) && env.data.resultType !== 'scalar'))
       throw new PrometheusError('malformed', 'answer has no data.result', { status: res.status });
     return env.data;
@@ -147,7 +158,8 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
 
   return {
     async query(expr, q) {
-      const data = await call('/api/v1/query', { query: expr, ...timeoutParam(q) }, q.signal);
+      const at: Record<string, string> = q.time === undefined ? {} : { time: String(q.time) };
+      const data = await call('/api/v1/query', { query: expr, ...at, ...timeoutParam(q) }, q.signal);
       const limit = q.maxSeries ?? opts.maxSeries ?? 20;
       if (data?.resultType === 'scalar' || data?.resultType === 'string') {
         const sample = data.result as RawSample;
@@ -162,6 +174,18 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
           .map((s) => ({ labels: s.metric ?? {}, value: String(s.value?.[1] ?? 'NaN') })),
         omitted: Math.max(0, raw.length - limit),
       };
+    },
+    async recordingRules(q) {
+      const data = (await call('/api/v1/rules', { type: 'record' }, q.signal, 'GET')) as
+        { groups?: Array<{ rules?: Array<{ name?: unknown; query?: unknown }> }> } | undefined;
+      if (!Array.isArray(data?.groups)) throw new PrometheusError('malformed', 'rules answer has no groups');
+      const rules = new Map<string, string[]>();
+      for (const g of data.groups)
+        for (const r of Array.isArray(g.rules) ? g.rules : []) {
+          if (typeof r.name !== 'string' || typeof r.query !== 'string') continue;
+          rules.set(r.name, [...(rules.get(r.name) ?? []), r.query]);
+        }
+      return rules;
     },
     async queryRange(expr, range, q) {
       const data = await call(

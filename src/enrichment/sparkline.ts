@@ -1,6 +1,19 @@
 const BARS = '▁▂▃▄▅▆▇█';
 
 /**
+ * Fewer samples than this make no trend: one or two bars (`▁`, `▁█`) are noise a reader has to
+ * decode, and five are the fewest that show a shape (rising, falling, a spike and back). At the
+ * notification trend's 2-minute step that is 8 minutes of history, the runbook chart's 90-second
+ * step 6 minutes: a fresh Prometheus shows a trend within its first quarter hour.
+ */
+export const MIN_TREND_POINTS = 5;
+
+/** Whether a series has enough samples (gaps, NaN, not counted) to be drawn as a trend. */
+export function hasTrend(values: readonly number[]): boolean {
+  return values.filter((v) => !Number.isNaN(v)).length >= MIN_TREND_POINTS;
+}
+
+/**
  * A compact text sparkline (▁▂▃▄▅▆▇█) of a series, resampled to at most `width` characters by
  * averaging. Gaps (NaN, missing) render as a space and ±Inf as the extreme bar, so a trend is
  * readable in Slack, email and PagerDuty alike. A flat series renders as a flat low line.

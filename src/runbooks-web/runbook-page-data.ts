@@ -1,5 +1,6 @@
 import { dashboardUrl, silenceLink } from '../alert/alert-links.js';
 import { commonLabels, fillPlaceholders } from '../alert/fill-placeholders.js';
+import { thresholdText } from '../alert/format-value.js';
 import { withDeadline } from '../lib/with-deadline.js';
 
 import type { DeadmanStatus } from '../deadman/deadman-status.js';
@@ -217,7 +218,8 @@ function conditionQueries(generatorURL: string | undefined): readonly ConditionQ
   return analyseExpression(expr).conditions.map((c) => ({
     name: c.name,
     query: c.measured,
-    threshold: c.threshold,
+    // In the value's unit, as the notifications show it (`> 14.4×`, `> 5 %`).
+    threshold: thresholdText(c.threshold, c.unit),
     ...(c.unit ? { unit: c.unit } : {}),
   }));
 }

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../lib/html-escape.js';
 import { formatValueText } from '../alert/format-value.js';
+import { historyText } from '../alert/format-duration.js';
 import { formatDuration } from './format-duration.js';
 import { inlineCode, labelChips, page, runbookHref, severityBadge, shortTime } from './page-layout.js';
 import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';
@@ -38,7 +39,7 @@ function livePanel(d: RunbookPageData): string {
   const values = l.values
     .map(
       (v) =>
-        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValueText(v.value, v.unit))}</b>${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
+        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValueText(v.value, v.unit))}</b>${v.history ? `<span>${e(historyText(v.history))}</span>` : ''}${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
     )
     .join('');
   const chart = l.chart

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../lib/html-escape.js';
 import { formatValueText } from '../alert/format-value.js';
+import { hasTrend, MIN_TREND_POINTS } from '../enrichment/sparkline.js';
 
 export type Sample = readonly [number, number];
 
@@ -15,15 +16,21 @@ const r1 = (n: number): string => n.toFixed(1);
 /**
  * A small inline SVG line chart of the last hours: no script, no external resources, so it
  * works without JavaScript and under `default-src 'none'`. Gaps (NaN, Inf, missing samples)
- * break the line instead of drawing it to zero.
+ * break the line instead of drawing it to zero. Fewer than MIN_TREND_POINTS samples (a Prometheus
+ * minutes old) draw no line, since one dot is not a trend: the chart says how many there are.
  * @example svgChart([[1700000000, 1], [1700000060, 2]], { unit: 'ratio', label: 'error_ratio' })
  */
 export function svgChart(samples: readonly Sample[], opts: { unit?: string; label: string }): string {
   const pts = samples.filter(([t]) => Number.isFinite(t)).slice(-MAX_POINTS);
   const finite = pts.filter(([, v]) => Number.isFinite(v));
   const aria = escapeHtml(`${opts.label}: chart of the last hours`);
-  if (finite.length === 0)
-    return `<svg class="chart" viewBox="0 0 ${W} 40" role="img" aria-label="${aria}"><text x="${W / 2}" y="24" text-anchor="middle" class="muted">no data in this range</text></svg>`;
+  const note = (text: string): string =>
+    `<svg class="chart" viewBox="0 0 ${W} 40" role="img" aria-label="${aria}"><text x="${W / 2}" y="24" text-anchor="middle" class="muted">${escapeHtml(text)}</text></svg>`;
+  if (finite.length === 0) return note('no data in this range');
+  if (!hasTrend(pts.map(([, v]) => v)))
+    return note(
+      `${finite.length} sample${finite.length === 1 ? '' : 's'} so far: too few for a trend (${MIN_TREND_POINTS} needed)`,
+    );
   const t0 = pts[0]![0];
   const t1 = Math.max(pts[pts.length - 1]![0], t0 + 1);
   let lo = Math.min(...finite.map(([, v]) => v));

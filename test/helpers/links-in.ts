@@ -9,9 +9,11 @@ export function linksIn(value: unknown): string[] {
   const visit = (v: unknown, key: string, parent: Record<string, unknown> | undefined): void => {
     if (typeof v === 'string') {
       if (['url', 'href', 'client_url', 'src', 'image_url'].includes(key)) out.push(v);
-      // Slack mrkdwn: every `<...>` is a link or a mention; we only ever write links.
+      // Slack mrkdwn: every `<...>` is a link, a mention or a date; we write links and dates only,
+      // and a date is exactly the token format-slack-message writes (anything else counts as a link).
       if (key === 'text' && parent?.type === 'mrkdwn')
-        for (const m of v.matchAll(/<([^<>|]*)[|>]/g)) out.push(m[1]!);
+        for (const m of v.matchAll(/<([^<>|]*)[|>]/g))
+          if (!/^!date\^\d+\^\{date_short_pretty\} \{time\}$/.test(m[1]!)) out.push(m[1]!);
       if (key === 'html') for (const m of v.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)) out.push(m[1]!);
       if (key === 'text' && parent && 'subject' in parent)
         for (const m of v.matchAll(/^(?:Runbook|Silence|Source): (.*)$/gm)) out.push(m[1]!);

@@ -188,13 +188,13 @@ describe('enrichNotification against a real Prometheus', () => {
     const ctx = await enrich(payload([{ labels, expr, fp: 'burn' }]));
     assert.equal(ctx.available, true, ctx.reason);
     const a = ctx.alerts.burn!;
-    assert.equal(a.value, '16.2', 'the whole expression: the 5m burn rate, left of `and`');
+    assert.equal(a.value, '16.2× budget burn rate', 'the whole expression: the 5m burn rate, left of `and`');
     assert.equal(a.threshold, undefined, 'no single threshold for the whole expression');
     assert.deepEqual(a.values, [
-      { name: 'slo:burn_rate:5m', value: '16.2', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:1h', value: '15', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:30m', value: '3', threshold: '> 6' },
-      { name: 'slo:burn_rate:6h', value: '2', threshold: '> 6' },
+      { name: 'slo:burn_rate:5m', value: '16.2', unit: '× budget burn rate', threshold: '> 14.4×' },
+      { name: 'slo:burn_rate:1h', value: '15', unit: '× budget burn rate', threshold: '> 14.4×' },
+      { name: 'slo:burn_rate:30m', value: '3', unit: '× budget burn rate', threshold: '> 6×' },
+      { name: 'slo:burn_rate:6h', value: '2', unit: '× budget burn rate', threshold: '> 6×' },
     ]);
   });
 

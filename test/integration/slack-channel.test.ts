@@ -193,7 +193,10 @@ describe('Slack channel', () => {
     assert.equal(third[0]!.body.ts, ts);
     assert.equal(blocksOf(third[0]!)[0]!.text!.text, 'RESOLVED [WARNING] HighRequestLatency');
     assert.equal(third[1]!.body.thread_ts, ts);
-    assert.match(String(third[1]!.body.text), /All alerts in this group are resolved\./);
+    assert.match(
+      String(third[1]!.body.text),
+      /All alerts in this group are resolved at <!date\^1795612800\^\{date_short_pretty\} \{time\}\|2026-11-25 13:20 UTC>\. Fired for \*25m 53s\*\./,
+    );
   });
 
   test('the same notification twice, and from two peers at once, reaches Slack once', async () => {

@@ -71,10 +71,10 @@ describe('alertExpression', () => {
 or
 (slo:burn_rate:30m{slo="availability"} > 6 and slo:burn_rate:6h{slo="availability"} > 6)`;
     assert.deepEqual(thresholdConditions(burn), [
-      { name: 'slo:burn_rate:5m', measured: 'slo:burn_rate:5m{slo="availability"}', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:1h', measured: 'slo:burn_rate:1h{slo="availability"}', threshold: '> 14.4' },
-      { name: 'slo:burn_rate:30m', measured: 'slo:burn_rate:30m{slo="availability"}', threshold: '> 6' },
-      { name: 'slo:burn_rate:6h', measured: 'slo:burn_rate:6h{slo="availability"}', threshold: '> 6' },
+      { name: 'slo:burn_rate:5m', measured: 'slo:burn_rate:5m{slo="availability"}', threshold: '> 14.4', unit: 'burn_rate' },
+      { name: 'slo:burn_rate:1h', measured: 'slo:burn_rate:1h{slo="availability"}', threshold: '> 14.4', unit: 'burn_rate' },
+      { name: 'slo:burn_rate:30m', measured: 'slo:burn_rate:30m{slo="availability"}', threshold: '> 6', unit: 'burn_rate' },
+      { name: 'slo:burn_rate:6h', measured: 'slo:burn_rate:6h{slo="availability"}', threshold: '> 6', unit: 'burn_rate' },
     ]);
     assert.deepEqual(thresholdConditions('up{job="a"} == 0 or absent(up{job="a"})'), [
       { name: 'up', measured: 'up{job="a"}', threshold: '== 0' },

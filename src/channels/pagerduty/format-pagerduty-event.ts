@@ -59,7 +59,10 @@ export function mapSeverity(severity: string | undefined): PagerDutySeverity {
 
 /**
  * Trigger while firing, resolve when resolved, one incident per alert group: the dedup_key is
- * sha256(groupKey), as Alertmanager's own PagerDuty integration does.
+ * sha256(groupKey), as Alertmanager's own PagerDuty integration does. A resolve carries no
+ * payload or links: PagerDuty reads only its action and dedup_key (the rest describes a trigger:
+ * https://developer.pagerduty.com/docs/events-api-v2/overview/), and the incident keeps the
+ * trigger's details, so no steps, silence link or value that would read as still failing.
  */
 export function formatPagerDutyEvent(
   p: WebhookPayload,

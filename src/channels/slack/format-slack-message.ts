@@ -1,11 +1,15 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
-import type { NotificationContext } from '../../alert/notification-context.js';
+import type { AlertContext, NotificationContext } from '../../alert/notification-context.js';
 import { alertRunbookUrl, messageLinks, sourceUrl, type LinkOptions } from '../../alert/alert-links.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
-import { cut, truncate } from '../../lib/truncate.js';
+import { valueText } from '../../alert/format-value.js';
+import { firedForSeconds, groupFiringWindow } from '../../alert/firing-time.js';
+import { formatDuration, historyText } from '../../alert/format-duration.js';
+import { truncate } from '../../lib/truncate.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
+import { slackDate } from './slack-date.js';
 import { own } from '../../lib/own.js';
 
 /** A Block Kit block: `type` plus whatever that block type takes. */
@@ -44,6 +48,35 @@ function headerText(p: WebhookPayload): string {
   return truncate(`${status} [${severity}] ${name}`, HEADER_MAX);
 }
 
+/** The firing alert's live figures: its value against the threshold, trend, and each window. */
+function liveLines(live: AlertContext | undefined): string[] {
+  const lines: string[] = [];
+  if (live?.value !== undefined)
+    lines.push(
+      `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  ${slackCode(live.sparkline)} 1h` : ''}`,
+    );
+  for (const v of live?.values ?? [])
+    lines.push(
+      `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(valueText(v))}*${v.history ? ` ${historyText(v.history)}` : ''}${v.threshold ? ` (fires when ${escapeMrkdwn(v.threshold)})` : ''}`,
+    );
+  return lines;
+}
+
+/** "Fired for 12m 5s, peak 5.87 %": from the payload's times and the enriched peak, each when known. */
+function resolvedLine(
+  alert: Pick<Alert, 'status' | 'startsAt' | 'endsAt'>,
+  live: AlertContext | undefined,
+): string | undefined {
+  const seconds = live?.resolved?.firedForSeconds ?? firedForSeconds(alert);
+  const peak = live?.resolved?.peak;
+  const parts = [
+    ...(seconds !== undefined ? [`fired for *${formatDuration(seconds)}*`] : []),
+    ...(peak ? [`${live?.resolved?.peakKind === 'lowest' ? 'lowest' : 'peak'} *${escapeMrkdwn(peak)}*`] : []),
+  ];
+  const text = parts.join(', ');
+  return text ? text[0]!.toUpperCase() + text.slice(1) : undefined;
+}
+
 function alertSection(alert: Alert, context: NotificationContext | undefined, publicUrl: string): SlackBlock {
   const icon = alert.status === 'firing' ? ':fire:' : ':white_check_mark:';
   const summary = alert.annotations.summary ?? alert.labels.alertname ?? 'alert';
@@ -56,24 +89,29 @@ function alertSection(alert: Alert, context: NotificationContext | undefined, pu
     .join(', ');
   if (labels) lines.push(slackCode(labels));
   const live = own(context?.alerts, alert.fingerprint);
-  if (live?.value !== undefined)
-    lines.push(
-      `Now: *${escapeMrkdwn(live.value)}*${live.threshold ? ` (fires when ${escapeMrkdwn(live.threshold)})` : ''}${live.sparkline ? `  ${slackCode(live.sparkline)} 1h` : ''}`,
-    );
-  for (const v of live?.values ?? [])
-    lines.push(
-      `${escapeMrkdwn(v.name)}: *${escapeMrkdwn(v.value)}${v.unit ? ` ${escapeMrkdwn(v.unit)}` : ''}*${v.threshold ? ` (fires when ${escapeMrkdwn(v.threshold)})` : ''}`,
-    );
+  const resolved = alert.status === 'resolved';
+  // A resolved alert says what happened; the value against its threshold and the first steps
+  // matter only while it fires, and would read as if it still did.
+  if (resolved) {
+    const what = resolvedLine(alert, live);
+    if (what) lines.push(what);
+  } else {
+    lines.push(...liveLines(live));
+  }
   const runbook = own(context?.runbooks, alert.labels.alertname ?? '');
   if (runbook?.summary) lines.push(`:book: ${escapeMrkdwn(truncate(runbook.summary, 300))}`);
-  runbook?.firstSteps
-    ?.slice(0, 3)
-    .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
+  if (!resolved)
+    runbook?.firstSteps
+      ?.slice(0, 3)
+      .forEach((s, i) => lines.push(`${i + 1}. ${escapeMrkdwn(truncate(s, 200))}`));
   // Measured escaped: a URL of many `&` grows fivefold.
   const links = [alertRunbookUrl(alert, publicUrl, context?.runbooks), sourceUrl(alert)]
     .map((url, i) => (url ? slackLink(url, i === 0 ? 'runbook' : 'graph') : ''))
     .filter((link) => link && link.length < LINK_MAX);
-  const tail = `${links.join(' · ')} · since ${escapeMrkdwn(cut(alert.startsAt, 19).replace('T', ' '))} UTC`;
+  const when = resolved
+    ? `fired ${slackDate(alert.startsAt)}, resolved ${slackDate(alert.endsAt)}`
+    : `since ${slackDate(alert.startsAt)}`;
+  const tail = [...links, when].join(' · ');
   // The links line is kept whole; whatever is too long above it is cut where no entity, link or
   // code span breaks.
   const text = `${truncateMrkdwn(lines.join('\n'), SECTION_MAX - tail.length - 1)}\n${tail}`;
@@ -136,7 +174,11 @@ export function formatSlackMessage(
       elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
     });
   // action_ids must be unique in a block: the second runbook or dashboard is `runbook-2`.
-  const actions = messageLinks(p, opts, context?.runbooks).map((l, i, all) => {
+  // Nothing is left to silence once the whole group has resolved.
+  const links = messageLinks(p, opts, context?.runbooks).filter(
+    (l) => p.status !== 'resolved' || l.kind !== 'silence',
+  );
+  const actions = links.map((l, i, all) => {
     const nth = all.slice(0, i).filter((o) => o.kind === l.kind).length + 1;
     return {
       type: 'button',
@@ -150,8 +192,30 @@ export function formatSlackMessage(
   return { text: escapeMrkdwn(`${header}: ${truncate(summary, 500)}`), blocks };
 }
 
-/** "What changed" for the thread reply under an updated message. */
-export function describeChange(previous: Readonly<Record<string, string>>, p: WebhookPayload): string {
+/**
+ * "All alerts in this group are resolved at <date>. Fired for 25m 53s." over the group's span,
+ * first start to last end; the peak only for a group of one (several series' peaks are not one
+ * figure).
+ */
+function resolvedGroupLine(p: WebhookPayload, context: NotificationContext | undefined): string {
+  const span = groupFiringWindow(p.alerts);
+  const at = span ? ` at ${slackDate(new Date(span.to).toISOString())}` : '';
+  const only = p.alerts.length === 1 ? p.alerts[0] : undefined;
+  let what: string | undefined;
+  if (only) what = resolvedLine(only, own(context?.alerts, only.fingerprint));
+  else if (span) what = `Fired for *${formatDuration((span.to - span.from) / 1000)}*`;
+  return `All alerts in this group are resolved${at}.${what ? ` ${what}.` : ''}`;
+}
+
+/**
+ * "What changed" for the thread reply under an updated message; when the whole group resolves,
+ * when, how long it fired, and for a single alert its peak (from `context`, when known).
+ */
+export function describeChange(
+  previous: Readonly<Record<string, string>>,
+  p: WebhookPayload,
+  context?: NotificationContext,
+): string {
   const name = (a: Alert): string =>
     escapeMrkdwn(truncate(a.labels.instance ?? a.labels.alertname ?? a.fingerprint, 100));
   const newFiring = p.alerts.filter(
@@ -165,6 +229,6 @@ export function describeChange(previous: Readonly<Record<string, string>>, p: We
   const parts: string[] = [];
   if (newFiring.length) parts.push(`:fire: ${newFiring.length} now firing: ${list(newFiring)}`);
   if (resolved.length) parts.push(`:white_check_mark: ${resolved.length} resolved: ${list(resolved)}`);
-  if (p.status === 'resolved') parts.push('All alerts in this group are resolved.');
+  if (p.status === 'resolved') parts.push(resolvedGroupLine(p, context));
   return parts.join('\n') || 'Group updated.';
 }

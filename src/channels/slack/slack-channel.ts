@@ -126,7 +126,7 @@ export class SlackChannel implements Channel {
           this.client.chat.postMessage({
             channel: state.channel,
             thread_ts: state.ts,
-            text: describeChange(prev, d.payload),
+            text: describeChange(prev, d.payload, d.context),
             unfurl_links: false,
           }),
         signal,
