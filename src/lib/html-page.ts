@@ -16,7 +16,8 @@ export function pageHeaders(formAction: "'none'" | "'self'" = "'none'"): Record<
   return {
     'content-security-policy': pageCsp(formAction),
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
+    // Nothing for other sites; our own forms keep their Origin (under no-referrer it is "null").
+    'referrer-policy': 'same-origin',
     'cache-control': 'no-store',
   };
 }
@@ -51,8 +52,9 @@ p.lead{font-size:1.08rem;color:#cfd5df;margin:.3rem 0 .8rem}
 .values{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;margin:.2rem 0 .8rem}
 .value{background:#1b2029;border-radius:10px;padding:.5rem .7rem}.value span{display:block;font-size:.8rem;color:var(--muted);overflow-wrap:anywhere}
 .value b{font-size:1.35rem;font-variant-numeric:tabular-nums}
-.chart{width:100%;height:auto;display:block}.chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
-.chart .line-dot{fill:var(--accent)}.chart .now-dot{fill:var(--warn)}.chart .grid{stroke:#262c37;stroke-width:1}.chart text{fill:var(--muted);font:14px system-ui,sans-serif}
+.chart{width:100%;height:150px;display:block;overflow:visible}.chart.no-data{height:40px}.chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
+.chart .line-dot{stroke:var(--accent);stroke-width:4;stroke-linecap:round}.chart .now-dot{stroke:var(--warn);stroke-width:8;stroke-linecap:round}.chart .grid{stroke:#262c37;stroke-width:1}
+.chart text{fill:var(--muted);font:.85rem system-ui,sans-serif}
 .btn{display:inline-flex;align-items:center;min-height:44px;padding:.35rem .9rem;margin:.25rem .35rem .25rem 0;border:1px solid #34405a;border-radius:10px;background:#1a2130;color:var(--accent);text-decoration:none;font:inherit;font-size:.95rem;cursor:pointer}
 ol.steps{padding-left:1.4rem;margin:.2rem 0}ol.steps li{margin:.45rem 0;overflow-wrap:anywhere}
 pre{overflow-x:auto;background:#0a0c10;border:1px solid var(--border);padding:.7rem .8rem;border-radius:10px;font-size:.85rem;line-height:1.5}
@@ -64,7 +66,9 @@ blockquote{margin:.8rem 0;padding:.2rem .9rem;border-left:4px solid var(--warn);
 ul.cards{list-style:none;padding:0;margin:0}ul.cards li{overflow-wrap:anywhere;background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.75rem 1rem;margin:.7rem 0}
 ul.cards li.is-firing{border-left:5px solid var(--crit)}ul.cards a.title{font-weight:650;font-size:1.05rem;text-decoration:none}
 ul.cards p{margin:.25rem 0 .4rem;color:#c6ccd6;font-size:.95rem}
-details summary{cursor:pointer;color:var(--muted);min-height:44px;display:flex;align-items:center}`;
+details summary{cursor:pointer;color:var(--muted);min-height:44px;display:flex;align-items:center}
+p.status{margin:.1rem 0 .2rem}
+@media (max-width:40rem){h1{font-size:1.35rem;margin-top:.7rem}.panel{padding:.75rem .85rem;margin:.75rem 0}.values{grid-template-columns:repeat(2,minmax(0,1fr))}}`;
 
 /** The pages of the top navigation, in order. */
 const NAV = [
@@ -96,7 +100,7 @@ export function htmlPage(o: PageOptions): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="dark"><meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="dark"><meta name="referrer" content="same-origin">
 <link rel="icon" href="data:,">
 <title>${escapeHtml(o.title)}</title>
 <style>${CSS}${o.css ?? ''}</style></head>

@@ -79,7 +79,7 @@ function alertBlock(a: AlertView): string {
   const pill = `<span style="display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:700;letter-spacing:.04em;${
     firing ? 'background:#fee4e2;color:#912018' : 'background:#dcfae6;color:#085d3a'
   }">${firing ? 'FIRING' : 'RESOLVED'}</span>`;
-  return `<tr><td style="padding:0 20px 10px"><table ${TABLE} style="table-layout:fixed"><tr><td style="border:1px solid #eaecf0;border-left:4px solid ${
+  return `<tr><td style="padding:0 16px 10px"><table ${TABLE} style="table-layout:fixed"><tr><td style="border:1px solid #eaecf0;border-left:4px solid ${
     firing ? '#d92d20' : '#17b26a'
   };border-radius:6px;padding:10px 12px;font:15px/1.45 ${FONT};color:${TEXT};${WRAP}">
 ${a.heading ? `${pill} <span style="font-family:${MONO};font-size:14px">${e(a.heading)}</span>` : ''}
@@ -98,7 +98,7 @@ function labelsTable(v: EmailView): string {
         `<tr><td style="padding:4px 8px 4px 0;border-top:1px solid #eaecf0;width:34%;vertical-align:top;color:${MUTED};font-size:13px;${WRAP}">${e(k)}</td><td style="padding:4px 0;border-top:1px solid #eaecf0;vertical-align:top;font-family:${MONO};font-size:14px;color:${TEXT};${WRAP}">${e(val)}</td></tr>`,
     )
     .join('');
-  return `<tr><td style="padding:6px 20px 14px"><table ${TABLE} style="table-layout:fixed;font-family:${FONT}">${rows}</table></td></tr>`;
+  return `<tr><td style="padding:6px 16px 14px"><table ${TABLE} style="table-layout:fixed;font-family:${FONT}">${rows}</table></td></tr>`;
 }
 
 function firstSteps(v: EmailView): string {
@@ -107,7 +107,7 @@ function firstSteps(v: EmailView): string {
     .map(
       (
         rb,
-      ) => `<tr><td style="padding:0 20px 14px"><table ${TABLE} style="table-layout:fixed"><tr><td style="background:#f5f8ff;border:1px solid #d1e0ff;border-radius:6px;padding:10px 14px;font:15px/1.5 ${FONT};color:${TEXT};${WRAP}">
+      ) => `<tr><td style="padding:0 16px 14px"><table ${TABLE} style="table-layout:fixed"><tr><td style="background:#f5f8ff;border:1px solid #d1e0ff;border-radius:6px;padding:10px 14px;font:15px/1.5 ${FONT};color:${TEXT};${WRAP}">
 <div style="font-size:12px;font-weight:700;letter-spacing:.06em;color:#2d4eb5">FIRST STEPS · RUNBOOK ${e(rb.name)}</div>
 ${rb.summary ? `<div style="margin:4px 0;color:${MUTED};font-size:14px">${e(rb.summary)}</div>` : ''}
 ${rb.steps.length > 0 ? `<ol style="margin:6px 0 0;padding-left:22px">${rb.steps.map((s) => `<li style="margin:3px 0">${inlineCode(s)}</li>`).join('')}</ol>` : ''}
@@ -117,7 +117,7 @@ ${rb.steps.length > 0 ? `<ol style="margin:6px 0 0;padding-left:22px">${rb.steps
 }
 
 const section = (title: string): string =>
-  `<tr><td style="padding:4px 20px 6px;font:700 12px/1.4 ${FONT};letter-spacing:.06em;color:${MUTED}">${e(title)}</td></tr>`;
+  `<tr><td style="padding:4px 16px 6px;font:700 12px/1.4 ${FONT};letter-spacing:.06em;color:${MUTED}">${e(title)}</td></tr>`;
 
 /** The HTML part of an incident email (see EmailView); every interpolated value is escaped. */
 export function emailHtml(v: EmailView, subject: string): string {
@@ -131,22 +131,22 @@ export function emailHtml(v: EmailView, subject: string): string {
 <div style="display:none;max-height:0;overflow:hidden">${e([v.summary, timeLine].filter(Boolean).join(' · '))}</div>
 <table ${TABLE} style="background:#eef1f5"><tr><td align="center" style="padding:12px 8px">
 <table ${TABLE} style="max-width:600px;background:#ffffff;border:1px solid #e4e7ec;border-radius:10px;border-collapse:separate;table-layout:fixed">
-<tr><td style="background:${color};color:#ffffff;padding:14px 20px;border-radius:9px 9px 0 0;font-family:${FONT};${WRAP}">
+<tr><td style="background:${color};color:#ffffff;padding:14px 16px;border-radius:9px 9px 0 0;font-family:${FONT};${WRAP}">
 <div style="font-size:13px;font-weight:700;letter-spacing:.08em">${e(v.kicker)}</div>
 <h1 style="margin:2px 0 0;font-size:22px;line-height:1.25;font-weight:700;color:#ffffff">${e(v.title)}</h1>
 </td></tr>
-<tr><td style="padding:14px 20px 6px;font:15px/1.5 ${FONT};color:${TEXT};${WRAP}">
+<tr><td style="padding:14px 16px 6px;font:15px/1.5 ${FONT};color:${TEXT};${WRAP}">
 ${v.summary ? `<div style="font-size:17px;font-weight:600;margin-bottom:4px">${e(v.summary)}</div>` : ''}
 <div style="color:${MUTED};font-size:14px">${e(timeLine)}</div>
 ${v.unavailable ? `<div style="margin-top:8px;padding:6px 10px;background:#fffaeb;border:1px solid #fedf89;border-radius:6px;font-size:14px">${e(v.unavailable)}</div>` : ''}
 ${v.description ? `<div style="margin-top:8px">${e(v.description)}</div>` : ''}
 </td></tr>
-${v.links.length > 0 ? `<tr><td style="padding:8px 20px 6px">${buttons(v)}</td></tr>` : ''}
+${v.links.length > 0 ? `<tr><td style="padding:8px 16px 6px">${buttons(v)}</td></tr>` : ''}
 ${firstSteps(v)}
 ${v.common.length > 0 ? section('LABELS') : ''}${labelsTable(v)}
 ${blocks.length > 0 ? section(v.alerts.length === 1 ? 'LIVE VALUES' : `ALERTS · ${v.count.toUpperCase()}`) : ''}
 ${blocks.join('\n')}
-${v.more > 0 ? `<tr><td style="padding:0 20px 12px;font:14px ${FONT};color:${MUTED}">+${v.more} more alert(s) in this group</td></tr>` : ''}
-<tr><td style="padding:10px 20px 16px;border-top:1px solid #eaecf0;font:13px/1.5 ${FONT};color:${MUTED};${WRAP}">Sent by alert-router for receiver ${e(v.receiver)}.</td></tr>
+${v.more > 0 ? `<tr><td style="padding:0 16px 12px;font:14px ${FONT};color:${MUTED}">+${v.more} more alert(s) in this group</td></tr>` : ''}
+<tr><td style="padding:10px 16px 16px;border-top:1px solid #eaecf0;font:13px/1.5 ${FONT};color:${MUTED};${WRAP}">Sent by alert-router for receiver ${e(v.receiver)}.</td></tr>
 </table></td></tr></table></body></html>`;
 }
