@@ -11,7 +11,8 @@ export interface IndexInfo {
 const CSS = `ul.links{list-style:none;padding:0;margin:0;display:grid;gap:.7rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}
 ul.links li{background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.75rem 1rem}
 ul.links a.title{font-weight:650;font-size:1.05rem;text-decoration:none;display:inline-block;min-height:44px;line-height:44px}
-ul.links p{margin:0;color:#c6ccd6;font-size:.95rem}ul.links small{display:block;margin-top:.3rem}`;
+ul.links p{margin:0;color:#c6ccd6;font-size:.95rem}ul.links small{display:block;margin-top:.3rem}
+section.howto p{font-size:.95rem;margin:0}`;
 
 const PAGES: ReadonlyArray<readonly [href: string, title: string, text: string, also?: string]> = [
   [
@@ -57,7 +58,7 @@ export function indexPageHtml(info: IndexInfo = {}): string {
 <p class="lead">Turns Alertmanager notifications into enriched, deduplicated pages in Slack, PagerDuty, email and the outbox.</p>
 <ul class="links">${cards}</ul>
 ${channelsPanel(info)}
-<section class="panel"><h2>Sending alerts here</h2><p>Point an Alertmanager webhook receiver at <code>POST /webhook/alertmanager</code>
+<section class="panel howto"><h2>Sending alerts here</h2><p>Point an Alertmanager webhook receiver at <code>POST /webhook/alertmanager</code>
 (<code>send_resolved: true</code>, the bearer token in <code>credentials_file</code>). <code>POST /api/preview</code> with the same body
 answers with what each channel would send, without sending it.</p></section>`,
   });

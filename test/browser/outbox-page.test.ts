@@ -15,7 +15,7 @@ import { outboxRoutes } from '../../src/http/outbox-routes.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
 import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
-import { openPage, overflowing } from '../helpers/page-checks.js';
+import { frameOf, linksOf, openPage, overflowing } from '../helpers/page-checks.js';
 
 const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">`;
 
@@ -68,7 +68,7 @@ describe('the outbox page in headless Chromium', () => {
       // A frame off screen is painted only once it has been scrolled to.
       for (const f of await page.locator('iframe.email').all()) {
         await f.scrollIntoViewIfNeeded();
-        await (await (await f.elementHandle())!.contentFrame())!.locator('h1').waitFor();
+        await (await frameOf(f)).locator('h1').waitFor();
       }
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(ARTIFACTS, `outbox-${width}.png`), fullPage: true });
@@ -87,24 +87,23 @@ describe('the outbox page in headless Chromium', () => {
       assert.equal(await slack.locator('.sl-section b', { hasText: 'p99 latency above 2s on inference-gateway' }).count() > 0, true);
       assert.doesNotMatch(await slack.innerText(), /\*p99|&amp;|&lt;/, 'mrkdwn rendered and unescaped once');
       assert.match(await slack.innerText(), /<script>window.__pwned=1<\/script>/, 'a hostile label is shown as text');
-      const buttons = await slack.locator('.sl-actions a.sl-btn').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+      const buttons = await linksOf(slack.locator('.sl-actions a.sl-btn'));
       assert.deepEqual(buttons.map(([t]) => t), ['Runbook', 'Silence', 'Source']);
       assert.equal(buttons[0]![1], 'http://ar.test/runbooks/HighRequestLatency');
-      assert.match(buttons[1]![1]!, /^http:\/\/am\.test:9093\/#\/silences\/new\?filter=/);
-      assert.match(buttons[2]![1]!, /^http:\/\/prometheus:9090\/graph\?g0\.expr=/);
+      assert.match(buttons[1]?.[1] ?? '', /^http:\/\/am\.test:9093\/#\/silences\/new\?filter=/);
+      assert.match(buttons[2]?.[1] ?? '', /^http:\/\/prometheus:9090\/graph\?g0\.expr=/);
       assert.equal(await slack.locator('a[href="http://ar.test/runbooks/HighRequestLatency"]', { hasText: 'runbook' }).count() > 0, true, 'mrkdwn <url|text> links work');
 
       // Email: its own HTML in a sandboxed frame, with its buttons.
       const iframe = page.locator('article.entry').nth(2).locator('iframe.email');
       assert.equal(await iframe.getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
-      const frame = (await iframe.elementHandle())!.contentFrame();
-      const mail = (await frame)!;
+      const mail = await frameOf(iframe);
       assert.match(await mail.locator('h1').innerText(), /HighRequestLatency \(inference-gateway\)/);
-      assert.deepEqual(await mail.locator('a').evaluateAll((as) => as.map((a) => a.textContent)), ['Runbook', 'Silence', 'Source']);
+      assert.deepEqual(await mail.locator('a').allInnerTexts(), ['Runbook', 'Silence', 'Source']);
       assert.equal(await mail.locator('a').first().getAttribute('href'), 'http://ar.test/runbooks/HighRequestLatency');
       assert.deepEqual(await overflowing(mail), [], 'the email fits its frame');
-      const resolvedMail = (await (await page.locator('article.entry').nth(1).locator('iframe.email').elementHandle())!.contentFrame())!;
-      assert.deepEqual(await resolvedMail.locator('a').evaluateAll((as) => as.map((a) => a.textContent)), ['Runbook', 'Source'], 'no Silence once resolved');
+      const resolvedMail = await frameOf(page.locator('article.entry').nth(1).locator('iframe.email'));
+      assert.deepEqual(await resolvedMail.locator('a').allInnerTexts(), ['Runbook', 'Source'], 'no Silence once resolved');
 
       // PagerDuty: the event's action, severity, summary and custom details.
       const pd = page.locator('article.entry').first().locator('.pd');

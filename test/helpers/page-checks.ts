@@ -1,4 +1,4 @@
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 
 /**
  * Elements wider than the screen, or overflowing their own box, in a page or frame: the first few,
@@ -30,4 +30,17 @@ export async function openPage(
   });
   const res = await page.goto(url, { waitUntil: 'load' });
   return { page, errors, dialogs, status: res?.status() };
+}
+
+/** Each matched element's text and href, in order: what a reader sees and where it leads. */
+export async function linksOf(elements: Locator): Promise<Array<[string, string | null]>> {
+  type Anchor = { textContent: string | null; getAttribute(name: string): string | null };
+  return elements.evaluateAll((els: Anchor[]) => els.map((a): [string, string | null] => [a.textContent ?? '', a.getAttribute('href')]));
+}
+
+/** The document inside an iframe element. */
+export async function frameOf(iframe: Locator): Promise<Frame> {
+  const frame = await (await iframe.elementHandle())?.contentFrame();
+  if (!frame) throw new Error('not a frame, or its document is not loaded');
+  return frame;
 }

@@ -199,7 +199,8 @@ export function emailView(
       : alerts.length === 1
         ? '1 alert firing'
         : `${firing} of ${plural(alerts.length, 'alert')} firing`,
-    ...(context && !context.available
+    // Once resolved there are no live values to miss.
+    ...(context && !context.available && !resolved
       ? {
           unavailable: `Live context unavailable${context.reason ? `: ${truncate(context.reason, 200)}` : ''}`,
         }

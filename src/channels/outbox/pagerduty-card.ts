@@ -28,7 +28,7 @@ function detail(key: string, value: unknown): string {
 export function pagerdutyCard(event: unknown): string {
   const ev = isObj(event) ? event : {};
   const p = isObj(ev.payload) ? ev.payload : {};
-  const action = ev.event_action === 'resolve' ? 'resolve' : String(ev.event_action ?? 'trigger');
+  const action = ev.event_action === 'resolve' ? 'resolve' : 'trigger';
   const severity = typeof p.severity === 'string' ? p.severity : undefined;
   const facts = (['source', 'component', 'group', 'class', 'timestamp'] as const)
     .filter((k) => typeof p[k] === 'string' && p[k] !== '')
@@ -48,7 +48,7 @@ export function pagerdutyCard(event: unknown): string {
   return `<div class="pd ${action === 'resolve' ? 'pd-resolve' : 'pd-trigger'}">
 <div class="meta"><span class="badge ${action === 'resolve' ? 'ok' : 'firing'}">${e(action)}</span>${
     severity ? `<span class="badge sev-${e(severity)}">${e(severity)}</span>` : ''
-  }<small class="muted">dedup_key ${e(truncate(String(ev.dedup_key ?? ''), 16))}</small></div>
+  }<small class="muted">dedup_key ${e(truncate(typeof ev.dedup_key === 'string' ? ev.dedup_key : '', 16))}</small></div>
 <p class="pd-summary">${e(summary)}</p>${links.length > 0 ? `<div>${links.join('')}</div>` : ''}
 ${facts.length + details.length > 0 ? `<dl class="pd-details">${[...facts, ...details].join('')}</dl>` : ''}</div>`;
 }
