@@ -60,6 +60,15 @@ describe('outbox and index routes', () => {
     assert.match(html, /<iframe class="email"[^>]* sandbox="allow-popups allow-popups-to-escape-sandbox"[^>]* srcdoc="&lt;!doctype html&gt;/);
   });
 
+  it('shows an entry stored before the email HTML was kept by its text part', async () => {
+    await store.push({
+      at: new Date().toISOString(), channel: 'outbox', key: 'old', status: 'firing', alertname: 'OldEntry', alerts: 1,
+      rendered: { slack: { text: 'old', blocks: [] }, pagerduty: {}, email: { subject: '[FIRING:1] OldEntry', text: 'the <old> text part' } },
+    });
+    const html = await (await fetch(`${base}/outbox`)).text();
+    assert.ok(html.includes('<pre class="plain">the &lt;old&gt; text part</pre>'), html.slice(0, 200));
+  });
+
   it('GET /api/outbox still answers JSON, newest first, with the email HTML kept', async () => {
     const body = (await (await fetch(`${base}/api/outbox?limit=1`)).json()) as { entries: Array<{ key: string; rendered: { email: { html?: string } } }> };
     assert.deepEqual(body.entries.map((e) => e.key), ['k2']);

@@ -55,12 +55,12 @@ const stamp = (iso: string): string => {
  */
 function emailFrame(email: OutboxEntry['rendered']['email']): string {
   const plain = `<details class="plain"><summary>Plain-text part</summary><pre>${e(email.text)}</pre></details>`;
-  if (!email.html)
-    return `<p class="email-subject">${e(email.subject)}</p><pre class="plain">${e(email.text)}</pre>`;
+  const subject = `<p class="email-subject"><span class="muted">Subject:</span> ${e(email.subject)}</p>`;
+  if (!email.html) return `${subject}<pre class="plain">${e(email.text)}</pre>`;
   const doc = /<head[^>]*>/i.test(email.html)
     ? email.html.replace(/<head[^>]*>/i, (h) => `${h}<base target="_blank">`)
     : `<base target="_blank">${email.html}`;
-  return `<p class="email-subject">${e(email.subject)}</p>
+  return `${subject}
 <iframe class="email" title="${e(`Email: ${email.subject}`)}" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" srcdoc="${e(doc)}"></iframe>${plain}`;
 }
 
