@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { errorResponse } from './error-response.js';
+import { indexRoute, type IndexInfo } from './index-route.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook-handler.js';
 
 export interface AppDeps {
@@ -10,6 +11,8 @@ export interface AppDeps {
   readonly webhook?: WebhookDeps;
   /** Extra express routers (health, metrics, outbox, runbooks, ...), mounted in order. */
   readonly routers: readonly Router[];
+  /** What GET / says about this instance (its channels); the page is served either way. */
+  readonly index?: IndexInfo;
 }
 
 /**
@@ -21,6 +24,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(indexRoute(deps.index));
   for (const r of deps.routers) app.use(r);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });

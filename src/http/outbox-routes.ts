@@ -1,36 +1,46 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { OutboxStore } from '../channels/outbox/outbox-store.js';
-import { escapeHtml } from '../lib/html-escape.js';
+import { outboxPageHtml } from '../channels/outbox/outbox-page.js';
+import { pageHeaders } from '../lib/html-page.js';
+import { HttpError } from './http-error.js';
+import { fromSameOrigin } from './same-origin.js';
 
-const page = (body: string): string => `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>alert-router outbox</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;background:#111;color:#eee}
-article{border:1px solid #444;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.firing{border-left:6px solid #e53935}
-.resolved{border-left:6px solid #43a047}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14px}h2{overflow-wrap:anywhere}small{color:#aaa}</style></head>
-<body><h1>Outbox</h1><p>What alert-router would have sent, newest first.</p>${body}</body></html>`;
+const PAGE_ENTRIES = 50;
 
-/** GET /outbox (HTML) and GET /api/outbox (JSON): the development and demo channel. */
+function refuseCrossOrigin(req: Request): void {
+  if (!fromSameOrigin(req))
+    throw new HttpError(
+      403,
+      'cross_origin',
+      'the outbox is cleared only from its own page or a non-browser client',
+    );
+}
+
+/**
+ * GET /outbox (the page), POST /outbox/clear (its Clear button), GET /api/outbox?limit=N (JSON,
+ * newest first) and DELETE /api/outbox: the development and demo channel. Clearing is refused
+ * from another site's page (see fromSameOrigin).
+ * @example createApp({ logger, routers: [outboxRoutes(new OutboxStore(redis, 'alert-router'))] })
+ */
 export function outboxRoutes(store: OutboxStore): Router {
   const router = Router();
   router.get('/api/outbox', async (req, res) => {
-    const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 50) || 50));
+    const limit = Math.min(store.limit, Math.max(1, Number(req.query.limit ?? 50) || 50));
     res.json({ entries: await store.list(limit) });
   });
+  router.delete('/api/outbox', async (req, res) => {
+    refuseCrossOrigin(req);
+    res.json({ cleared: await store.clear() });
+  });
+  router.post('/outbox/clear', async (req, res) => {
+    refuseCrossOrigin(req);
+    await store.clear();
+    // Post/redirect/get: reloading the page afterwards does not post again.
+    res.redirect(303, '/outbox');
+  });
   router.get('/outbox', async (_req, res) => {
-    const entries = await store.list(50);
-    const body =
-      entries.length === 0
-        ? '<p>Empty: nothing has been delivered to the outbox yet.</p>'
-        : entries
-            .map(
-              (
-                e,
-              ) => `<article class="${e.status === 'resolved' ? 'resolved' : 'firing'}"><h2>${escapeHtml(e.rendered.email.subject)}</h2>
-<small>${escapeHtml(e.at)} · channel ${escapeHtml(e.channel)} · ${e.alerts} alert(s)</small><pre>${escapeHtml(e.rendered.email.text)}</pre></article>`,
-            )
-            .join('\n');
-    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.type('html').send(page(body));
+    const [entries, total] = await Promise.all([store.list(PAGE_ENTRIES), store.size()]);
+    res.set(pageHeaders("'self'")).type('html').send(outboxPageHtml(entries, total));
   });
   return router;
 }

@@ -1,62 +1,9 @@
 import { escapeHtml } from '../lib/html-escape.js';
+import { htmlPage } from '../lib/html-page.js';
 
-/**
- * Dark, phone-first styles: read at night on a small screen, so large type, high contrast, tap
- * targets of 44 px, and long label values wrap instead of widening the page.
- */
-const CSS = `:root{color-scheme:dark;--bg:#0d1014;--panel:#161a21;--border:#262c37;--text:#e7eaf0;--muted:#97a0b0;--accent:#82aaff;--crit:#ff6b6b;--warn:#ffb454;--info:#62c6ff;--ok:#5ad48a}
-*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--text);font:17px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",sans-serif}
-main{max-width:50rem;margin:0 auto;padding:.75rem 1rem 3rem}
-a{color:var(--accent);text-underline-offset:2px}
-nav.top{display:flex;justify-content:space-between;align-items:center;font-size:.9rem;color:var(--muted);padding:.25rem 0 .5rem;border-bottom:1px solid var(--border)}
-nav.top a{text-decoration:none;padding:.6rem 0;display:inline-block}
-h1{font-size:1.6rem;line-height:1.25;margin:1rem 0 .4rem;overflow-wrap:anywhere}
-a.badge{text-decoration:none}h2{font-size:1.2rem;margin:1.6rem 0 .5rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
-.panel h2{margin:0 0 .6rem;font-size:1rem;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
-p.lead{font-size:1.08rem;color:#cfd5df;margin:.3rem 0 .8rem}
-.muted{color:var(--muted)}small{font-size:.85rem}
-.meta{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.2rem 0}
-.badge{display:inline-block;padding:.08rem .55rem;border-radius:999px;font-size:.78rem;font-weight:650;letter-spacing:.03em;border:1px solid var(--border);color:var(--muted)}
-.sev-critical{background:#3d1417;border-color:#7a2a2f;color:#ffb4b4}.sev-warning{background:#3a2a10;border-color:#6e5120;color:#ffd59a}
-.sev-info{background:#0f2c3b;border-color:#1f5670;color:#a9e3ff}.firing{background:#3d1417;border-color:#7a2a2f;color:#ffb4b4}.ok{color:var(--ok);border-color:#24563a}
-.panel{background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.9rem 1rem;margin:1rem 0}
-.panel.alarm{border-left:5px solid var(--crit)}.panel.calm{border-left:5px solid var(--ok)}
-.instance{border-top:1px solid var(--border);padding:.7rem 0}.instance:first-of-type{border-top:0;padding-top:0}
-.labels{display:flex;flex-wrap:wrap;gap:.3rem;margin:.35rem 0}
-.label{background:#1f2530;border-radius:6px;padding:.05rem .45rem;font:13px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;white-space:pre-wrap}
-.label b{color:var(--muted);font-weight:400}
-.values{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;margin:.2rem 0 .8rem}
-.value{background:#1b2029;border-radius:10px;padding:.5rem .7rem}.value span{display:block;font-size:.8rem;color:var(--muted);overflow-wrap:anywhere}
-.value b{font-size:1.35rem;font-variant-numeric:tabular-nums}
-.chart{width:100%;height:auto;display:block}.chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
-.chart .line-dot{fill:var(--accent)}.chart .now-dot{fill:var(--warn)}.chart .grid{stroke:#262c37;stroke-width:1}.chart text{fill:var(--muted);font:13px system-ui,sans-serif}
-.btn{display:inline-flex;align-items:center;min-height:44px;padding:.35rem .9rem;margin:.25rem .35rem .25rem 0;border:1px solid #34405a;border-radius:10px;background:#1a2130;text-decoration:none;font-size:.95rem}
-ol.steps{padding-left:1.4rem;margin:.2rem 0}ol.steps li{margin:.45rem 0;overflow-wrap:anywhere}
-pre{overflow-x:auto;background:#0a0c10;border:1px solid var(--border);padding:.7rem .8rem;border-radius:10px;font-size:.85rem;line-height:1.5}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:anywhere}
-:not(pre)>code{background:#1f2530;padding:.05rem .3rem;border-radius:5px}
-article.body{margin-top:1.5rem}article.body h1{font-size:1.35rem}article.body h2{border-bottom:1px solid var(--border);padding-bottom:.25rem}
-table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}th,td{border:1px solid var(--border);padding:.3rem .5rem;text-align:left}
-blockquote{margin:.8rem 0;padding:.2rem .9rem;border-left:4px solid var(--warn);background:#1b1810;border-radius:0 8px 8px 0}
-ul.cards{list-style:none;padding:0;margin:0}ul.cards li{overflow-wrap:anywhere;background:var(--panel);border:1px solid var(--border);border-radius:14px;padding:.75rem 1rem;margin:.7rem 0}
-ul.cards li.is-firing{border-left:5px solid var(--crit)}ul.cards a.title{font-weight:650;font-size:1.05rem;text-decoration:none}
-ul.cards p{margin:.25rem 0 .4rem;color:#c6ccd6;font-size:.95rem}
-details summary{cursor:pointer;color:var(--muted);min-height:44px;display:flex;align-items:center}`;
-
-/** The HTML shell shared by the runbook pages: no script, inline styles only (see the CSP). */
+/** The HTML shell of the runbook pages: the shared one (lib/html-page.ts), under "Runbooks". */
 export function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="dark"><meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style></head>
-<body><main>
-<nav class="top"><a href="/runbooks">← All runbooks</a><span>alert-router</span></nav>
-${body}
-</main></body></html>`;
+  return htmlPage({ title, body, current: '/runbooks' });
 }
 
 /** `alertname="x"` chips; every key and value escaped (label values are attacker-controlled). */

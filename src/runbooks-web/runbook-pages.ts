@@ -74,7 +74,27 @@ function linksPanel(d: RunbookPageData): string {
   }</section>`;
 }
 
-/** GET /runbooks/:alert as HTML. Everything interpolated is escaped; the body was sanitised. */
+/**
+ * One line under the title that answers "is it firing, how much, since when": the first thing
+ * read on a phone, before the live values.
+ */
+function firingSummary(d: RunbookPageData): string {
+  const f = d.firing;
+  const sev = severityBadge(d.runbook.severity);
+  if (!f.available)
+    return `<p class="status meta">${sev}<span class="muted">firing state unavailable</span></p>`;
+  if (f.total === 0) return `<p class="status meta">${sev}<span class="badge ok">not firing</span></p>`;
+  const oldest = [...f.instances].sort((a, b) => b.firingForSeconds - a.firingForSeconds)[0];
+  const since = oldest ? ` · for ${e(formatDuration(oldest.firingForSeconds))}` : '';
+  return `<p class="status meta">${sev}<span class="badge firing">firing</span><span><b>${plural(f.total, 'instance')}</b>${since}</span></p>`;
+}
+
+/**
+ * GET /runbooks/:alert as HTML. What the on-call needs first comes first, so that on a phone the
+ * first screen holds it: title, whether and how long it fires, the live values; then what the
+ * alert means, the firing instances, first steps, links and the runbook itself. Everything
+ * interpolated is escaped; the body was sanitised.
+ */
 export function runbookPageHtml(d: RunbookPageData): string {
   const rb = d.runbook;
   const steps = rb.firstSteps.length
@@ -90,10 +110,11 @@ export function runbookPageHtml(d: RunbookPageData): string {
   return page(
     `${d.alert} · runbook`,
     `<h1>${e(rb.title)}</h1>
-<div class="meta">${severityBadge(rb.severity)}${rb.team ? `<span class="badge">team ${e(rb.team)}</span>` : ''}${covers}</div>
-<p class="lead">${e(rb.summary)}</p>
-${firingPanel(d)}
+${firingSummary(d)}
 ${livePanel(d)}
+<p class="lead">${e(rb.summary)}</p>
+<div class="meta">${rb.team ? `<span class="badge">team ${e(rb.team)}</span>` : ''}${covers}</div>
+${firingPanel(d)}
 ${steps}
 ${linksPanel(d)}
 <article class="body">${rb.bodyHtml}</article>`,
@@ -132,8 +153,8 @@ export function runbookIndexHtml(d: RunbookIndexData): string {
   const deadman = !d.deadman
     ? ''
     : 'error' in d.deadman
-      ? `<section class="panel"><h2>Dead man's switch</h2><p class="muted">${e(d.deadman.error)}</p></section>`
-      : `<section class="panel${d.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2><ul>${d.deadman.sources
+      ? `<section id="deadman" class="panel"><h2>Dead man's switch</h2><p class="muted">${e(d.deadman.error)}</p></section>`
+      : `<section id="deadman" class="panel${d.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2><ul>${d.deadman.sources
           .map(
             (s) =>
               `<li><code>${e(s.name)}</code> · ${s.state === 'silent' ? `<strong>silent since ${e(s.silentSince ?? '?')}</strong>` : s.state === 'waiting' ? 'waiting for first heartbeat' : 'ok'} · last heartbeat ${e(s.lastHeartbeat ?? 'never')} · grace ${s.graceSeconds}s</li>`,

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
+import type { NotificationContext } from '../../src/alert/notification-context.js';
 import { OutboxChannel } from '../../src/channels/outbox/outbox-channel.js';
 import { OutboxStore } from '../../src/channels/outbox/outbox-store.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -14,25 +15,41 @@ import { outboxRoutes } from '../../src/http/outbox-routes.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
 import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
+import { frameOf, linksOf, openPage, overflowing } from '../helpers/page-checks.js';
 
+const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">`;
 
 describe('the outbox page in headless Chromium', () => {
   const prefix = `test-${randomUUID().slice(0, 8)}`;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const store = new OutboxStore(redis, prefix);
   let browser: Browser;
   let server: Server;
   let base: string;
 
-  before(async () => {
-    const store = new OutboxStore(redis, prefix);
-    server = createServer(createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store)] }));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Three deliveries: a warning group with live values and steps, a resolved page, then the newest, a critical page. */
+  async function fill(): Promise<void> {
+    const outbox = new OutboxChannel('outbox', store, { publicUrl: 'http://ar.test', alertmanagerUrl: 'http://am.test:9093', maxAlertsShown: 5 });
+    const grouped = fixture('grouped');
+    grouped.alerts[0]!.labels.pod = HOSTILE;
+    const context: NotificationContext = {
+      available: true,
+      alerts: { [grouped.alerts[0]!.fingerprint]: { value: '2.31 s', threshold: '> 2', sparkline: '▁▂▃▅▇' } },
+      runbooks: { HighRequestLatency: { summary: 'Latency SLO at risk', firstSteps: ['Check `kubectl top pods -n ml`', 'Look at the queue depth'] } },
+    };
+    await outbox.deliver({ key: 'k1', receivedAt: Date.now(), channel: 'outbox', payload: grouped, context });
+    await outbox.deliver({ key: 'k2', receivedAt: Date.now(), channel: 'outbox', payload: fixture('resolved') });
     // The shipped burn-rate page's name: one unbroken word wider than a phone in the card's title.
     const p = fixture('firing');
     p.commonLabels.alertname = 'SLOAvailabilityBurnRatePage';
-    const outbox = new OutboxChannel('outbox', store, { publicUrl: 'http://ar.test', alertmanagerUrl: undefined, maxAlertsShown: 5 });
-    await outbox.deliver({ key: 'k', receivedAt: Date.now(), channel: 'outbox', payload: p });
+    await outbox.deliver({ key: 'k3', receivedAt: Date.now(), channel: 'outbox', payload: p });
+  }
+
+  before(async () => {
+    server = createServer(createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store)] }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await fill();
     browser = await launchBrowser();
   });
   after(async () => {
@@ -42,14 +59,78 @@ describe('the outbox page in headless Chromium', () => {
     redis.disconnect();
   });
 
-  it('fits a phone: every card, its title included, stays inside the screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-    await page.goto(`${base}/outbox`);
-    await page.screenshot({ path: join(ARTIFACTS, 'outbox-phone.png') });
-    const wide = await page.evaluate(
-      `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 || e.scrollWidth > e.clientWidth + 1).map((e) => e.tagName + ':' + e.textContent.slice(0, 40)).slice(0, 5)`,
-    );
-    assert.deepEqual(wide, [], 'no element wider than a phone, or overflowing its own box');
+  for (const width of [390, 1280]) {
+    it(`shows Slack, email and PagerDuty as their readers see them, newest first, at ${width} px`, async () => {
+      const { page, errors, dialogs, status } = await openPage(browser, `${base}/outbox`, width);
+      assert.equal(status, 200);
+      // Open every view of every entry, so the screenshot and the overflow check cover them all.
+      await page.evaluate(`document.querySelectorAll('details.view').forEach((d) => { d.open = true })`);
+      // A frame off screen is painted only once it has been scrolled to.
+      for (const f of await page.locator('iframe.email').all()) {
+        await f.scrollIntoViewIfNeeded();
+        await (await frameOf(f)).locator('h1').waitFor();
+      }
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: join(ARTIFACTS, `outbox-${width}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `outbox-${width}-first-screen.png`) });
+      assert.deepEqual(await page.locator('article.entry h2').allInnerTexts(), [
+        'firing SLOAvailabilityBurnRatePage',
+        'resolved HighErrorRate',
+        'firing HighRequestLatency',
+      ], 'newest first');
+      assert.deepEqual(await overflowing(page), [], 'no element wider than the screen, or overflowing its own box');
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
+
+      // Slack: the Block Kit header, mrkdwn as formatting (not asterisks), buttons that are links.
+      const slack = page.locator('article.entry').nth(2).locator('.slack');
+      assert.match(await slack.locator('.sl-header').innerText(), /^FIRING 2\/3 \[WARNING\] HighRequestLatency$/);
+      assert.equal(await slack.locator('.sl-section b', { hasText: 'p99 latency above 2s on inference-gateway' }).count() > 0, true);
+      assert.doesNotMatch(await slack.innerText(), /\*p99|&amp;|&lt;/, 'mrkdwn rendered and unescaped once');
+      assert.match(await slack.innerText(), /<script>window.__pwned=1<\/script>/, 'a hostile label is shown as text');
+      const buttons = await linksOf(slack.locator('.sl-actions a.sl-btn'));
+      assert.deepEqual(buttons.map(([t]) => t), ['Runbook', 'Silence', 'Source']);
+      assert.equal(buttons[0]![1], 'http://ar.test/runbooks/HighRequestLatency');
+      assert.match(buttons[1]?.[1] ?? '', /^http:\/\/am\.test:9093\/#\/silences\/new\?filter=/);
+      assert.match(buttons[2]?.[1] ?? '', /^http:\/\/prometheus:9090\/graph\?g0\.expr=/);
+      assert.equal(await slack.locator('a[href="http://ar.test/runbooks/HighRequestLatency"]', { hasText: 'runbook' }).count() > 0, true, 'mrkdwn <url|text> links work');
+
+      // Email: its own HTML in a sandboxed frame, with its buttons.
+      const iframe = page.locator('article.entry').nth(2).locator('iframe.email');
+      assert.equal(await iframe.getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
+      const mail = await frameOf(iframe);
+      assert.match(await mail.locator('h1').innerText(), /HighRequestLatency \(inference-gateway\)/);
+      assert.deepEqual(await mail.locator('a').allInnerTexts(), ['Runbook', 'Silence', 'Source']);
+      assert.equal(await mail.locator('a').first().getAttribute('href'), 'http://ar.test/runbooks/HighRequestLatency');
+      assert.deepEqual(await overflowing(mail), [], 'the email fits its frame');
+      const resolvedMail = await frameOf(page.locator('article.entry').nth(1).locator('iframe.email'));
+      assert.deepEqual(await resolvedMail.locator('a').allInnerTexts(), ['Runbook', 'Source'], 'no Silence once resolved');
+
+      // PagerDuty: the event's action, severity, summary and custom details.
+      const pd = page.locator('article.entry').first().locator('.pd');
+      assert.match(await pd.locator('.meta').innerText(), /trigger\s+critical/i);
+      assert.match(await pd.locator('.pd-summary').innerText(), /High 5xx error rate/);
+      assert.match(await pd.locator('.pd-details').innerText(), /firing/);
+      assert.equal(await page.locator('article.entry').nth(1).locator('.pd .meta').innerText().then((t) => /resolve/i.test(t)), true);
+
+      assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined');
+      assert.deepEqual([errors, dialogs], [[], []], 'no console error (a CSP violation would be one), no dialog');
+      await page.close();
+    });
+  }
+
+  it('the Clear button empties the outbox', async () => {
+    const { page, errors } = await openPage(browser, `${base}/outbox`, 390);
+    assert.equal(await page.locator('article.entry').count(), 3);
+    await Promise.all([page.waitForURL(`${base}/outbox`), page.locator('form[action="/outbox/clear"] button').click()]);
+    await page.locator('text=The outbox is empty').waitFor({ timeout: 5000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: join(ARTIFACTS, 'outbox-clear-failed.png') });
+      throw new Error(`not emptied: ${errors.join('; ')}`, { cause: err });
+    });
+    assert.equal(await page.locator('article.entry').count(), 0);
+    assert.deepEqual(await store.list(), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'outbox-empty-390.png') });
+    assert.deepEqual(errors, []);
     await page.close();
+    await fill();
   });
 });

@@ -133,6 +133,34 @@ describe('runbook pages in headless Chromium', () => {
     await page.close();
   });
 
+  it('puts the firing summary and the live values on the first screen of a phone', async () => {
+    const { page, errors } = await open('/runbooks/SLOLatencyBurnRatePage');
+    const bottom = (sel: string): Promise<number> => page.locator(sel).first().evaluate((el: { getBoundingClientRect(): { bottom: number } }) => el.getBoundingClientRect().bottom);
+    assert.match(await page.locator('p.status').innerText(), /critical\s*firing\s*1 instance · for 4\dm/);
+    assert.ok((await bottom('p.status')) <= 844, 'the firing summary is above the fold');
+    assert.ok((await bottom('.values')) <= 844, `the live values are above the fold (bottom ${await bottom('.values')})`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('sizes the chart labels like the page text at phone and desktop width', async () => {
+    const sizes: number[] = [];
+    for (const width of [390, 1280]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${base}/runbooks/SLOLatencyBurnRatePage`);
+      if (width === 1280) await page.screenshot({ path: join(ARTIFACTS, 'runbook-page-1280.png'), fullPage: true });
+      // The rendered height of a label, after any scaling of the drawing, against the body's font size.
+      const [label, body] = await page.evaluate<[number, number]>(
+        `[document.querySelector('svg.chart text').getBoundingClientRect().height, parseFloat(getComputedStyle(document.body).fontSize)]`,
+      );
+      assert.ok(label / body > 0.75 && label / body < 1.25, `at ${width} px a chart label is ${label} px high, the body text ${body} px`);
+      sizes.push(label);
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+      await page.close();
+    }
+    assert.ok(Math.abs(sizes[0]! - sizes[1]!) < 1, `the same at both widths: ${sizes.join(' vs ')}`);
+  });
+
   it('renders the index without console errors', async () => {
     const { page, errors } = await open('/runbooks');
     assert.match(await page.locator('h1').innerText(), /Runbooks/);

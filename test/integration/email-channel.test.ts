@@ -46,10 +46,7 @@ describe('email channel', () => {
     );
     assert.match(m.parts[0]!.body, /High 5xx error rate on inference-gateway/);
     assert.match(m.parts[0]!.body, /Runbook: http:\/\/alert-router\.test\/runbooks\/HighErrorRate/);
-    assert.match(
-      m.parts[1]!.body,
-      /<h2[^>]*>FIRING:1 \[CRITICAL\] HighErrorRate \(inference-gateway\)<\/h2>/,
-    );
+    assert.match(m.parts[1]!.body, /FIRING · CRITICAL<\/div>\s*<h1[^>]*>HighErrorRate \(inference-gateway\)<\/h1>/);
     assert.match(m.messageId ?? '', /^<[^<>@\s]+@example\.com>$/);
   });
 

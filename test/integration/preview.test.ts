@@ -80,7 +80,7 @@ describe('POST /api/preview', () => {
     assert.equal(live.value, '0.1', JSON.stringify(live)); // 10 errors in 100 requests
     assert.match(JSON.stringify(out.slack.blocks), /Now: \*0\.1\* \(fires when &gt; 0\.05\)/);
     assert.match(out.email.text, /now: 0\.1 \(fires when > 0\.05\)/);
-    assert.match(out.email.html, /now: 0\.1 \(fires when &gt; 0\.05\)/);
+    assert.match(out.email.html, />now<\/td>\s*<td[^>]*><b>0\.1<\/b> <span[^>]*>fires when &gt; 0\.05<\/span>/);
 
     await sleep(300);
     const counts = await router.queues.notifications.getJobCounts();

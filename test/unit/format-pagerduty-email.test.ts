@@ -117,7 +117,7 @@ test('PagerDuty and email: a burn-rate alert shows each window against its thres
   const mail = formatEmail(p, context, { ...links, key: 'k1', domain: 'example.com' });
   assert.ok(mail.text.includes('\n  slo:burn_rate:5m: 16.2 (fires when > 14.4)\n'), mail.text);
   assert.ok(mail.text.includes('\n  slo:burn_rate:30m: 3 (fires when > 6)\n'), mail.text);
-  assert.ok(mail.html.includes('<br>slo:burn_rate:5m: 16.2 (fires when &gt; 14.4)'), mail.html);
+  assert.match(mail.html, />slo:burn_rate:5m<\/td>\s*<td[^>]*><b>16\.2<\/b> <span[^>]*>fires when &gt; 14\.4<\/span>/, mail.html);
   const details = formatPagerDutyEvent(p, context, links).payload!.custom_details as {
     alerts: Array<{ live?: { values?: Array<{ name: string; threshold?: string }> } }>;
   };

@@ -5,6 +5,12 @@ import { renderAll, type RenderOptions } from '../render-all.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /**
+ * An email's HTML is bounded (format-email.ts) but, for a group of hostile labels, still large;
+ * past this the outbox keeps its text part only, so 200 entries stay a modest Redis list.
+ */
+const MAX_STORED_HTML = 256 * 1024;
+
+/**
  * The development and demo channel: stores what Slack, PagerDuty and email *would* receive, shown at
  * GET /outbox, so a new user sees the whole path without any vendor credentials.
  */
@@ -26,7 +32,15 @@ export class OutboxChannel implements Channel {
       status: d.payload.status,
       alertname: groupName(d.payload) ?? '',
       alerts: d.payload.alerts.length,
-      rendered: { slack, pagerduty, email: { subject: email.subject, text: email.text } },
+      rendered: {
+        slack,
+        pagerduty,
+        email: {
+          subject: email.subject,
+          text: email.text,
+          ...(email.html.length <= MAX_STORED_HTML ? { html: email.html } : {}),
+        },
+      },
     });
     return { outcome: 'delivered', detail: 'stored in outbox' };
   }

@@ -10,7 +10,8 @@ export interface OutboxEntry {
   readonly rendered: {
     readonly slack: unknown;
     readonly pagerduty: unknown;
-    readonly email: { subject: string; text: string };
+    /** `html` is absent in entries stored before it was kept, and when it was too large to keep. */
+    readonly email: { subject: string; text: string; html?: string };
   };
 }
 
@@ -19,7 +20,7 @@ export class OutboxStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly limit = 200,
+    readonly limit = 200,
   ) {}
 
   private get key(): string {
@@ -34,8 +35,19 @@ export class OutboxStore {
       .exec();
   }
 
+  /** Newest first. */
   async list(count = 50): Promise<OutboxEntry[]> {
     const rows = await this.redis.lrange(this.key, 0, Math.min(count, this.limit) - 1);
     return rows.map((r) => JSON.parse(r) as OutboxEntry);
+  }
+
+  async size(): Promise<number> {
+    return this.redis.llen(this.key);
+  }
+
+  /** Empties the outbox; answers how many entries it held. */
+  async clear(): Promise<number> {
+    const [[, n] = [null, 0]] = (await this.redis.multi().llen(this.key).del(this.key).exec()) ?? [];
+    return Number(n);
   }
 }
