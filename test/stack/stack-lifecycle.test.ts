@@ -48,7 +48,7 @@ interface Result {
 }
 
 function script(name: string, runDir: string, ports: Ports): Promise<Result> {
-  const env = { ...process.env, RUN_DIR: runDir, STACK_TIMEOUT: '120' };
+  const env: NodeJS.ProcessEnv = { ...process.env, RUN_DIR: runDir, STACK_TIMEOUT: '120' };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
   return new Promise((done) => {
     execFile('bash', [join(REPO, 'scripts', name)], { env, cwd: REPO }, (err, stdout, stderr) =>
