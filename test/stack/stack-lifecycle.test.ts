@@ -20,13 +20,10 @@ import { waitFor } from '../../support/wait.js';
 const REPO = resolve(import.meta.dirname, '../..');
 const SERVICES = ['redis', 'prometheus', 'alertmanager', 'inference-gateway', 'alert-router'];
 
-interface Ports {
-  PROMETHEUS_PORT: number;
-  ALERTMANAGER_PORT: number;
-  DEMO_PORT: number;
-  ROUTER_PORT: number;
-  REDIS_PORT: number;
-}
+type Ports = Record<
+  'PROMETHEUS_PORT' | 'ALERTMANAGER_PORT' | 'DEMO_PORT' | 'ROUTER_PORT' | 'REDIS_PORT',
+  number
+>;
 
 async function freePorts(): Promise<Ports> {
   const ports = new Set<number>();
