@@ -45,7 +45,7 @@ wait_gone() {
 stop_service() {
   local name=$1 pgid
   if ! pgid=$(running_group "$name"); then
-    if [[ -f $PID_DIR/$name.pid ]]; then info "$name: not running (stale state file removed)"; fi
+    if legacy_hint "$name" && [[ -f $PID_DIR/$name.pid ]]; then info "$name: not running (stale state file removed)"; fi
     rm -f "$PID_DIR/$name.pid"
     return
   fi

@@ -17,7 +17,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --prepare-only | --dry-run) PREPARE_ONLY=1 ;;
     --run-dir) [[ $# -ge 2 ]] || die "--run-dir needs a directory"; RUN_DIR=$2; shift ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
   shift
@@ -136,6 +136,7 @@ start_service() {
     esac
     return 0
   fi
+  legacy_hint "$name" || true
   rm -f "$PID_DIR/$name.pid"
   if port_open "$port"; then
     if [[ $name == redis ]] && healthy redis; then

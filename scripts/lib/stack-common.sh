@@ -74,6 +74,18 @@ running_group() {
   echo "$pid"
 }
 
+# A state file of the stack-up before process groups were recorded with start times holds only a
+# pid, which cannot be told from a recycled one: say how to stop it rather than guess (and fail).
+legacy_hint() {
+  local file=$PID_DIR/$1.pid pid rest
+  [[ -f $file ]] || return 0
+  read -r pid rest <"$file" || true
+  if [[ $pid =~ ^[0-9]+$ && -z $rest ]] && kill -0 "$pid" 2>/dev/null; then
+    echo "note: $file is from an older stack-up; if pid $pid is its $1, stop it with: kill -- -$pid" >&2
+    return 1
+  fi
+}
+
 # Succeeds if something accepts TCP connections on 127.0.0.1:<port>.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
