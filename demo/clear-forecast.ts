@@ -2,17 +2,27 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { burnRateAlerts, sloGroupInterval, windowSeconds, type BurnRateAlert } from './burn-rate-rules.js';
 import { SERVICE } from './metrics.js';
+import { BASELINE_ERROR_RATE, MODELS } from './simulate.js';
 import { forecastResolution, type SliHistory } from './resolution-forecast.js';
 
 const RULES = fileURLToPath(new URL('../prometheus/rules/slo_alerts.rules.yml', import.meta.url));
 const ROUTES = fileURLToPath(new URL('../alertmanager/alertmanager.yml', import.meta.url));
+/**
+ * Share of requests over 0.3 s without a fault: simulate.ts adds exponential jitter with mean
+ * 0.4 x the model's base latency (plus 5 ms overhead), and picks models evenly.
+ */
+const BASELINE_SLOW =
+  MODELS.reduce((sum, m) => sum + Math.exp(-(0.3 - 0.005 - m.baseLatencyS) / (0.4 * m.baseLatencyS)), 0) /
+  MODELS.length;
 /** The 5m-rate records of slo_recording.rules.yml that the 30-day budget is summed from. */
-const SLI_QUERIES: Readonly<Record<string, { bad: string; total: string }>> = {
+const SLI_QUERIES: Readonly<Record<string, { bad: string; total: string; baseline: number }>> = {
   availability: {
+    baseline: BASELINE_ERROR_RATE,
     bad: `slo:http_requests_errors:rate5m{service="${SERVICE}"}`,
     total: `slo:http_requests:rate5m{service="${SERVICE}"}`,
   },
   latency: {
+    baseline: BASELINE_SLOW,
     bad: `slo:http_request_duration_total:rate5m{service="${SERVICE}"} - ignoring() slo:http_request_duration_fast:rate5m{service="${SERVICE}"}`,
     total: `slo:http_request_duration_total:rate5m{service="${SERVICE}"}`,
   },
@@ -58,7 +68,13 @@ async function history(base: string, slo: string, now: number): Promise<SliHisto
   ]);
   const budget = 1 - Number(objective[0]?.value[1]);
   if (!(budget > 0 && budget < 1)) throw new Error(`no slo:objective:ratio for slo "${slo}"`);
-  const out: SliHistory = { sliceSeconds: SLICE, bad: [], total: [], errorBudget: budget };
+  const out: SliHistory = {
+    sliceSeconds: SLICE,
+    bad: [],
+    total: [],
+    errorBudget: budget,
+    futureBadRatio: q.baseline,
+  };
   // Each point is a 5m rate, i.e. the 5 minutes up to it: spread evenly over its minutes.
   for (const t of [...total.keys()].sort((a, b) => a - b)) {
     for (let i = 0; i < STEP / SLICE; i++) {
@@ -110,7 +126,7 @@ function explain(alert: BurnRateAlert, active: ActiveAlert, h: SliHistory, now: 
   const ending = f.endingWindow ?? short;
   return (
     `${first}\n  Why: it fires while both its ${short} and ${long} burn rates are above ${f.longestPair.threshold}; ` +
-    `with no more errors and the traffic of the last minutes, the ${ending} burn rate takes that long to fall below it.${fresh}`
+    `with the demo's baseline errors and the traffic of the last minutes, the ${ending} burn rate takes that long to fall below it.${fresh}`
   );
 }
 

@@ -7,6 +7,8 @@ export interface SliHistory {
   readonly total: readonly number[];
   /** 1 - objective, e.g. 0.005 for 99.5 %. */
   readonly errorBudget: number;
+  /** Share of bad events once the fault is cleared (the demo's baseline); 0 if absent. */
+  readonly futureBadRatio?: number;
 }
 
 export interface Forecast {
@@ -21,8 +23,8 @@ export interface Forecast {
 const HORIZON_SECONDS = 4 * 86400;
 
 /**
- * When a burn-rate alert's condition stops holding, assuming from now on no bad events and the
- * recent traffic rate: the window sums of the history are slid forward one slice at a time. A
+ * When a burn-rate alert's condition stops holding, assuming from now on the recent traffic rate
+ * with `futureBadRatio` of it bad: the window sums of the history are slid forward one slice at a time. A
  * window longer than the history sees only the history (Prometheus' rate() over a fresh TSDB
  * does the same), which is why a fresh stack keeps a slow-burn page firing long after the fault.
  * @example forecastResolution(alert, { sliceSeconds: 60, bad, total, errorBudget: 0.005 }).resolvesInSeconds
@@ -50,7 +52,7 @@ export function forecastResolution(alert: BurnRateAlert, history: SliHistory): F
   let elapsed = 0;
   while (holding.length > 0 && elapsed < HORIZON_SECONDS) {
     longestPair = holding[0];
-    bad.push(0);
+    bad.push(futureTotal * (history.futureBadRatio ?? 0));
     total.push(futureTotal);
     elapsed += step;
     holding = holding.filter(holds);
