@@ -2,13 +2,16 @@
  * Injects or clears a fault in the running demo gateway.
  *
  *   npm run demo:fault -- --error-rate 0.2 [--latency-ms 500] [--duration 300] [--url http://127.0.0.1:8000]
- *   npm run demo:fault -- --clear
+ *   npm run demo:fault -- --clear [--prometheus-url http://127.0.0.1:9090]
+ *
+ * --clear also says when each SLO alert the fault raised will resolve, and why (demo/clear-forecast.ts).
  *   npm run demo:fault -- --status
  */
 import { parseArgs } from 'node:util';
+import { clearForecast } from './clear-forecast.js';
 import { runCli } from './run-cli.js';
 
-const USAGE = `usage: npm run demo:fault -- [--error-rate <0..1>] [--latency-ms <ms>] [--duration <s>] [--clear | --status] [--url <base>]`;
+const USAGE = `usage: npm run demo:fault -- [--error-rate <0..1>] [--latency-ms <ms>] [--duration <s>] [--clear | --status] [--url <base>] [--prometheus-url <base>]`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -27,6 +30,8 @@ function parseNumber(flag: string, raw: string | undefined, min: number, max: nu
 interface Command {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
+  /** Set for --clear: where to ask when the alerts resolve. */
+  prometheusUrl?: string;
   body?: Record<string, number>;
 }
 
@@ -44,6 +49,7 @@ function parseCommand(argv: string[]): Command {
         clear: { type: 'boolean' },
         status: { type: 'boolean' },
         url: { type: 'string' },
+        'prometheus-url': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -65,7 +71,10 @@ function parseCommand(argv: string[]): Command {
   if ((values.clear || values.status) && (injecting || durationSeconds !== undefined)) {
     throw new UsageError(`--${values.clear ? 'clear' : 'status'} cannot be combined with fault flags`);
   }
-  if (values.clear) return { method: 'DELETE', url };
+  const prometheusUrl = values['prometheus-url'] ?? process.env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
+  if (values['prometheus-url'] !== undefined && !values.clear)
+    throw new UsageError('--prometheus-url only goes with --clear');
+  if (values.clear) return { method: 'DELETE', url, prometheusUrl };
   if (values.status) return { method: 'GET', url };
   if (!injecting)
     throw new UsageError('nothing to do: pass --error-rate and/or --latency-ms, or --clear, or --status');
@@ -106,6 +115,7 @@ async function main(): Promise<number> {
     return 1;
   }
   process.stdout.write(`${command.method} ${command.url} -> ${response.status}\n${text}\n`);
+  if (command.prometheusUrl) process.stdout.write(await clearForecast(command.prometheusUrl));
   return 0;
 }
 

@@ -7,7 +7,8 @@
 #   RUN_DIR=/tmp/x bash scripts/stack-up.sh --prepare-only
 #
 # Ports: PROMETHEUS_PORT ALERTMANAGER_PORT ROUTER_PORT DEMO_PORT REDIS_PORT; STACK_TIMEOUT (s).
-# Running it again starts only what is not already running. Stop with scripts/stack-down.sh.
+# Running it again keeps what it started earlier and starts the rest. If a start fails, what this
+# run started is stopped again. Stop with scripts/stack-down.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack-common.sh"
 
@@ -58,28 +59,6 @@ prepare_configs() {
     --port "alert-router=$ROUTER_PORT" --port "inference-gateway=$DEMO_PORT" --port "redis=$REDIS_PORT"
 }
 
-ensure_redis() {
-  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
-    if [[ -f $PID_DIR/redis.started-by-stack-up ]]; then info "redis: already running (started by stack-up)"
-    else info "redis: already answering on 127.0.0.1:$REDIS_PORT (not ours; stack-down will leave it)"; fi
-    return
-  fi
-  mkdir -p "$RUN_DIR/redis"
-  info "redis: starting on 127.0.0.1:$REDIS_PORT"
-  # noeviction: BullMQ loses jobs silently under any evicting policy. appendonly: queued
-  # deliveries survive a restart, which is the point of queueing them.
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
-    --maxmemory-policy noeviction --appendonly yes --dir "$RUN_DIR/redis" \
-    --pidfile "$PID_DIR/redis.pid" --logfile "$LOG_DIR/redis.log"
-  # The marker, not the pid file alone, is what allows stack-down to stop Redis.
-  touch "$PID_DIR/redis.started-by-stack-up"
-  local deadline=$((SECONDS + TIMEOUT))
-  until redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
-    ((SECONDS < deadline)) || fail_with_log redis "did not answer PING within ${TIMEOUT}s"
-    sleep 0.2
-  done
-}
-
 health_url() {
   case $1 in
     prometheus) echo "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" ;;
@@ -87,6 +66,19 @@ health_url() {
     inference-gateway) echo "http://127.0.0.1:$DEMO_PORT/healthz" ;;
     alert-router) echo "http://127.0.0.1:$ROUTER_PORT/healthz" ;;
   esac
+}
+
+healthy() {
+  if [[ $1 == redis ]]; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG
+  else curl -fsS -m 2 -o /dev/null "$(health_url "$1")" 2>/dev/null; fi
+}
+
+# What this run started, so a failure part-way can stop exactly that again.
+STARTED=()
+on_failure() {
+  ((${#STARTED[@]})) || return 0
+  echo "stopping what this run started: ${STARTED[*]}" >&2
+  STACK_DOWN_ONLY="${STARTED[*]}" bash "$REPO_DIR/scripts/stack-down.sh" >&2 || true
 }
 
 fail_with_log() {
@@ -97,14 +89,21 @@ fail_with_log() {
     tail -n 40 "$LOG_DIR/$name.log" >&2
     echo "----" >&2
   fi
-  echo "Other services were left running; stop them with: npm run stack:down" >&2
+  on_failure
   exit 1
 }
 
-# Sets CMD to the command line of one service (an array, so paths may contain spaces).
+# Sets CMD to the command line of one service (an array, so paths may contain spaces). The node
+# programs run as `node --import tsx` with no npm/npx wrapper in between.
 service_command() {
   local token=$RUN_DIR/secrets/webhook-token
   case $1 in
+    redis)
+      # noeviction: BullMQ loses jobs silently under any evicting policy. appendonly: queued
+      # deliveries survive a restart, which is the point of queueing them. Not daemonized, so it
+      # stays the process (and group) we recorded.
+      CMD=(redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize no
+        --maxmemory-policy noeviction --appendonly yes --dir "$RUN_DIR/redis") ;;
     prometheus)
       CMD=(prometheus --config.file "$RUN_DIR/prometheus/prometheus.yml"
         --storage.tsdb.path "$RUN_DIR/data/prometheus" --storage.tsdb.retention.time 31d
@@ -115,19 +114,21 @@ service_command() {
         --storage.path "$RUN_DIR/data/alertmanager"
         --web.listen-address "127.0.0.1:$ALERTMANAGER_PORT" --web.external-url "http://127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address=) ;;
     inference-gateway)
-      CMD=(env "PORT=$DEMO_PORT" "DEMO_PORT=$DEMO_PORT" npx tsx demo/inference-gateway.ts) ;;
+      CMD=(env "PORT=$DEMO_PORT" "DEMO_PORT=$DEMO_PORT" node --import tsx demo/inference-gateway.ts) ;;
     alert-router)
       CMD=(env "PORT=$ROUTER_PORT" "WEBHOOK_BEARER_TOKEN_FILE=$token"
         "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT" "ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT"
-        "PUBLIC_URL=http://127.0.0.1:$ROUTER_PORT" "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" npx tsx src/main.ts) ;;
+        "PUBLIC_URL=http://127.0.0.1:$ROUTER_PORT" "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" node --import tsx src/main.ts) ;;
   esac
 }
 
-# Starts one service unless it is already up. Returns 0 if it should then be health-checked.
+# Starts one service unless our earlier run's copy is still up. A port held by anything else
+# stops the run: it is not ours to use or to stop.
 start_service() {
-  local name=$1 pid
-  if pid=$(running_pid "$name"); then
-    info "$name: already running (pid $pid)"
+  local name=$1 pgid port var
+  read -r port var <<<"$(service_port "$name")"
+  if pgid=$(running_group "$name"); then
+    info "$name: already running from an earlier stack-up (process group $pgid); keeping it"
     # Configs were just regenerated; a reload picks up rule or route edits without a restart.
     case $name in
       prometheus | alertmanager) curl -fsS -X POST "$(health_url "$name" | sed 's#/-/ready#/-/reload#')" >/dev/null \
@@ -135,31 +136,40 @@ start_service() {
     esac
     return 0
   fi
-  if curl -fsS -m 2 -o /dev/null "$(health_url "$name")" 2>/dev/null; then
-    echo "warning: $name: something not started by stack-up already answers $(health_url "$name"); leaving it alone" >&2
-    return 1
+  legacy_hint "$name" || true
+  rm -f "$PID_DIR/$name.pid"
+  if port_open "$port"; then
+    if [[ $name == redis ]] && healthy redis; then
+      info "redis: using the Redis already answering on 127.0.0.1:$port (not ours; stack-down leaves it and its data)"
+      return 0
+    fi
+    echo "error: port $port ($name) is taken by $(port_owner "$port"), which stack-up did not start; stop it or set $var to a free port" >&2
+    on_failure
+    exit 1
   fi
   service_command "$name"
   mkdir -p "$RUN_DIR/data/$name"
   info "$name: starting (log: $LOG_DIR/$name.log)"
   echo "---- $(date -Is) starting: ${CMD[*]}" >>"$LOG_DIR/$name.log"
-  # setsid makes the pid a process-group leader, so stack-down can stop npx, tsx and node together.
-  setsid "${CMD[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$PID_DIR/$name.pid"
+  # The script runs without job control, so the background child is not a group leader and
+  # setsid makes it one in place (no fork): $! is the new group's id from the first instant.
+  # 9>&-: the service must not inherit (and so hold) the lock.
+  setsid "${CMD[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
+  record_started "$name" $!
+  STARTED+=("$name")
 }
 
 wait_healthy() {
-  local name=$1 url pid deadline=$((SECONDS + TIMEOUT))
-  url=$(health_url "$name")
-  until curl -fsS -m 2 -o /dev/null "$url" 2>/dev/null; do
-    if [[ -f $PID_DIR/$name.pid ]] && ! pid=$(running_pid "$name"); then
-      rm -f "$PID_DIR/$name.pid"
+  local name=$1 deadline=$((SECONDS + TIMEOUT)) what
+  what=$([[ $name == redis ]] && echo "PING on 127.0.0.1:$REDIS_PORT" || health_url "$name")
+  until healthy "$name"; do
+    if [[ -f $PID_DIR/$name.pid ]] && ! running_group "$name" >/dev/null; then
       fail_with_log "$name" "exited during start-up"
     fi
-    ((SECONDS < deadline)) || fail_with_log "$name" "not healthy at $url after ${TIMEOUT}s"
+    ((SECONDS < deadline)) || fail_with_log "$name" "not healthy at $what after ${TIMEOUT}s"
     sleep 0.5
   done
-  info "$name: healthy ($url)"
+  info "$name: healthy ($what)"
 }
 
 ensure_node_modules
@@ -167,18 +177,17 @@ prepare_configs
 if ((PREPARE_ONLY)); then exit 0; fi
 
 ensure_binaries
-mkdir -p "$PID_DIR" "$LOG_DIR" "$RUN_DIR/data"
-ensure_redis
+mkdir -p "$PID_DIR" "$LOG_DIR" "$RUN_DIR/data" "$RUN_DIR/redis"
+# One stack-up or stack-down at a time per run directory.
+exec 9>"$RUN_DIR/.lock"
+flock -n 9 || die "another stack-up or stack-down is running on $RUN_DIR"
+trap 'on_failure; exit 130' INT TERM
 
-to_check=()
-for name in "${SERVICES[@]}"; do
-  if [[ $name == alert-router && ! -f src/main.ts ]]; then
-    echo "warning: src/main.ts does not exist yet; alert-router not started" >&2
-    continue
-  fi
-  if start_service "$name"; then to_check+=("$name"); fi
-done
-for name in "${to_check[@]}"; do wait_healthy "$name"; done
+start_service redis
+wait_healthy redis
+for name in "${SERVICES[@]}"; do start_service "$name"; done
+for name in "${SERVICES[@]}"; do wait_healthy "$name"; done
+trap - INT TERM
 
 cat <<SUMMARY
 
@@ -187,10 +196,12 @@ Stack is up (state in $RUN_DIR):
   Alertmanager     http://127.0.0.1:$ALERTMANAGER_PORT
   alert-router     http://127.0.0.1:$ROUTER_PORT/outbox   runbooks: http://127.0.0.1:$ROUTER_PORT/runbooks
   demo gateway     http://127.0.0.1:$DEMO_PORT/metrics
+  Grafana          not in the native stack: the dashboards (:3000) run with docker compose up
   webhook token    $RUN_DIR/secrets/webhook-token
   logs             $LOG_DIR/
 
 Inject a fault:    npm run demo:fault -- --error-rate 0.2 --duration 600 --url http://127.0.0.1:$DEMO_PORT
 Clear it:          npm run demo:fault -- --clear --url http://127.0.0.1:$DEMO_PORT
+Old demo state:    npm run reset             (deletes alert-router's keys in Redis; stop the stack first)
 Stop the stack:    npm run stack:down        (add -- --purge to delete data)
 SUMMARY

@@ -17,7 +17,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const running = await startAlertRouter(config, { logger });
+  let running;
+  try {
+    running = await startAlertRouter(config, { logger });
+  } catch (err) {
+    const listenError = err as NodeJS.ErrnoException & { port?: number };
+    if (listenError.code !== 'EADDRINUSE') throw err;
+    // One line a person can act on, instead of an unhandled 'error' event and its stack.
+    process.stderr.write(
+      `error: port ${listenError.port ?? config.port} is already in use (another alert-router, or the stack from npm run stack:up?); set PORT to a free port, e.g. PORT=8081 npm start\n`,
+    );
+    process.exit(1);
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -191,7 +191,26 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     listener,
   );
   server.maxConnections = http.maxConnections;
-  await new Promise<void>((resolve) => server.listen(opts.port ?? config.port, resolve));
+  const closeAll = async (): Promise<void> => {
+    await running?.close();
+    runbooks.close();
+    await Promise.all([notifications.close(), deliveries.close()]);
+    producerRedis.disconnect();
+  };
+  // 'error' rejects (EADDRINUSE and the like) instead of crashing the process as an unhandled
+  // event; the workers already started are stopped first, so no job is left mid-delivery.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? config.port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${addr.port}`;
   logger.info({ port: addr.port, role: config.role }, 'listening');
@@ -212,10 +231,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await running?.close();
-      runbooks.close();
-      await Promise.all([notifications.close(), deliveries.close()]);
-      producerRedis.disconnect();
+      await closeAll();
     },
   };
 }

@@ -89,6 +89,7 @@ void test('declares every service of the stack', () => {
     'alert-router',
     'inference-gateway',
     'mailpit',
+    'grafana',
   ]) {
     assert.ok(isObj(services[name]), `service ${name} is missing`);
   }
