@@ -190,22 +190,3 @@ export function messageLinks(p: WebhookPayload, opts: LinkOptions, runbooks: Kno
     return true;
   });
 }
-
-export interface GroupLink {
-  readonly kind: 'runbook' | 'silence' | 'source';
-  readonly href: string;
-}
-
-/**
- * The first runbook, silence and source link of messageLinks, for a formatter that words links by
- * kind itself and has no runbooks at hand (alert-router's runbook is then linked as if it exists).
- * New code calls messageLinks, which also has the alert's second runbook and the dashboards.
- * @example groupLinks(fixture('firing'), { publicUrl, alertmanagerUrl }).map((l) => l.kind) // ['runbook', 'silence', 'source']
- */
-export function groupLinks(p: WebhookPayload, opts: LinkOptions): GroupLink[] {
-  const out: GroupLink[] = [];
-  for (const l of messageLinks(p, opts, undefined))
-    if (l.kind !== 'dashboard' && !out.some((o) => o.kind === l.kind))
-      out.push({ kind: l.kind, href: l.href });
-  return out;
-}

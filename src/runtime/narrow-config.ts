@@ -23,3 +23,8 @@ export function knownReceivers(config: AppConfig): string[] {
     ...config.file.routes.flatMap((r) => (r.receiver ? [r.receiver] : [])),
   ];
 }
+
+/** The configured channels by name and type, for the index page (no credentials, no addresses). */
+export function channelList(config: AppConfig): Array<{ name: string; kind: string }> {
+  return Object.entries(config.file.channels).map(([name, c]) => ({ name, kind: c.type }));
+}

@@ -1,7 +1,7 @@
 /**
  * Every link in what a vendor received (a Slack request body, a PagerDuty event, a rendered outbox
  * entry): `url`/`href`/`client_url`/`src` fields, `<target|text>` sequences in Slack mrkdwn, `href`
- * and `src` attributes in email HTML, and the "Runbook: <url>" lines of the email text.
+ * and `src` attributes in email HTML, and the lines under "Links:" in the email text ("Runbook: <url>").
  * @example for (const link of linksIn(slackRequest.body)) assert.match(link, /^https?:\/\//)
  */
 export function linksIn(value: unknown): string[] {
@@ -16,7 +16,8 @@ export function linksIn(value: unknown): string[] {
           if (!/^!date\^\d+\^\{date_short_pretty\} \{time\}$/.test(m[1]!)) out.push(m[1]!);
       if (key === 'html') for (const m of v.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)) out.push(m[1]!);
       if (key === 'text' && parent && 'subject' in parent)
-        for (const m of v.matchAll(/^(?:Runbook|Silence|Source): (.*)$/gm)) out.push(m[1]!);
+        for (const block of v.matchAll(/^Links:\n((?:.+(?:\n|$))+)/gm))
+          for (const line of block[1]!.split('\n').filter(Boolean)) out.push(/: (\S*)$/.exec(line)?.[1] ?? line);
       return;
     }
     if (Array.isArray(v)) v.forEach((x) => visit(x, key, parent));

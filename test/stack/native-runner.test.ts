@@ -18,13 +18,13 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { localServices, rewriteHosts, unresolvedHosts } from '../../scripts/lib/compose-hosts.js';
 import { prepareRunConfig } from '../../scripts/lib/prepare-run-config.js';
+import { requireBinary } from '../../support/require-binary.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SCRIPTS = ['stack-up.sh', 'stack-down.sh', 'tsdb-snapshot.sh', 'lib/stack-common.sh'];
 // Compose names that must never survive into a config a native process reads.
 const COMPOSE_HOSTS =
   /(?<![\w.-])(alertmanager|prometheus|alert-router|inference-gateway|redis|node-exporter|cadvisor|pushgateway|[\w-]+-exporter):\d+/;
-const hasBinary = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'native-runner-'));
 const run = promisify(execFile);
 
@@ -179,12 +179,8 @@ void describe('config generation against a seed-style fixture', () => {
 
 void describe('stack-up --prepare-only on the repository configs', () => {
   let runDir: string;
-  const ready =
-    existsSync(join(REPO, 'prometheus/prometheus.yml')) &&
-    existsSync(join(REPO, 'alertmanager/alertmanager.yml'));
   before(() => {
     runDir = tmp();
-    if (!ready) return;
     execFileSync('bash', [join(REPO, 'scripts/stack-up.sh'), '--prepare-only', '--run-dir', runDir], {
       env: { ...process.env, ROUTER_PORT: '18080' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -192,41 +188,31 @@ void describe('stack-up --prepare-only on the repository configs', () => {
   });
   after(() => rmSync(runDir, { recursive: true, force: true }));
 
-  void it(
-    'generates configs without compose host names',
-    { skip: !ready && 'repository configs not written yet' },
-    () => {
-      for (const file of generatedFiles(runDir))
-        assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
-      const am = readFileSync(join(runDir, 'alertmanager/alertmanager.yml'), 'utf8');
-      assert.ok(am.includes(join(runDir, 'secrets/webhook-token')), 'alertmanager reads the generated token');
-      assert.ok(
-        am.includes('http://127.0.0.1:18080'),
-        'alertmanager posts to the overridden alert-router port',
-      );
-      assert.ok(!existsSync(join(runDir, 'pids')), '--prepare-only starts nothing');
-    },
-  );
+  void it('generates configs without compose host names', () => {
+    for (const file of generatedFiles(runDir))
+      assert.doesNotMatch(readFileSync(file, 'utf8'), COMPOSE_HOSTS, file);
+    const am = readFileSync(join(runDir, 'alertmanager/alertmanager.yml'), 'utf8');
+    assert.ok(am.includes(join(runDir, 'secrets/webhook-token')), 'alertmanager reads the generated token');
+    assert.ok(
+      am.includes('http://127.0.0.1:18080'),
+      'alertmanager posts to the overridden alert-router port',
+    );
+    assert.ok(!existsSync(join(runDir, 'pids')), '--prepare-only starts nothing');
+  });
 
-  void it(
-    'passes promtool check config',
-    { skip: (!ready && 'no configs') || (!hasBinary('promtool') && 'promtool not installed') },
-    () => {
-      execFileSync('promtool', ['check', 'config', join(runDir, 'prometheus/prometheus.yml')], {
-        stdio: 'pipe',
-      });
-    },
-  );
+  void it('passes promtool check config', () => {
+    requireBinary('promtool', 'prometheus');
+    execFileSync('promtool', ['check', 'config', join(runDir, 'prometheus/prometheus.yml')], {
+      stdio: 'pipe',
+    });
+  });
 
-  void it(
-    'passes amtool check-config',
-    { skip: (!ready && 'no configs') || (!hasBinary('amtool') && 'amtool not installed') },
-    () => {
-      execFileSync('amtool', ['check-config', join(runDir, 'alertmanager/alertmanager.yml')], {
-        stdio: 'pipe',
-      });
-    },
-  );
+  void it('passes amtool check-config', () => {
+    requireBinary('amtool', 'prometheus-alertmanager');
+    execFileSync('amtool', ['check-config', join(runDir, 'alertmanager/alertmanager.yml')], {
+      stdio: 'pipe',
+    });
+  });
 });
 
 void describe('tsdb-snapshot.sh against a fake Prometheus', () => {

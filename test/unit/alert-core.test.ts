@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupLinks, MAX_LINK_LENGTH } from '../../src/alert/alert-links.js';
+import { messageLinks, MAX_LINK_LENGTH } from '../../src/alert/alert-links.js';
 import { leadAlert, orderedAlerts } from '../../src/alert/alert-order.js';
 import { groupName, groupTitle } from '../../src/alert/group-name.js';
 import { varyingLabels } from '../../src/alert/varying-labels.js';
@@ -32,18 +32,18 @@ describe('the alert core', () => {
   it('gives every channel the same links, and leaves out those too long to use', () => {
     const p = fixture('firing');
     assert.deepEqual(
-      groupLinks(p, links).map((l) => l.kind),
+      messageLinks(p, links, undefined).map((l) => l.kind),
       ['runbook', 'silence', 'source'],
     );
-    assert.equal(groupLinks(p, links)[0]!.href, 'https://ar.example/runbooks/HighErrorRate');
+    assert.equal(messageLinks(p, links, undefined)[0]!.href, 'https://ar.example/runbooks/HighErrorRate');
     p.commonLabels.pod = 'x'.repeat(MAX_LINK_LENGTH);
     assert.deepEqual(
-      groupLinks(p, links).map((l) => l.kind),
+      messageLinks(p, links, undefined).map((l) => l.kind),
       ['runbook', 'source'],
     );
     for (const a of p.alerts) a.generatorURL = 'javascript:alert(1)';
     assert.deepEqual(
-      groupLinks(p, links).map((l) => l.kind),
+      messageLinks(p, links, undefined).map((l) => l.kind),
       ['runbook'],
     );
   });

@@ -52,7 +52,8 @@ describe('email', () => {
 
   it('a resolved email says it resolved and how long it fired, without steps or a silence', () => {
     const p = fixture('resolved');
-    const mail = formatEmail(p, steps, opts(Date.parse(p.alerts[0]!.endsAt) + minutes(1)));
+    const known = { ...steps, runbooks: { HighErrorRate: { summary: 'Errors', firstSteps: ['Look at the logs'] } } };
+    const mail = formatEmail(p, known, opts(Date.parse(p.alerts[0]!.endsAt) + minutes(1)));
     assert.match(mail.html, /background:#067647;color:#ffffff/, 'green header');
     for (const part of [mail.text, visible(mail.html)]) {
       assert.ok(part.includes('RESOLVED · CRITICAL · HighErrorRate (inference-gateway)') || part.includes('RESOLVED · CRITICAL HighErrorRate (inference-gateway)'), part);
@@ -78,11 +79,42 @@ describe('email', () => {
     assert.match(mail.html, /<b>12\.3 %<\/b> <span[^>]*>fires when &gt; 5 %<\/span>/);
   });
 
-  it('keeps links of any kind groupLinks returns, and no link that is not http(s)', () => {
+  it('keeps the links messageLinks returns, and no link that is not http(s)', () => {
     const p = fixture('firing');
     p.externalURL = 'javascript:alert(1)//';
     const mail = formatEmail(p, undefined, { ...opts(Date.now()), alertmanagerUrl: undefined });
     assert.deepEqual([...mail.html.matchAll(/<a href="[^"]+"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]), ['Runbook', 'Source']);
+  });
+
+  it("links what every channel links: the alert's own runbook, its dashboard, Grafana's by uid", () => {
+    const p = fixture('firing');
+    p.commonAnnotations.runbook_url = 'https://wiki.example/HighErrorRate';
+    p.commonAnnotations.dashboard_url = 'https://grafana.example/d/abc';
+    const ctx: NotificationContext = {
+      available: true,
+      alerts: {},
+      runbooks: { HighErrorRate: { firstSteps: [], dashboards: [{ title: 'Service health', uid: 'service-health' }] } },
+    };
+    const mail = formatEmail(p, ctx, { ...opts(Date.now()), grafanaUrl: 'https://g.example' });
+    const buttons = [...mail.html.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
+    assert.deepEqual(buttons.slice(0, 4), [
+      'Runbook https://ar.example/runbooks/HighErrorRate',
+      "Alert&#39;s runbook https://wiki.example/HighErrorRate",
+      'Service health https://g.example/d/service-health',
+      'Dashboard https://grafana.example/d/abc',
+    ]);
+    assert.match(mail.text, /^Links:\nRunbook: https:\/\/ar\.example\/runbooks\/HighErrorRate\nAlert's runbook: https:\/\/wiki\.example\/HighErrorRate\nService health: https:\/\/g\.example\/d\/service-health\n/m);
+  });
+
+  it('a resolved alert shows its peak, not a value now', () => {
+    const p = fixture('resolved');
+    const fp = p.alerts[0]!.fingerprint;
+    const ctx: NotificationContext = { available: true, alerts: { [fp]: { resolved: { firedForSeconds: 120, peak: '5.87 %', peakKind: 'highest' } } } };
+    const mail = formatEmail(p, ctx, opts(Date.parse(p.alerts[0]!.endsAt) + minutes(1)));
+    assert.match(mail.text, /peak: 5\.87 %/);
+    assert.match(visible(mail.html), /peak/);
+    assert.match(mail.html, /5\.87 %/);
+    assert.doesNotMatch(mail.text, /\bnow:/);
   });
 
   it('times read as a person says them', () => {

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   alertRunbookUrl,
   dashboardUrl,
-  groupLinks,
   MAX_LINK_LENGTH,
   messageLinks,
   silenceUrl,
@@ -94,21 +93,13 @@ describe('messageLinks', () => {
     );
   });
 
-  it('without runbooks looked up, links ours as before, and groupLinks words nothing new', () => {
+  it('without runbooks looked up, links ours as before', () => {
     const p = fixture('firing');
     p.commonAnnotations.runbook_url = 'https://wiki.example/x';
     p.commonAnnotations.dashboard_url = 'https://grafana.example/d/abc';
     assert.deepEqual(
       messageLinks(p, opts, undefined).map((l) => l.text),
       ['Runbook', "Alert's runbook", 'Dashboard', 'Silence', 'Source'],
-    );
-    assert.deepEqual(
-      groupLinks(p, opts).map((l) => [l.kind, l.href.slice(0, 26)]),
-      [
-        ['runbook', 'https://ar.example/runbook'],
-        ['silence', 'http://alertmanager:9093/#'],
-        ['source', 'http://prometheus:9090/gra'],
-      ],
     );
   });
 });

@@ -27,16 +27,6 @@ function statusColor(v: EmailView): string {
   }
 }
 
-const LINK_TEXT: Readonly<Record<string, string>> = {
-  runbook: 'Runbook',
-  silence: 'Silence',
-  source: 'Source',
-};
-
-/** A link's button text: the known ones by name, any other kind groupLinks returns capitalised. */
-export const linkText = (kind: string): string =>
-  LINK_TEXT[kind] ?? `${kind.charAt(0).toUpperCase()}${kind.slice(1)}`;
-
 /** Escaped text with `code` spans as <code> (runbook first steps are one-line markdown). */
 const inlineCode = (text: string): string =>
   e(text).replace(
@@ -53,7 +43,7 @@ function buttons(v: EmailView): string {
           ? 'background:#1d2939;color:#ffffff;border:1px solid #1d2939'
           : `background:#ffffff;color:${TEXT};border:1px solid #98a2b3`
       }`;
-      return `<a href="${e(l.href)}" style="${style}">${e(linkText(l.kind))}</a>`;
+      return `<a href="${e(l.href)}" style="${style}">${e(l.text)}</a>`;
     })
     .join('');
 }

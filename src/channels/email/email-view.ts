@@ -1,6 +1,8 @@
 import type { Alert, WebhookPayload } from '../../alert/webhook-payload.js';
 import type { NotificationContext } from '../../alert/notification-context.js';
-import { groupLinks, type GroupLink, type LinkOptions } from '../../alert/alert-links.js';
+import { messageLinks, type MessageLink, type LinkOptions } from '../../alert/alert-links.js';
+import { valueText } from '../../alert/format-value.js';
+import { historyText } from '../../alert/format-duration.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
@@ -56,7 +58,7 @@ export interface EmailView {
   readonly alerts: readonly AlertView[];
   /** Alerts not listed (past MAX_ALERTS, or truncated by Alertmanager). */
   readonly more: number;
-  readonly links: readonly GroupLink[];
+  readonly links: readonly MessageLink[];
   readonly receiver: string;
 }
 
@@ -76,10 +78,16 @@ function liveLines(context: NotificationContext | undefined, a: Alert): LiveLine
       ...(live.threshold ? { threshold: truncate(live.threshold, 100) } : {}),
       ...(live.sparkline ? { sparkline: truncate(live.sparkline, 100) } : {}),
     });
+  // A resolved alert says how bad it got instead (its "now" fields are absent by then).
+  if (live?.resolved?.peak !== undefined)
+    lines.push({
+      name: live.resolved.peakKind === 'lowest' ? 'lowest' : 'peak',
+      value: truncate(live.resolved.peak, 100),
+    });
   for (const v of (live?.values ?? []).slice(0, 12))
     lines.push({
       name: truncate(v.name, 100),
-      value: truncate(`${v.value}${v.unit ? ` ${v.unit}` : ''}`, 100),
+      value: truncate(`${valueText(v)}${v.history ? ` ${historyText(v.history)}` : ''}`, 150),
       ...(v.threshold ? { threshold: truncate(v.threshold, 100) } : {}),
     });
   return lines;
@@ -210,7 +218,7 @@ export function emailView(
     alerts: views,
     more: alerts.length - shown.length + p.truncatedAlerts,
     // A resolved group needs no silence: there is nothing left to quiet.
-    links: groupLinks(p, opts).filter((l) => !(resolved && l.kind === 'silence')),
+    links: messageLinks(p, opts, context?.runbooks).filter((l) => !(resolved && l.kind === 'silence')),
     receiver: truncate(p.receiver, 200),
   };
 }

@@ -4,7 +4,7 @@ import { groupHash } from '../../alert/notification-key.js';
 import type { LinkOptions } from '../../alert/alert-links.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { truncate } from '../../lib/truncate.js';
-import { emailHtml, linkText } from './email-html.js';
+import { emailHtml } from './email-html.js';
 import { emailView, type EmailView, type LiveLine } from './email-view.js';
 
 export interface EmailMessage {
@@ -58,7 +58,8 @@ function emailText(v: EmailView): string {
       ]),
     ),
     ...block(v.more > 0 ? [`+${v.more} more alert(s)`] : []),
-    ...block(v.links.map((l) => `${linkText(l.kind)}: ${l.href}`)),
+    // Under a heading of their own: a link's text is free (a dashboard's title), its URL has no space.
+    ...block(v.links.length > 0 ? ['Links:', ...v.links.map((l) => `${l.text}: ${l.href}`)] : []),
     `-- \nalert-router · receiver ${v.receiver}`,
   ].join('\n');
 }
