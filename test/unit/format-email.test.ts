@@ -109,7 +109,11 @@ describe('email', () => {
   it('a resolved alert shows its peak, not a value now', () => {
     const p = fixture('resolved');
     const fp = p.alerts[0]!.fingerprint;
-    const ctx: NotificationContext = { available: true, alerts: { [fp]: { resolved: { firedForSeconds: 120, peak: '5.87 %', peakKind: 'highest' } } } };
+    const ctx: NotificationContext = {
+      available: true,
+      runbooks: {},
+      alerts: { [fp]: { resolved: { firedForSeconds: 120, peak: '5.87 %', peakKind: 'highest' } } },
+    };
     const mail = formatEmail(p, ctx, opts(Date.parse(p.alerts[0]!.endsAt) + minutes(1)));
     assert.match(mail.text, /peak: 5\.87 %/);
     assert.match(visible(mail.html), /peak/);
