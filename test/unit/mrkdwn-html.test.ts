@@ -30,6 +30,17 @@ describe('Slack mrkdwn as HTML (the outbox)', () => {
     assert.equal(mrkdwnToHtml('<!here> <@U1|ana>'), '<span class="mention">@here</span> <span class="mention">@ana</span>');
   });
 
+  it("shows a Slack date by its UTC fallback, as a time, not a mention", () => {
+    assert.equal(
+      mrkdwnToHtml('since <!date^1795612800^{date_short_pretty} {time}|2026-11-25 13:20 UTC>'),
+      'since <time datetime="2026-11-25T13:20:00.000Z">2026-11-25 13:20 UTC</time>',
+    );
+    assert.equal(
+      mrkdwnToHtml('<!date^1^{time}|a &lt;b&gt; &amp;>'),
+      '<time datetime="1970-01-01T00:00:01.000Z">a &lt;b&gt; &amp;</time>',
+    );
+  });
+
   it('draws a Block Kit message: header, fields, context, divider, link buttons only for http(s)', () => {
     const html = slackCard(
       {

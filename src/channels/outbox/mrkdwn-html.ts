@@ -57,11 +57,18 @@ function safeHref(raw: string): string | undefined {
   }
 }
 
-/** `<url|text>`, `<url>`, `<!here>`, `<@U123>`, `<#C123|name>` as Slack shows them. */
+/** `<url|text>`, `<url>`, `<!here>`, `<@U123>`, `<#C123|name>`, `<!date^…|fallback>` as Slack shows them. */
 function angle(inner: string): string {
   const bar = inner.indexOf('|');
   const target = bar < 0 ? inner : inner.slice(0, bar);
   const label = bar < 0 ? undefined : inner.slice(bar + 1);
+  // `<!date^unix^format|fallback>`: Slack shows it in the reader's time zone; the page, without
+  // script, shows the UTC fallback (https://api.slack.com/reference/surfaces/formatting#date-formatting).
+  const date = /^!date\^(\d{1,12})\^/.exec(target);
+  if (date) {
+    const iso = new Date(Number(date[1]) * 1000).toISOString();
+    return `<time datetime="${iso}">${escapeHtml(unescapeMrkdwn(label ?? iso))}</time>`;
+  }
   if (target.startsWith('!')) {
     const name = label ?? target.slice(1).split('^')[0]!;
     return `<span class="mention">@${escapeHtml(unescapeMrkdwn(name))}</span>`;
