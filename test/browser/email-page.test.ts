@@ -18,6 +18,8 @@ function latencyGroup(): WebhookPayload {
     a.labels.alertname = 'SLOLatencyBurnRatePage';
   p.commonLabels.severity = 'critical';
   for (const a of p.alerts) a.labels.severity = 'critical';
+  // The captured annotation names the captured alert's runbook, which alert-router does not have.
+  for (const annotations of [p.commonAnnotations, ...p.alerts.map((a) => a.annotations)]) delete annotations.runbook_url;
   // A label value wider than a phone, unbroken: it must wrap, not widen the mail.
   p.alerts[0]!.labels.pod = `inference-gateway-${'7f9c4d'.repeat(12)}`;
   return p;
