@@ -45,7 +45,9 @@ wait_gone() {
 stop_service() {
   local name=$1 pgid
   if ! pgid=$(running_group "$name"); then
-    if legacy_hint "$name" && [[ -f $PID_DIR/$name.pid ]]; then info "$name: not running (stale state file removed)"; fi
+    # An older stack-up's live process: keep its state file, so the hint is given again next time.
+    legacy_hint "$name" || return 0
+    if [[ -f $PID_DIR/$name.pid ]]; then info "$name: not running (stale state file removed)"; fi
     rm -f "$PID_DIR/$name.pid"
     return
   fi

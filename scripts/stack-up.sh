@@ -136,7 +136,8 @@ start_service() {
     esac
     return 0
   fi
-  legacy_hint "$name" || true
+  # An older stack-up's live process holds the port: stop here with the hint, keeping its state file.
+  legacy_hint "$name" || return 1
   rm -f "$PID_DIR/$name.pid"
   if port_open "$port"; then
     if [[ $name == redis ]] && healthy redis; then

