@@ -156,7 +156,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
       deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
       healthRoutes(readiness),
       metricsRoute(metrics, sampleQueues),
-      outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix)),
+      outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix), config.publicUrl),
       runbookRoutes({
         store: runbooks,
         deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),

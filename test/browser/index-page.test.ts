@@ -24,7 +24,7 @@ describe('the index page in headless Chromium', () => {
   before(async () => {
     const app = createApp({
       logger: pino({ level: 'silent' }),
-      routers: [outboxRoutes(new OutboxStore(redis, prefix))],
+      routers: [outboxRoutes(new OutboxStore(redis, prefix), 'http://alert-router.test')],
       index: { channels: [{ name: 'outbox', kind: 'outbox' }, { name: 'critical-pager', kind: 'pagerduty' }] },
     });
     server = createServer(app);

@@ -46,7 +46,7 @@ describe('the outbox page in headless Chromium', () => {
   }
 
   before(async () => {
-    server = createServer(createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store)] }));
+    server = createServer(createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store, 'http://alert-router.test')] }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await fill();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -25,7 +25,7 @@ describe('outbox and index routes', () => {
 
   before(async () => {
     server = createServer(
-      createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store)], index: { channels: [{ name: 'outbox', kind: 'outbox' }, { name: 'oncall', kind: 'pagerduty' }] } }),
+      createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store, 'http://alert-router.test')], index: { channels: [{ name: 'outbox', kind: 'outbox' }, { name: 'oncall', kind: 'pagerduty' }] } }),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,6 +72,8 @@ describe('outbox and index routes', () => {
   it('GET /api/outbox still answers JSON, newest first, with the email HTML kept', async () => {
     const body = (await (await fetch(`${base}/api/outbox?limit=1`)).json()) as { entries: Array<{ key: string; rendered: { email: { html?: string } } }> };
     assert.deepEqual(body.entries.map((e) => e.key), ['k2']);
+    const fractional = await fetch(`${base}/api/outbox?limit=1.5`);
+    assert.equal(fractional.status, 200, 'a fractional limit is read as a whole number');
     assert.match(body.entries[0]!.rendered.email.html ?? '', /^<!doctype html>/);
   });
 
@@ -88,6 +90,18 @@ describe('outbox and index routes', () => {
       assert.equal(((await res.json()) as { error: string }).error, 'cross_origin');
       assert.equal(await store.size(), 2, 'nothing cleared');
     }
+    // DNS rebinding: evil.example re-pointed at this address is "same-origin" to its own page, and
+    // names itself in Host (fetch may not set Host, so a raw request).
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/outbox/clear`, { method: 'POST', headers: { host: 'evil.example:8080', origin: 'http://evil.example:8080', 'sec-fetch-site': 'same-origin' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(rebound, 403, 'a request addressed to another name is refused');
+    assert.equal(await store.size(), 2, 'nothing cleared');
     const form = await fetch(`${base}/outbox/clear`, { method: 'POST', headers: { origin: base, 'sec-fetch-site': 'same-origin' }, redirect: 'manual' });
     assert.deepEqual([form.status, form.headers.get('location')], [303, '/outbox']);
     assert.equal(await store.size(), 0);
