@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     const workers = await runningWorkers(redis, prefix);
     if (workers > 0) {
       process.stderr.write(
-        `error: ${workers} alert-router worker(s) are connected with QUEUE_PREFIX=${prefix}; stop them first (npm run stack:down)\n`,
+        `error: ${workers} alert-router worker(s) are connected with QUEUE_PREFIX=${prefix}; stop them first (npm run stack:down, or the npm start using it)\n`,
       );
       return 1;
     }

@@ -193,8 +193,9 @@ trap - INT TERM
 cat <<SUMMARY
 
 Stack is up (state in $RUN_DIR):
-  Prometheus       http://127.0.0.1:$PROMETHEUS_PORT   (alerts: /alerts, targets: /targets)
-  Alertmanager     http://127.0.0.1:$ALERTMANAGER_PORT
+  Prometheus       http://127.0.0.1:$PROMETHEUS_PORT   (alerts: /classic/alerts, targets: /classic/targets)
+  Alertmanager     http://127.0.0.1:$ALERTMANAGER_PORT   (Debian's package has no web UI, so Silence links
+                   open an empty page; silence with: amtool --alertmanager.url=http://127.0.0.1:$ALERTMANAGER_PORT silence add alertname=...)
   alert-router     http://127.0.0.1:$ROUTER_PORT/outbox   runbooks: http://127.0.0.1:$ROUTER_PORT/runbooks
   demo gateway     http://127.0.0.1:$DEMO_PORT/metrics
   Grafana          not in the native stack: the dashboards (:3000) run with docker compose up
@@ -203,6 +204,6 @@ Stack is up (state in $RUN_DIR):
 
 Inject a fault:    npm run demo:fault -- --error-rate 0.2 --duration 600 --url http://127.0.0.1:$DEMO_PORT
 Clear it:          npm run demo:fault -- --clear --url http://127.0.0.1:$DEMO_PORT
-Old demo state:    npm run reset             (deletes alert-router's keys in Redis; stop the stack first)
+Old demo state:    npm run reset -- --yes    (after stack:down: deletes alert-router's keys in Redis; without --yes it lists them)
 Stop the stack:    npm run stack:down        (add -- --purge to delete data)
 SUMMARY

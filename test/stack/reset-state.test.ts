@@ -86,7 +86,7 @@ void describe('npm run reset', () => {
       assert.equal(r.code, 1);
       assert.equal(
         r.stderr,
-        `error: 1 alert-router worker(s) are connected with QUEUE_PREFIX=${prefix}; stop them first (npm run stack:down)\n`,
+        `error: 1 alert-router worker(s) are connected with QUEUE_PREFIX=${prefix}; stop them first (npm run stack:down, or the npm start using it)\n`,
       );
       assert.equal(await redis.get(`${prefix}:deliveries:id`), '7', 'nothing deleted');
     } finally {
