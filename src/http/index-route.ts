@@ -6,6 +6,22 @@ import { htmlPage, pageHeaders } from '../lib/html-page.js';
 export interface IndexInfo {
   /** The configured channels, by name and type (`outbox`, `slack`, ...). No settings, no secrets. */
   readonly channels?: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
+  /** Whether this process takes webhooks (ROLE=api or all), and the credentials it expects. */
+  readonly webhook?: { readonly auth: 'bearer' | 'basic' | 'none' };
+}
+
+const AUTH_HINT = {
+  bearer: ', the bearer token in <code>authorization.credentials_file</code>',
+  basic: ', the user and password in <code>basic_auth</code>',
+  none: '; no webhook credentials are configured, so anyone who reaches the port can post',
+} as const;
+
+function howToPanel(info: IndexInfo): string {
+  if (!info.webhook)
+    return '<section class="panel howto"><h2>Sending alerts here</h2><p>This process runs the workers only (<code>ROLE=worker</code>): point Alertmanager at an <code>api</code> or <code>all</code> instance.</p></section>';
+  return `<section class="panel howto"><h2>Sending alerts here</h2><p>Point an Alertmanager webhook receiver at <code>POST /webhook/alertmanager</code>
+(<code>send_resolved: true</code>${AUTH_HINT[info.webhook.auth]}). <code>POST /api/preview</code> with the same body
+answers with what each channel would send, without sending it.</p></section>`;
 }
 
 const CSS = `ul.links{list-style:none;padding:0;margin:0;display:grid;gap:.7rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}
@@ -58,9 +74,7 @@ export function indexPageHtml(info: IndexInfo = {}): string {
 <p class="lead">Turns Alertmanager notifications into enriched, deduplicated pages in Slack, PagerDuty, email and the outbox.</p>
 <ul class="links">${cards}</ul>
 ${channelsPanel(info)}
-<section class="panel howto"><h2>Sending alerts here</h2><p>Point an Alertmanager webhook receiver at <code>POST /webhook/alertmanager</code>
-(<code>send_resolved: true</code>, the bearer token in <code>credentials_file</code>). <code>POST /api/preview</code> with the same body
-answers with what each channel would send, without sending it.</p></section>`,
+${howToPanel(info)}`,
   });
 }
 

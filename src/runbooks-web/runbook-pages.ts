@@ -1,7 +1,6 @@
 import { escapeHtml } from '../lib/html-escape.js';
 import { formatValueText } from '../alert/format-value.js';
-import { historyText } from '../alert/format-duration.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration, historyText } from '../alert/format-duration.js';
 import { inlineCode, labelChips, page, runbookHref, severityBadge, shortTime } from './page-layout.js';
 import type { RunbookIndexData, RunbookPageData } from './runbook-page-data.js';
 import { svgChart } from './svg-chart.js';

@@ -28,3 +28,9 @@ export function knownReceivers(config: AppConfig): string[] {
 export function channelList(config: AppConfig): Array<{ name: string; kind: string }> {
   return Object.entries(config.file.channels).map(([name, c]) => ({ name, kind: c.type }));
 }
+
+/** Which webhook credentials are configured, never their values (for the index page). */
+export function webhookAuthKind(config: AppConfig): 'bearer' | 'basic' | 'none' {
+  if (config.webhookAuth.bearerToken) return 'bearer';
+  return config.webhookAuth.basic ? 'basic' : 'none';
+}

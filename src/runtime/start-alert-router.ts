@@ -13,7 +13,7 @@ import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
-import { channelList, knownReceivers, renderOptions } from './narrow-config.js';
+import { channelList, knownReceivers, renderOptions, webhookAuthKind } from './narrow-config.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
 import {
   QUEUE_DELIVERIES,
@@ -132,7 +132,10 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   const bodies = new BodyBudget(http.maxBodyBytesInFlight);
   const listener = createApp({
     logger,
-    index: { channels: channelList(config) },
+    index: {
+      channels: channelList(config),
+      ...(producer ? { webhook: { auth: webhookAuthKind(config) } } : {}),
+    },
     ...(producer
       ? {
           webhook: {

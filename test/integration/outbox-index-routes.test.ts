@@ -9,6 +9,7 @@ import { OutboxChannel } from '../../src/channels/outbox/outbox-channel.js';
 import { OutboxStore } from '../../src/channels/outbox/outbox-store.js';
 import { createApp } from '../../src/http/create-app.js';
 import { outboxRoutes } from '../../src/http/outbox-routes.js';
+import { indexPageHtml } from '../../src/http/index-route.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
 
@@ -122,6 +123,11 @@ describe('outbox and index routes', () => {
     for (const href of ['/outbox', '/runbooks', '/runbooks#deadman', '/api/deadman', '/metrics', '/readyz', '/api/outbox'])
       assert.ok(html.includes(`href="${href}"`), href);
     assert.ok(html.includes('oncall · pagerduty'));
+    // This app has no webhook mounted (a worker-only process): the page says where to point Alertmanager instead.
+    assert.match(html, /runs the workers only/);
+    assert.doesNotMatch(html, /POST \/webhook\/alertmanager/);
+    assert.match(indexPageHtml({ webhook: { auth: 'none' } }), /POST \/webhook\/alertmanager.*no webhook credentials are configured/s);
+    assert.match(indexPageHtml({ webhook: { auth: 'basic' } }), /basic_auth/);
     const missing = await fetch(`${base}/nope`);
     assert.deepEqual([missing.status, await missing.json()], [404, { error: 'not_found', message: 'no such route' }]);
   });

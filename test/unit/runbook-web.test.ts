@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { isSafeAlertName, resolveRunbookFile } from '../../src/runbooks/runbook-path.js';
 import { closestNames } from '../../src/runbooks-web/closest-names.js';
 import { formatValueText as formatValue } from '../../src/alert/format-value.js';
-import { formatDuration } from '../../src/runbooks-web/format-duration.js';
+import { formatDuration } from '../../src/alert/format-duration.js';
 import { renderMarkdown } from '../../src/runbooks-web/render-markdown.js';
 import { silenceLink } from '../../src/alert/alert-links.js';
 import { svgChart } from '../../src/runbooks-web/svg-chart.js';

@@ -33,9 +33,5 @@ export function humanDuration(ms: number): string {
   return `${s} s`;
 }
 
-/** Alertmanager's "not ended yet" endsAt (year 1) and anything unparsable both read as no time. */
-export function parseTime(iso: string | undefined): number | undefined {
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
+/** The payload's times read as every channel reads them (year 1 and past 9999: no time). */
+export { payloadTime as parseTime } from '../../alert/firing-time.js';

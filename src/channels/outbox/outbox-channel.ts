@@ -5,7 +5,7 @@ import { renderAll, type RenderOptions } from '../render-all.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /**
- * An email's HTML is bounded (format-email.ts) but, for a group of hostile labels, still large;
+ * An email's HTML is bounded (email-view.ts: MAX_ALERTS and the truncations) but, for a group of hostile labels, still large;
  * past this the outbox keeps its text part only, so 200 entries stay a modest Redis list.
  */
 const MAX_STORED_HTML = 256 * 1024;
