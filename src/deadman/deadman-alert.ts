@@ -17,6 +17,8 @@ export interface DeadmanIncident {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** "2026-11-25 12:00:00 UTC": read by a person in a title, where Slack's date tokens do not render. */
+const utc = (ms: number): string => `${iso(ms).slice(0, 19).replace('T', ' ')} UTC`;
 
 /**
  * The page as an Alertmanager webhook v4 notification, so every channel adapter handles it as it
@@ -35,12 +37,12 @@ export function deadmanPayload(i: DeadmanIncident): WebhookPayload {
   };
   const annotations = {
     summary: i.neverHeard
-      ? `${i.source} never sent a heartbeat (expected since ${iso(i.since)})`
-      : `${i.source} silent since ${iso(i.since)}`,
+      ? `${i.source} never sent a heartbeat (expected since ${utc(i.since)})`
+      : `${i.source} silent since ${utc(i.since)}`,
     description:
       (i.neverHeard
-        ? `No Watchdog heartbeat has ever arrived from source "${i.source}", expected since ${iso(i.since)}. `
-        : `No Watchdog heartbeat from source "${i.source}" since ${iso(i.since)}. `) +
+        ? `No Watchdog heartbeat has ever arrived from source "${i.source}", expected since ${utc(i.since)}. `
+        : `No Watchdog heartbeat from source "${i.source}" since ${utc(i.since)}. `) +
       'Prometheus, Alertmanager or the path between them and alert-router is broken: alerts from this source ' +
       'are not reaching anyone. This page comes from alert-router directly, not through Alertmanager.',
     runbook_url: `${i.publicUrl}/runbooks/${DEADMAN_ALERTNAME}`,

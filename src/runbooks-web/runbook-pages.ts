@@ -9,6 +9,16 @@ import { truncate } from '../lib/truncate.js';
 const e = escapeHtml;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * A tile's figure in large type: a long unit ("33.2× budget burn rate") moves to the small line
+ * under it, so the figure stays one line on a phone.
+ */
+function tileValue(text: string): string {
+  const space = text.indexOf(' ');
+  if (text.length <= 10 || space < 0) return `<b>${escapeHtml(text)}</b>`;
+  return `<b>${escapeHtml(text.slice(0, space))}</b><span>${escapeHtml(text.slice(space + 1))}</span>`;
+}
+
 function firingPanel(d: RunbookPageData): string {
   const f = d.firing;
   if (!f.available)
@@ -38,7 +48,7 @@ function livePanel(d: RunbookPageData): string {
   const values = l.values
     .map(
       (v) =>
-        `<div class="value"><span>${e(v.name)}</span><b>${e(formatValueText(v.value, v.unit))}</b>${v.history ? `<span>${e(historyText(v.history))}</span>` : ''}${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
+        `<div class="value"><span>${e(v.name)}</span>${tileValue(formatValueText(v.value, v.unit))}${v.history ? `<span>${e(historyText(v.history))}</span>` : ''}${v.threshold ? `<span>fires when ${e(v.threshold)}</span>` : ''}</div>`,
     )
     .join('');
   const chart = l.chart

@@ -144,7 +144,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       assert.equal(page.dedup_key, DEDUP_KEY);
       assert.equal(page.routing_key, PD_KEY);
       const payload = page.payload as { summary: string; severity: string };
-      assert.match(payload.summary, /DeadMansSwitch: lab silent since \d{4}-\d\d-\d\dT/);
+      assert.match(payload.summary, /DeadMansSwitch: lab silent since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
       assert.equal(payload.severity, 'critical');
 
       await sleep(3000);
@@ -225,7 +225,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
       const payload = pd.events[0]!.payload as { summary: string };
       assert.match(
         payload.summary,
-        /DeadMansSwitch: lab never sent a heartbeat \(expected since \d{4}-\d\d-\d\dT/,
+        /DeadMansSwitch: lab never sent a heartbeat \(expected since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/,
       );
       assert.equal((await status(r)).sources[0]!.state, 'silent');
       // The first heartbeat resolves it like any other outage.

@@ -26,7 +26,7 @@ test('the page is a valid webhook v4 notification with a stable per-source group
 test('PagerDuty gets "DeadMansSwitch: <source> silent since <time>", then a resolve with the same dedup_key', () => {
   const trigger = formatPagerDutyEvent(deadmanPayload(base), undefined, links);
   assert.equal(trigger.event_action, 'trigger');
-  assert.equal(trigger.payload?.summary, '[1] DeadMansSwitch: lab silent since 2026-11-25T12:00:00.000Z');
+  assert.equal(trigger.payload?.summary, '[1] DeadMansSwitch: lab silent since 2026-11-25 12:00:00 UTC');
   assert.equal(trigger.payload?.severity, 'critical');
   assert.equal(trigger.dedup_key, createHash('sha256').update('deadmans-switch/lab').digest('hex'));
   assert.ok(trigger.links?.some((l) => l.href === 'http://ar.test/runbooks/DeadMansSwitch'));

@@ -17,7 +17,7 @@ function detail(key: string, value: unknown): string {
       .map(([k, v]) => `<div>${e(k)}: ${e(truncate(String(v), 500))}</div>`)
       .join('')}</dd>`;
   const json = truncate(JSON.stringify(value, null, 2) ?? '', DETAIL_MAX);
-  return `<dt>${e(key)}</dt><dd><details><summary>${Array.isArray(value) ? `${value.length} item(s)` : 'object'}</summary><pre>${e(json)}</pre></details></dd>`;
+  return `<dt>${e(key)}</dt><dd><details><summary>${Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : `${Object.keys(value as Obj).length} fields`}</summary><pre>${e(json)}</pre></details></dd>`;
 }
 
 /**
