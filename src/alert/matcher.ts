@@ -30,6 +30,8 @@ export function parseMatcher(text: string): Matcher {
   const value = m[3] !== undefined ? (JSON.parse(`"${m[3]}"`) as string) : (m[4] ?? '');
   if (op === '=~' || op === '!~') {
     try {
+      // Compiled alone first, so an error quotes what was written, not our anchored form.
+      RE2JS.compile(value);
       return { name, op, value, regex: RE2JS.compile(`^(?:${value})$`) };
     } catch (err) {
       throw new Error(`invalid regular expression in ${JSON.stringify(text)}: ${(err as Error).message}`, {

@@ -20,6 +20,8 @@ describe('matchers', () => {
   test('rejects what is not a matcher, with the offending text', () => {
     assert.throws(() => parseMatcher('severity critical'), /not a matcher: "severity critical"/);
     assert.throws(() => parseMatcher('a=~"("'), /invalid regular expression/);
+    // The error quotes the expression as written, not the anchored form it is compiled in.
+    assert.throws(() => parseMatcher('severity=~(info'), (err: Error) => err.message.endsWith('missing closing ): `(info`'));
   });
 
   // Alertmanager compiles matcher regexes with Go's regexp (RE2 syntax), so flags like (?i) work
