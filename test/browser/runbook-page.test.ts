@@ -13,6 +13,7 @@ import type { FiringAlert, FiringAlertSource } from '../../src/runbooks-web/firi
 import type { LiveContext } from '../../src/enrichment/live-context.js';
 import { runbookRoutes } from '../../src/runbooks-web/runbook-routes.js';
 import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
+import { openPage } from '../helpers/page-checks.js';
 
 const HOSTILE = `"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=1;alert(1)">`;
 const minutesAgo = (m: number): string => new Date(Date.now() - m * 60_000).toISOString();
@@ -100,19 +101,8 @@ describe('runbook pages in headless Chromium', () => {
 
   /** A phone-sized page that records console errors, page errors and dialogs. */
   async function open(path: string): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, javaScriptEnabled: true });
-    const errors: string[] = [];
-    const dialogs: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    const res = await page.goto(`${base}${path}`, { waitUntil: 'load' });
-    assert.equal(res?.status(), 200, path);
+    const { page, errors, dialogs, status } = await openPage(browser, `${base}${path}`, 390);
+    assert.equal(status, 200, path);
     return { page, errors, dialogs };
   }
 
