@@ -4,6 +4,7 @@ import { messageLinks, type MessageLink, type LinkOptions } from '../../alert/al
 import { valueText } from '../../alert/format-value.js';
 import { historyText } from '../../alert/format-duration.js';
 import { orderedAlerts } from '../../alert/alert-order.js';
+import { groupFiringWindow } from '../../alert/firing-time.js';
 import { groupTitle } from '../../alert/group-name.js';
 import { KEY_LABELS } from '../../alert/key-labels.js';
 import { varyingLabels } from '../../alert/varying-labels.js';
@@ -99,23 +100,26 @@ function byUsefulness([a]: readonly [string, string], [b]: readonly [string, str
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-/** The group's time line: how long it has fired, or when it resolved and how long it had fired. */
+/** When the group started: its firing alerts' first start, else any alert's (a loop: 60,000 alerts fit a group). */
 function groupStart(alerts: readonly Alert[]): number | undefined {
   const firing = alerts.filter((a) => a.status === 'firing');
-  const starts = (firing.length > 0 ? firing : alerts)
-    .map((a) => parseTime(a.startsAt))
-    .filter((t) => t !== undefined);
-  return starts.length > 0 ? Math.min(...starts) : undefined;
+  let start: number | undefined;
+  for (const a of firing.length > 0 ? firing : alerts) {
+    const t = parseTime(a.startsAt);
+    if (t !== undefined && (start === undefined || t < start)) start = t;
+  }
+  return start;
 }
 
+/** The group's time line: how long it has fired, or when it resolved and how long it had fired. */
 function groupWhen(p: WebhookPayload, alerts: readonly Alert[], now: number): string | undefined {
   const start = groupStart(alerts);
   if (start === undefined) return undefined;
   if (p.status !== 'resolved') return `Firing since ${clockTime(start, now)} (${humanDuration(now - start)})`;
-  const ends = alerts.map((a) => parseTime(a.endsAt)).filter((t) => t !== undefined);
-  const end = ends.length > 0 ? Math.max(...ends) : undefined;
-  if (end === undefined || end < start) return `Resolved; firing since ${clockTime(start, now)}`;
-  return `Resolved at ${clockTime(end, now)} after firing for ${humanDuration(end - start)} (from ${clockTime(start, now)})`;
+  // The same span Slack's resolved reply states: first start to last end of the resolved alerts.
+  const span = groupFiringWindow(alerts);
+  if (span === undefined) return `Resolved; firing since ${clockTime(start, now)}`;
+  return `Resolved at ${clockTime(span.to, now)} after firing for ${humanDuration(span.to - span.from)} (from ${clockTime(span.from, now)})`;
 }
 
 /** An alert's own time, only where the group's time line does not already say it. */
