@@ -36,3 +36,15 @@ export function formatSpan(seconds: number): string {
 export function historyText(h: { readonly dataSeconds: number; readonly windowSeconds: number }): string {
   return `over the last ${formatSpan(h.dataSeconds)} of data (window ${formatSpan(h.windowSeconds)})`;
 }
+
+/**
+ * "2026-11-25 13:02 UTC" (or with seconds): a time as plain text, where nothing can render it in
+ * the reader's own zone (a Slack header, a page without script, a fallback).
+ * @example utcText(Date.parse('2026-11-25T13:02:04Z')) // => '2026-11-25 13:02 UTC'
+ */
+export function utcText(ms: number, precision: 'minute' | 'second' = 'minute'): string {
+  return `${new Date(ms)
+    .toISOString()
+    .slice(0, precision === 'minute' ? 16 : 19)
+    .replace('T', ' ')} UTC`;
+}

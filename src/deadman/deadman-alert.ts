@@ -1,3 +1,4 @@
+import { utcText } from '../alert/format-duration.js';
 import { createHash } from 'node:crypto';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 
@@ -18,7 +19,7 @@ export interface DeadmanIncident {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** "2026-11-25 12:00:00 UTC": read by a person in a title, where Slack's date tokens do not render. */
-const utc = (ms: number): string => `${iso(ms).slice(0, 19).replace('T', ' ')} UTC`;
+const utc = (ms: number): string => utcText(ms, 'second');
 
 /**
  * The page as an Alertmanager webhook v4 notification, so every channel adapter handles it as it

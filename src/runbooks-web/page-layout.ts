@@ -1,3 +1,4 @@
+import { utcText } from '../alert/format-duration.js';
 import { escapeHtml } from '../lib/html-escape.js';
 import { htmlPage } from '../lib/html-page.js';
 
@@ -25,7 +26,7 @@ export const inlineCode = (text: string): string => escapeHtml(text).replace(/`(
 /** "2026-11-25 12:42 UTC" */
 export const shortTime = (iso: string): string => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Number.isNaN(d.getTime()) ? iso : utcText(d.getTime());
 };
 
 export const runbookHref = (alert: string): string => `/runbooks/${encodeURIComponent(alert)}`;

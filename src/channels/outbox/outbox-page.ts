@@ -1,3 +1,4 @@
+import { utcText } from '../../alert/format-duration.js';
 import { escapeHtml as e } from '../../lib/html-escape.js';
 import { htmlPage } from '../../lib/html-page.js';
 import type { OutboxEntry } from './outbox-store.js';
@@ -46,7 +47,7 @@ details.plain>summary{font-size:.9rem}details.plain pre,.pd pre{white-space:pre-
 /** "2026-11-25 12:42:05 UTC" */
 const stamp = (iso: string): string => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return Number.isNaN(d.getTime()) ? iso : utcText(d.getTime(), 'second');
 };
 
 /**

@@ -1,3 +1,4 @@
+import { utcText } from '../../alert/format-duration.js';
 import { payloadTime } from '../../alert/firing-time.js';
 import { cut } from '../../lib/truncate.js';
 import { escapeMrkdwn } from './slack-escape.js';
@@ -14,6 +15,5 @@ import { escapeMrkdwn } from './slack-escape.js';
 export function slackDate(iso: string): string {
   const ms = payloadTime(iso);
   if (ms === undefined) return `${escapeMrkdwn(cut(iso, 19).replace('T', ' '))} UTC`;
-  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`;
 }
