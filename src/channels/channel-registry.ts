@@ -7,6 +7,7 @@ import type { Channel } from './channel.js';
 import { EmailChannel } from './email/email-channel.js';
 import { OutboxChannel } from './outbox/outbox-channel.js';
 import { OutboxStore } from './outbox/outbox-store.js';
+import { OpenIncidents } from './pagerduty/open-incidents.js';
 import { PagerDutyChannel } from './pagerduty/pagerduty-channel.js';
 import { SlackChannel } from './slack/slack-channel.js';
 import { SlackMessageStore } from './slack/slack-message-store.js';
@@ -16,12 +17,25 @@ export interface ChannelRegistryOptions {
   readonly pagerdutyAgent?: Agent;
 }
 
+/** The Slack client and message state that the Slack channels and the Slack actions share. */
+export interface SlackWorkspace {
+  readonly client: WebClient;
+  readonly store: SlackMessageStore;
+}
+
+/** The registry's channels plus what the Slack actions need to act on their messages. */
+export interface ChannelRegistry {
+  readonly channels: Map<string, Channel>;
+  readonly slack: SlackWorkspace;
+  readonly incidents: OpenIncidents;
+}
+
 /** An explicit list of the configured channels by name: no discovery, no magic. */
 export function createChannelRegistry(
   config: AppConfig,
   redis: Redis,
   opts: ChannelRegistryOptions = {},
-): Map<string, Channel> {
+): ChannelRegistry {
   const links = {
     publicUrl: config.publicUrl,
     alertmanagerUrl: config.alertmanagerUrl,
@@ -30,19 +44,20 @@ export function createChannelRegistry(
   const outbox = new OutboxStore(redis, config.queuePrefix);
   // The group lock frees up after a crash as fast as the crashed worker's jobs do.
   const slackStore = new SlackMessageStore(redis, config.queuePrefix, config.file.delivery.lockMs);
-  let slackClient: WebClient | undefined;
+  const incidents = new OpenIncidents(redis, config.queuePrefix);
+  // No SDK retries and no whole-client pause on 429: the queue owns retries per delivery.
+  const slackClient = new WebClient(config.slack.token, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+  });
+  const interactive = config.slack.signingSecret !== undefined;
   let mailer: nodemailer.Transporter | undefined;
   const channels = new Map<string, Channel>();
   for (const [name, ch] of Object.entries(config.file.channels)) {
     switch (ch.type) {
       case 'slack':
-        // No SDK retries and no whole-client pause on 429: the queue owns retries per delivery.
-        slackClient ??= new WebClient(config.slack.token, {
-          slackApiUrl: config.slack.apiUrl,
-          retryConfig: { retries: 0 },
-          rejectRateLimitedCalls: true,
-          timeout: 15_000,
-        });
         channels.set(
           name,
           new SlackChannel(
@@ -50,7 +65,7 @@ export function createChannelRegistry(
             ch.channel,
             slackClient,
             slackStore,
-            { ...links, maxAlertsShown: config.file.slack.maxAlertsShown },
+            { ...links, maxAlertsShown: config.file.slack.maxAlertsShown, interactive },
             ch.postIntervalMs,
           ),
         );
@@ -61,6 +76,7 @@ export function createChannelRegistry(
           new PagerDutyChannel(name, config.pagerduty.routingKeys[name]!, {
             ...links,
             eventsUrl: config.pagerduty.eventsUrl,
+            incidents,
             ...(opts.pagerdutyAgent ? { agent: opts.pagerdutyAgent } : {}),
           }),
         );
@@ -76,10 +92,14 @@ export function createChannelRegistry(
       case 'outbox':
         channels.set(
           name,
-          new OutboxChannel(name, outbox, { ...links, maxAlertsShown: config.file.slack.maxAlertsShown }),
+          new OutboxChannel(name, outbox, {
+            ...links,
+            maxAlertsShown: config.file.slack.maxAlertsShown,
+            interactive,
+          }),
         );
         break;
     }
   }
-  return channels;
+  return { channels, slack: { client: slackClient, store: slackStore }, incidents };
 }

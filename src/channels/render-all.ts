@@ -4,11 +4,14 @@ import { formatEmail, type EmailMessage } from './email/format-email.js';
 import { formatPagerDutyEvent, type PagerDutyEvent } from './pagerduty/format-pagerduty-event.js';
 import type { LinkOptions } from '../alert/alert-links.js';
 import { formatSlackMessage, type SlackMessage } from './slack/format-slack-message.js';
+import { withControls } from './slack/message-controls.js';
 
 /** How messages look and where their links point, for every channel type. */
 export interface RenderOptions extends LinkOptions {
   /** Alerts listed one by one before "and N more" (`slack.maxAlertsShown`). */
   readonly maxAlertsShown: number;
+  /** Slack actions are on: the Slack message carries its controls, as Slack would show them. */
+  readonly interactive?: boolean;
 }
 
 /** What every channel type would send for one notification. */
@@ -33,7 +36,14 @@ export function renderAll(
   opts: RenderOptions & { readonly key: string },
 ): RenderedNotification {
   return {
-    slack: formatSlackMessage(payload, context, opts),
+    slack: opts.interactive
+      ? // Not a real message: its controls carry no group, and a click on them would be refused.
+        withControls(formatSlackMessage(payload, context, opts), {
+          ref: 'ar1:preview',
+          resolved: payload.status === 'resolved',
+          now: Date.now(),
+        })
+      : formatSlackMessage(payload, context, opts),
     pagerduty: formatPagerDutyEvent(payload, context, opts),
     email: formatEmail(payload, context, { ...opts, domain: SHOWN_DOMAIN }),
   };

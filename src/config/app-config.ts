@@ -10,7 +10,10 @@ export interface AppConfig {
   readonly queuePrefix: string;
   readonly publicUrl: string;
   readonly prometheusUrl: string | undefined;
+  /** The first of ALERTMANAGER_URL: the UI that links point at. */
   readonly alertmanagerUrl: string | undefined;
+  /** Every Alertmanager of ALERTMANAGER_URL (comma-separated), tried in order for API calls. */
+  readonly alertmanagerUrls: readonly string[];
   /** Grafana for the dashboards runbooks name by uid; without it no dashboard is linked. */
   readonly grafanaUrl: string | undefined;
   readonly runbooksDir: string;
@@ -18,7 +21,14 @@ export interface AppConfig {
     readonly bearerToken?: string;
     readonly basic?: { user: string; password: string };
   };
-  readonly slack: { readonly token: string | undefined; readonly apiUrl: string };
+  readonly slack: {
+    readonly token: string | undefined;
+    readonly apiUrl: string;
+    /** Turns on Slack actions (acknowledge, silence) and POST /slack/actions; undefined: off. */
+    readonly signingSecret: string | undefined;
+    /** The workspace whose clicks are accepted (SLACK_TEAM_ID); undefined: any the secret signs. */
+    readonly teamId: string | undefined;
+  };
   readonly pagerduty: { readonly eventsUrl: string; readonly routingKeys: Readonly<Record<string, string>> };
   readonly email: { readonly smtpUrl: string | undefined; readonly from: string | undefined };
   readonly file: FileConfig;

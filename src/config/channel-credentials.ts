@@ -10,7 +10,12 @@ import { readSecret, type Env } from './read-secret.js';
 export function channelCredentials(
   channels: ReadonlyArray<readonly [string, ChannelConfig]>,
   env: Env,
-  have: { readonly slackToken?: string; readonly smtpUrl?: string; readonly from?: string },
+  have: {
+    readonly slackToken?: string;
+    readonly smtpUrl?: string;
+    readonly from?: string;
+    readonly signingSecret?: string;
+  },
   problems: string[],
   envProblems: string[],
 ): Record<string, string> {
@@ -19,6 +24,11 @@ export function channelCredentials(
     const path = `channels.${name}`;
     if (channel.type === 'slack' && !have.slackToken)
       problems.push(`${path}: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`);
+    // Without a secret there are no actions, so an allow-list would guard nothing.
+    if (channel.type === 'slack' && channel.silenceAllowed && !have.signingSecret)
+      problems.push(
+        `${path}.silenceAllowed: Slack actions are off; set SLACK_SIGNING_SECRET (or SLACK_SIGNING_SECRET_FILE) to use it`,
+      );
     if (channel.type === 'email' && (!have.smtpUrl || !have.from))
       problems.push(`${path}: email channel needs SMTP_URL and EMAIL_FROM`);
     if (channel.type === 'pagerduty') {

@@ -28,6 +28,25 @@ const slackChannel = z
      * channel. Lower only for a Slack-compatible server that allows more (and in tests).
      */
     postIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+    /**
+     * Who may silence and unsilence from this channel's messages (Slack actions): user ids
+     * (U0123...) and user groups (S0123..., needs the `usergroups:read` scope). Absent: anyone who
+     * can see the message. Acknowledge stays open to all. Needs SLACK_SIGNING_SECRET.
+     */
+    silenceAllowed: z
+      .object({
+        users: z
+          .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U0123...)'))
+          .default([]),
+        userGroups: z
+          .array(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id (S0123...)'))
+          .default([]),
+      })
+      .strict()
+      .refine((a) => a.users.length + a.userGroups.length > 0, {
+        message: 'name at least one user or user group, or leave silenceAllowed out',
+      })
+      .optional(),
   })
   .strict();
 
@@ -128,7 +147,21 @@ export const fileConfigSchema = z
       })
       .default({}),
     slack: z
-      .object({ maxAlertsShown: z.number().int().min(1).max(20).default(5) })
+      .object({
+        maxAlertsShown: z.number().int().min(1).max(20).default(5),
+        /**
+         * Retries of a click (acknowledge, silence) whose Alertmanager, PagerDuty or Slack call
+         * fails: exponential from backoffMs, so the defaults give up after about a minute and
+         * tell the user, who is still looking at the message.
+         */
+        actions: z
+          .object({
+            attempts: z.number().int().min(1).max(20).default(6),
+            backoffMs: z.number().int().min(10).max(60_000).default(2000),
+          })
+          .strict()
+          .default({}),
+      })
       .strict()
       .default({}),
     delivery: z

@@ -68,9 +68,12 @@ export function loadConfig(
   const prometheusUrl = env.PROMETHEUS_URL
     ? urlOrProblem(env.PROMETHEUS_URL, 'PROMETHEUS_URL', problems, ['http:', 'https:'])
     : undefined;
-  const alertmanagerUrl = env.ALERTMANAGER_URL
-    ? urlOrProblem(env.ALERTMANAGER_URL, 'ALERTMANAGER_URL', problems, ['http:', 'https:'])
-    : undefined;
+  // Several Alertmanagers of one HA cluster: API calls try them in order, links use the first.
+  const alertmanagerUrls = (env.ALERTMANAGER_URL ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map((u) => urlOrProblem(u, 'ALERTMANAGER_URL', problems, ['http:', 'https:']).replace(/\/+$/, ''));
   const grafanaUrl = env.GRAFANA_URL
     ? urlOrProblem(env.GRAFANA_URL, 'GRAFANA_URL', problems, ['http:', 'https:'])
     : undefined;
@@ -89,6 +92,14 @@ export function loadConfig(
     problems.push('env PAGERDUTY_EVENTS_URL: must end with /v2/enqueue');
 
   const slackToken = readSecret(env, 'SLACK_BOT_TOKEN', problems);
+  const signingSecret = readSecret(env, 'SLACK_SIGNING_SECRET', problems);
+  const teamId = env.SLACK_TEAM_ID || undefined;
+  if (signingSecret !== undefined && alertmanagerUrls.length === 0)
+    problems.push(
+      'env SLACK_SIGNING_SECRET: Slack actions silence through Alertmanager; set ALERTMANAGER_URL too',
+    );
+  if (teamId !== undefined && !/^T[A-Z0-9]{2,}$/.test(teamId))
+    problems.push('env SLACK_TEAM_ID: must be a Slack workspace id (T0123...)');
   const smtpUrl = readSecret(env, 'SMTP_URL', problems);
   if (smtpUrl) urlOrProblem(smtpUrl, 'SMTP_URL', problems, ['smtp:', 'smtps:']);
   const from = env.EMAIL_FROM;
@@ -104,7 +115,7 @@ export function loadConfig(
   const routingKeys = channelCredentials(
     parsed.channels,
     env,
-    { slackToken, smtpUrl, from },
+    { slackToken, smtpUrl, from, signingSecret },
     fileProblems,
     problems,
   );
@@ -119,11 +130,12 @@ export function loadConfig(
     queuePrefix: env.QUEUE_PREFIX ?? 'alert-router',
     publicUrl: publicUrl.replace(/\/+$/, ''),
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ''),
-    alertmanagerUrl: alertmanagerUrl?.replace(/\/+$/, ''),
+    alertmanagerUrl: alertmanagerUrls[0],
+    alertmanagerUrls: Object.freeze(alertmanagerUrls),
     grafanaUrl: grafanaUrl?.replace(/\/+$/, ''),
     runbooksDir: env.RUNBOOKS_DIR ?? 'runbooks',
     webhookAuth: { ...(bearerToken ? { bearerToken } : {}), ...(basic ? { basic } : {}) },
-    slack: { token: slackToken, apiUrl: slackApiUrl },
+    slack: { token: slackToken, apiUrl: slackApiUrl, signingSecret, teamId },
     pagerduty: { eventsUrl, routingKeys: Object.freeze(routingKeys) },
     email: { smtpUrl, from },
     file,

@@ -1,5 +1,5 @@
 import { HeartbeatUnavailableError } from '../deadman/heartbeat-unavailable-error.js';
-import { QueueUnavailableError } from '../queue/queue-unavailable-error.js';
+import { QueueUnavailableError } from '../lib/queue-unavailable-error.js';
 import { UnstorableNotificationError } from '../queue/unstorable-notification-error.js';
 import { HttpError } from './http-error.js';
 

@@ -68,6 +68,18 @@ export function createMetrics() {
       help: 'Firing Watchdog alerts that matched no configured heartbeat source (not tracked).',
       registers: [registry],
     }),
+    slackActionRequests: new Counter({
+      name: 'alert_router_slack_action_requests_total',
+      help: 'Requests to POST /slack/actions by result (queued|duplicate|ignored|bad_signature|wrong_team|invalid|unavailable).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    slackActions: new Counter({
+      name: 'alert_router_slack_actions_total',
+      help: 'Slack clicks carried out by action (acknowledge|silence|unsilence) and outcome (done|refused|retried|failed).',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

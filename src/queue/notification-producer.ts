@@ -5,7 +5,7 @@ import { DeadlineError } from '../lib/deadline-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from '../alert/notification-key.js';
-import { QueueUnavailableError } from './queue-unavailable-error.js';
+import { QueueUnavailableError } from '../lib/queue-unavailable-error.js';
 import { UnstorableNotificationError } from './unstorable-notification-error.js';
 
 export interface Enqueued {

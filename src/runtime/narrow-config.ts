@@ -13,6 +13,7 @@ export function renderOptions(config: AppConfig): RenderOptions {
     alertmanagerUrl: config.alertmanagerUrl,
     grafanaUrl: config.grafanaUrl,
     maxAlertsShown: config.file.slack.maxAlertsShown,
+    interactive: config.slack.signingSecret !== undefined,
   };
 }
 
@@ -33,4 +34,25 @@ export function channelList(config: AppConfig): Array<{ name: string; kind: stri
 export function webhookAuthKind(config: AppConfig): 'bearer' | 'basic' | 'none' {
   if (config.webhookAuth.bearerToken) return 'bearer';
   return config.webhookAuth.basic ? 'basic' : 'none';
+}
+
+/** The Slack channels by name with what the Slack actions need of each: post rate, who may silence. */
+export function slackActionChannels(
+  config: AppConfig,
+): Map<string, { postIntervalMs: number; silenceAllowed?: { users: string[]; userGroups: string[] } }> {
+  return new Map(
+    Object.entries(config.file.channels).flatMap(([name, c]) =>
+      c.type === 'slack'
+        ? [
+            [
+              name,
+              {
+                postIntervalMs: c.postIntervalMs,
+                ...(c.silenceAllowed ? { silenceAllowed: c.silenceAllowed } : {}),
+              },
+            ] as const,
+          ]
+        : [],
+    ),
+  );
 }

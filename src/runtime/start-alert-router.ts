@@ -33,6 +33,9 @@ import { previewRoute } from '../http/preview-route.js';
 import { loadRunbookStore, type ReloadableRunbookStore } from '../runbooks/runbook-store.js';
 import { alertmanagerFiringAlerts } from '../runbooks-web/firing-alerts.js';
 import { runbookRoutes } from '../runbooks-web/runbook-routes.js';
+import { actionJobOptions, QUEUE_ACTIONS, type ActionJobData } from '../actions/action-job.js';
+import { createClickQueue } from '../actions/enqueue-click.js';
+import { slackActionsRoute } from '../http/slack-actions-route.js';
 
 export interface RunningAlertRouter {
   readonly server: Server;
@@ -43,6 +46,7 @@ export interface RunningAlertRouter {
   readonly queues: {
     readonly notifications: Queue<NotificationJobData>;
     readonly deliveries: Queue<DeliveryJobData>;
+    readonly actions: Queue<ActionJobData>;
   };
   /** Stops accepting, lets in-flight jobs finish, closes Redis connections. */
   close(): Promise<void>;
@@ -75,7 +79,11 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     defaultJobOptions: notificationJobOptions(),
   });
   const deliveries = new Queue<DeliveryJobData>(QUEUE_DELIVERIES, queueOpts);
-  for (const q of [notifications, deliveries])
+  const actions = new Queue<ActionJobData>(QUEUE_ACTIONS, {
+    ...queueOpts,
+    defaultJobOptions: actionJobOptions(config.file.slack.actions),
+  });
+  for (const q of [notifications, deliveries, actions])
     q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
@@ -114,7 +122,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     },
   };
   const sampleQueues = async (): Promise<void> => {
-    for (const q of [notifications, deliveries]) {
+    for (const q of [notifications, deliveries, actions]) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
     }
@@ -156,6 +164,20 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         }
       : {}),
     routers: [
+      ...(producer && config.slack.signingSecret
+        ? [
+            slackActionsRoute({
+              signingSecret: config.slack.signingSecret,
+              teamId: config.slack.teamId,
+              slackApiUrl: config.slack.apiUrl,
+              clicks: createClickQueue(actions, producerRedis, config.queuePrefix, {
+                timeoutMs: opts.ingestTimeoutMs ?? 1000,
+              }),
+              metrics,
+              logger,
+            }),
+          ]
+        : []),
       deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
       healthRoutes(readiness),
       metricsRoute(metrics, sampleQueues),
@@ -198,7 +220,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   const closeAll = async (): Promise<void> => {
     await running?.close();
     runbooks.close();
-    await Promise.all([notifications.close(), deliveries.close()]);
+    await Promise.all([notifications.close(), deliveries.close(), actions.close()]);
     producerRedis.disconnect();
   };
   // 'error' rejects (EADDRINUSE and the like) instead of crashing the process as an unhandled
@@ -229,7 +251,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     url,
     metrics,
     runbooks,
-    queues: { notifications, deliveries },
+    queues: { notifications, deliveries, actions },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

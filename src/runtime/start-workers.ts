@@ -2,7 +2,11 @@ import type { Agent } from 'node:https';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { startActionWorker } from '../actions/action-worker.js';
+import { SilencePermission } from '../actions/silence-allowed.js';
+import { SilenceApi } from '../alertmanager/silence-api.js';
 import { createChannelRegistry } from '../channels/channel-registry.js';
+import { PagerDutyChannel } from '../channels/pagerduty/pagerduty-channel.js';
 import type { AppConfig } from '../config/app-config.js';
 import { startDeadmanScheduler } from '../deadman/deadman-scheduler.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
@@ -14,6 +18,7 @@ import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
 import type { Router } from '../routing/route-notification.js';
+import { slackActionChannels } from './narrow-config.js';
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
@@ -44,11 +49,12 @@ export function startWorkers(deps: {
     return r;
   };
   const shared = conn();
-  const channels = createChannelRegistry(
+  const registry = createChannelRegistry(
     config,
     shared,
     deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {},
   );
+  const { channels } = registry;
   const policy = config.file.delivery;
   const deadman = startDeadmanScheduler({
     policy: config.file.heartbeat,
@@ -85,6 +91,25 @@ export function startWorkers(deps: {
     }),
     deadman.worker,
   ];
+  // Slack actions exist only with a signing secret (and then ALERTMANAGER_URL is required).
+  if (config.slack.signingSecret && config.alertmanagerUrls.length > 0)
+    workers.push(
+      startActionWorker({
+        connection: conn(),
+        redis: shared,
+        prefix: config.queuePrefix,
+        slack: registry.slack,
+        channels: slackActionChannels(config),
+        permission: new SilencePermission(registry.slack.client),
+        pagerduty: new Map(
+          [...channels].flatMap(([name, c]) => (c instanceof PagerDutyChannel ? [[name, c] as const] : [])),
+        ),
+        incidents: registry.incidents,
+        silences: new SilenceApi(config.alertmanagerUrls),
+        metrics,
+        logger,
+      }),
+    );
   for (const w of workers) w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
   return {
     workers,

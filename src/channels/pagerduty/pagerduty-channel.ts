@@ -4,6 +4,7 @@ import type { Delivery } from '../delivery.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { formatPagerDutyEvent } from './format-pagerduty-event.js';
+import type { OpenIncidents } from './open-incidents.js';
 import { cut } from '../../lib/truncate.js';
 
 export interface PagerDutyOptions {
@@ -15,6 +16,8 @@ export interface PagerDutyOptions {
   /** Lets tests (and private CAs) trust a local TLS server. */
   readonly agent?: Agent;
   readonly timeoutMs?: number;
+  /** Where accepted triggers and resolves are recorded, for acknowledgements from Slack. */
+  readonly incidents?: OpenIncidents;
 }
 
 /**
@@ -38,6 +41,21 @@ export class PagerDutyChannel implements Channel {
 
   async deliver(d: Delivery, signal: AbortSignal): Promise<DeliveryReceipt> {
     const body = formatPagerDutyEvent(d.payload, d.context, this.opts);
+    await this.send(body, signal);
+    if (body.event_action === 'trigger') await this.opts.incidents?.opened(body.dedup_key, this.name);
+    else await this.opts.incidents?.closed(body.dedup_key, this.name);
+    return { outcome: 'delivered', detail: `${body.event_action} ${body.dedup_key}` };
+  }
+
+  /**
+   * Acknowledges the group's incident (Events API v2: only routing_key, event_action and the
+   * trigger's dedup_key). PagerDuty ignores an acknowledge of an incident already acknowledged.
+   */
+  async acknowledge(dedupKey: string, signal: AbortSignal): Promise<void> {
+    await this.send({ event_action: 'acknowledge', dedup_key: dedupKey }, signal);
+  }
+
+  private async send(body: { event_action: string; dedup_key: string }, signal: AbortSignal): Promise<void> {
     let res: Awaited<ReturnType<typeof event>>;
     try {
       res = await event({
@@ -55,8 +73,7 @@ export class PagerDutyChannel implements Channel {
       });
     }
     const status = res.status;
-    if (status === 202 || status === 200)
-      return { outcome: 'delivered', detail: `${body.event_action} ${body.dedup_key}` };
+    if (status === 202 || status === 200) return;
     const reason = cut(JSON.stringify(res.data ?? {}), 300);
     if (status === 429 || status >= 500)
       throw new DeliveryError(`pagerduty http ${status}: ${reason}`, { retryable: true });

@@ -23,6 +23,11 @@ export interface SlackMessage {
 export interface SlackFormatOptions extends LinkOptions {
   /** Alerts listed one by one before "and N more" (`slack.maxAlertsShown`). */
   readonly maxAlertsShown: number;
+  /**
+   * Slack actions are on (SLACK_SIGNING_SECRET): the Silence menu (message-controls.ts) takes the
+   * place of the Silence link.
+   */
+  readonly interactive?: boolean;
 }
 
 // Block Kit limits (50 blocks, 3,000-char sections, 150-char headers) with margins.
@@ -174,9 +179,10 @@ export function formatSlackMessage(
       elements: [{ type: 'mrkdwn', text: `+${hidden} more alert(s) in this group` }],
     });
   // action_ids must be unique in a block: the second runbook or dashboard is `runbook-2`.
-  // Nothing is left to silence once the whole group has resolved.
+  // Nothing is left to silence once the whole group has resolved; with actions on, the Silence
+  // menu silences from Slack itself.
   const links = messageLinks(p, opts, context?.runbooks).filter(
-    (l) => p.status !== 'resolved' || l.kind !== 'silence',
+    (l) => l.kind !== 'silence' || (p.status !== 'resolved' && !opts.interactive),
   );
   const actions = links.map((l, i, all) => {
     const nth = all.slice(0, i).filter((o) => o.kind === l.kind).length + 1;

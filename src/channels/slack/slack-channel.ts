@@ -4,6 +4,7 @@ import type { Delivery } from '../delivery.js';
 import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { describeChange, formatSlackMessage, type SlackFormatOptions } from './format-slack-message.js';
+import { controlsRef, withControls, type ActionState } from './message-controls.js';
 import { classifySlackError } from './slack-errors.js';
 import type { SlackMessageStore } from './slack-message-store.js';
 
@@ -66,10 +67,17 @@ export class SlackChannel implements Channel {
 
   private async deliverLocked(d: Delivery, group: string, signal: AbortSignal): Promise<DeliveryReceipt> {
     const state = await this.store.get(this.name, group);
-    const message = formatSlackMessage(d.payload, d.context, this.format);
+    const base = formatSlackMessage(d.payload, d.context, this.format);
     const resolved = d.payload.status === 'resolved';
+    // With actions on, who acknowledged or silenced stays on the message through every update.
+    const render = (actions: ActionState): typeof base =>
+      this.format.interactive
+        ? withControls(base, { ...actions, ref: controlsRef(this.name, group), resolved, now: Date.now() })
+        : base;
     const newEpisode = state?.resolved === true && !resolved && state.key !== d.key;
+    const groupFields = { groupKey: d.payload.groupKey, groupLabels: d.payload.groupLabels, rendered: base };
     if (!state || newEpisode) {
+      const message = render({});
       await this.waitForSlot();
       const res = await this.call(
         () =>
@@ -93,6 +101,10 @@ export class SlackChannel implements Channel {
         resolved,
         alerts,
         prevAlerts: alerts,
+        ...groupFields,
+        // A new episode starts unacknowledged and unsilenced.
+        actions: {},
+        actionReply: '',
       });
       return { outcome: 'delivered', detail: `posted ${res.ts}` };
     }
@@ -100,6 +112,7 @@ export class SlackChannel implements Channel {
       return { outcome: 'skipped', detail: 'a newer notification of this group is already shown' };
     }
     if (state.key !== d.key) {
+      const message = render(state.actions);
       await this.call(
         () =>
           this.client.chat.update({
@@ -116,6 +129,7 @@ export class SlackChannel implements Channel {
         resolved,
         alerts: alertStates(d),
         prevAlerts: state.alerts,
+        ...groupFields,
       });
     }
     if (state.replyKey !== d.key) {

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { acquireLease, type Lease } from '../../lib/redis-lease.js';
+import type { SlackMessage } from './format-slack-message.js';
+import type { ActionState } from './message-controls.js';
 
 /** What we remember about the Slack message of one (channel, alert group), shared by all replicas. */
 export interface SlackMessageState {
@@ -12,6 +14,15 @@ export interface SlackMessageState {
   readonly resolved: boolean;
   readonly alerts: Record<string, string>;
   readonly prevAlerts: Record<string, string>;
+  /** The group as Alertmanager named it: what a silence from this message matches. */
+  readonly groupKey: string;
+  readonly groupLabels: Record<string, string>;
+  /** The message as last rendered, before controls: re-drawn as is when someone acts on it. */
+  readonly rendered: SlackMessage | undefined;
+  /** Acknowledgement and silence of this episode; a new episode's message starts with none. */
+  readonly actions: ActionState;
+  /** The last Slack action whose thread reply was posted (a retry does not post it again). */
+  readonly actionReply: string;
 }
 
 const TTL_SECONDS = 30 * 24 * 3600;
@@ -41,6 +52,11 @@ export class SlackMessageStore {
       resolved: h.resolved === '1',
       alerts: JSON.parse(h.alerts ?? '{}') as Record<string, string>,
       prevAlerts: JSON.parse(h.prevAlerts ?? '{}') as Record<string, string>,
+      groupKey: h.groupKey ?? '',
+      groupLabels: JSON.parse(h.groupLabels ?? '{}') as Record<string, string>,
+      rendered: h.rendered ? (JSON.parse(h.rendered) as SlackMessage) : undefined,
+      actions: JSON.parse(h.actions ?? '{}') as ActionState,
+      actionReply: h.actionReply ?? '',
     };
   }
 

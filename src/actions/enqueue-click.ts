@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DeadlineError } from '../lib/deadline-error.js';
+import { QueueUnavailableError } from '../lib/queue-unavailable-error.js';
+import { beforeDeadline } from '../lib/with-deadline.js';
+import type { ActionJobData } from './action-job.js';
+import { responseUrlKey } from './response-url.js';
+
+export interface ClickQueue {
+  /** Resolves once Redis has the click (or already had it: a retry by Slack, `duplicate`). */
+  enqueue(job: ActionJobData, responseUrl: string | undefined): Promise<{ duplicate: boolean }>;
+}
+
+/** How long Slack lets a response_url be used (https://api.slack.com/interactivity/handling#message_responses). */
+const RESPONSE_URL_SECONDS = 30 * 60;
+/** Slack retries an unanswered request within minutes; a click seen within the hour is the same click. */
+const DEDUP_MS = 3600 * 1000;
+
+/**
+ * Queues clicks for the action worker, bounded by `timeoutMs` so Slack's 3-second window holds
+ * whatever Redis does. The response_url goes to a key of its own with Slack's 30-minute life, so
+ * job data (shown by queue tools) holds no capability to post.
+ */
+export function createClickQueue(
+  queue: Queue<ActionJobData>,
+  redis: Redis,
+  prefix: string,
+  opts: { timeoutMs: number },
+): ClickQueue {
+  return {
+    async enqueue(job, responseUrl) {
+      const jobId = randomUUID();
+      try {
+        return await beforeDeadline(
+          opts.timeoutMs,
+          'click write',
+          (async () => {
+            if (responseUrl)
+              await redis.set(
+                responseUrlKey(prefix, job.clickId),
+                responseUrl,
+                'EX',
+                RESPONSE_URL_SECONDS,
+                'NX',
+              );
+            const added = await queue.add(job.kind, job, {
+              jobId,
+              deduplication: { id: job.clickId, ttl: DEDUP_MS },
+            });
+            return { duplicate: added.id !== jobId };
+          })(),
+        );
+      } catch (err) {
+        throw new QueueUnavailableError(
+          err instanceof DeadlineError
+            ? 'Redis did not confirm the write in time; retry'
+            : 'Redis is unavailable; retry',
+          { cause: err },
+        );
+      }
+    },
+  };
+}
