@@ -29,6 +29,14 @@ export interface FakeSlack {
   /** The ts Slack returned for a request (chat.postMessage / chat.update). */
   tsOf(request: SlackRequest): string;
   respondNext(method: string, response: SlackScript): void;
+  /** The message as it stands now (after every chat.update), by ts. */
+  message(ts: string): { channel: string; text: unknown; blocks: unknown } | undefined;
+  /** A response_url for one click: what alert-router posts there lands in `responses`. */
+  responseUrl(id: string): string;
+  /** Bodies posted to response_urls (ephemeral notices), in arrival order. */
+  readonly responses: Array<{ readonly id: string; readonly body: Record<string, unknown> }>;
+  /** Members of a user group, for usergroups.users.list. */
+  setUserGroup(id: string, users: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +69,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const requests: SlackRequest[] = [];
   const scripts = new Map<string, SlackScript[]>();
   const messages = new Map<string, { channel: string; text: unknown; blocks: unknown }>();
+  const responses: Array<{ id: string; body: Record<string, unknown> }> = [];
+  const userGroups = new Map<string, readonly string[]>();
   let seq = 0;
   const nextTs = (): string => `${1_764_000_000 + ++seq}.000100`;
 
@@ -105,6 +115,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           message: { text: body.text, blocks: body.blocks },
         };
       }
+      case 'usergroups.users.list': {
+        const users = userGroups.get(String(body.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'auth.test':
         return { ok: true, team: 'T', user: 'alert-router', bot_id: 'B1' };
       default:
@@ -117,6 +131,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // A response_url (https://api.slack.com/interactivity/handling#message_responses): JSON, no token.
+      const response = /^\/response\/([\w-]+)$/.exec(req.url ?? '');
+      if (response) {
+        try {
+          responses.push({
+            id: response[1]!,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        } catch {
+          res.writeHead(400).end('invalid_payload');
+        }
+        return;
+      }
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       let body: Record<string, unknown>;
       try {
@@ -160,6 +188,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const ts = (request.response?.body as { ts?: unknown } | undefined)?.ts;
       if (typeof ts !== 'string') throw new Error(`no ts in the answer to ${request.method}`);
       return ts;
+    },
+    message: (ts) => messages.get(ts),
+    responseUrl: (id) => `http://127.0.0.1:${port}/response/${id}`,
+    responses,
+    setUserGroup(id, users) {
+      userGroups.set(id, users);
     },
     respondNext(method, response) {
       const list = scripts.get(method) ?? [];
