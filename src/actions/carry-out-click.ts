@@ -70,6 +70,7 @@ export async function carryOutClick(
     const mine = state.actions.last === job.clickId;
     let actions = state.actions;
     let reply: string | undefined;
+    let notice: string | undefined;
     if (!mine) {
       if (state.resolved)
         return refused(
@@ -80,6 +81,7 @@ export async function carryOutClick(
       if ('outcome' in next) return next;
       actions = next.actions;
       reply = next.reply;
+      notice = next.notice;
       await deps.slack.store.set(ref.channel, ref.group, { actions });
     }
     if (state.rendered) {
@@ -98,7 +100,8 @@ export async function carryOutClick(
         }),
       );
     }
-    if (state.actionReply !== job.clickId) {
+    // A redraw with nothing to announce (an ended silence) posts no reply.
+    if (state.actionReply !== job.clickId && !(notice && !reply)) {
       const waitMs = await deps.slack.store.takePostSlot(ref.channel, channel.postIntervalMs);
       if (waitMs > 0)
         throw new DeliveryError('channel post rate reached', { retryable: true, retryAfterMs: waitMs });
@@ -112,7 +115,7 @@ export async function carryOutClick(
       );
       await deps.slack.store.set(ref.channel, ref.group, { actionReply: job.clickId });
     }
-    return { outcome: 'done', detail: `${job.kind} by ${job.user.id}` };
+    return { outcome: 'done', detail: `${job.kind} by ${job.user.id}`, ...(notice ? { notice } : {}) };
   } finally {
     await lease.release();
   }
@@ -127,7 +130,7 @@ async function act(
   deps: ClickDeps,
   firstTry: boolean,
   signal: AbortSignal,
-): Promise<{ actions: ActionState; reply: string } | ClickResult> {
+): Promise<{ actions: ActionState; reply?: string; notice?: string } | ClickResult> {
   const current = state.actions;
   const now = job.clickedAt;
   if (job.kind === 'acknowledge') {
@@ -153,7 +156,15 @@ async function act(
     );
   const active = current.silence && current.silence.until > Date.now() ? current.silence : undefined;
   if (job.kind === 'unsilence') {
-    if (!active) return refused('This alert group is not silenced from Slack.', 'not silenced');
+    if (!active) {
+      if (!current.silence) return refused('This alert group is not silenced from Slack.', 'not silenced');
+      // The silence ran out by itself and the message still offers Unsilence: redraw it.
+      const { silence: ended, ...rest } = current;
+      return {
+        actions: { ...rest, last: job.clickId },
+        notice: `The silence by ${who(ended.name)} already ended ${at(ended.until)}; the message is up to date again.`,
+      };
+    }
     await deps.silences.expire(active.id);
     const { silence: _expired, ...rest } = current;
     return { actions: { ...rest, last: job.clickId }, reply: replyFor(job, rest) };

@@ -14,7 +14,7 @@ export interface ClickQueue {
 
 /** How long Slack lets a response_url be used (https://api.slack.com/interactivity/handling#message_responses). */
 const RESPONSE_URL_SECONDS = 30 * 60;
-/** Slack retries an unanswered request within minutes; a click seen within the hour is the same click. */
+/** The same click arriving again within the hour (resent by a proxy, a client, a replay) is queued once. */
 const DEDUP_MS = 3600 * 1000;
 
 /**

@@ -43,6 +43,8 @@ export function slackActionsRoute(deps: SlackActionsDeps): Router {
     );
     if (bad) {
       count('bad_signature');
+      // A wrong secret or a skewed clock looks like this from the outside: say which, never what was sent.
+      deps.logger.warn({ reason: bad, from: req.socket.remoteAddress }, 'slack action request refused');
       throw new HttpError(401, 'bad_signature', bad);
     }
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -56,6 +58,7 @@ export function slackActionsRoute(deps: SlackActionsDeps): Router {
     );
     if (click.status === 'wrong_team') {
       count('wrong_team');
+      deps.logger.warn({ from: req.socket.remoteAddress }, 'slack action from another workspace refused');
       throw new HttpError(403, 'wrong_team', 'this alert-router serves another Slack workspace');
     }
     if (click.status === 'invalid') {
