@@ -28,7 +28,7 @@ article.entry.resolved{border-left-color:var(--ok)}article.entry h2{margin:0;fon
 .sl-btn{display:inline-flex;align-items:center;min-height:44px;padding:0 .9rem;border:1px solid #565856;border-radius:6px;color:#fff!important;text-decoration:none;font-weight:700;font-size:14px}
 .sl-btn.primary{background:#007a5a;border-color:#007a5a}.sl-btn.danger{color:#e01e5a!important}
 button.sl-btn{background:transparent;font-family:inherit;line-height:1.2;cursor:default}button.sl-btn.primary{background:#007a5a}
-.sl-select{position:relative;min-width:10rem;max-width:100%}
+.sl-select{position:relative;min-width:9rem;max-width:100%}
 .sl-select>summary{gap:.6rem;padding:0 .75rem;border:1px solid #565856;border-radius:6px;background:#1a1d21;color:#d1d2d3;font-size:14px;list-style:none}
 .sl-select>summary::-webkit-details-marker{display:none}.sl-placeholder{color:#ababad}
 .sl-select>summary::after{content:"";flex:none;margin:0 .1rem -.1rem auto;width:.45rem;height:.45rem;border:solid #ababad;border-width:0 2px 2px 0;transform:translateY(-.15rem) rotate(45deg)}

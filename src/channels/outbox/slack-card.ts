@@ -78,9 +78,15 @@ function block(b: Obj): string {
 
 /** The elements of a message that act through the app when used in Slack. */
 function controlsOf(blocks: readonly Obj[]): Obj[] {
-  return blocks.flatMap((b) =>
-    b.type === 'actions' ? list(b.elements) : isObj(b.accessory) && b.accessory.type !== 'image' ? [b.accessory] : [],
-  ).filter(isControl);
+  return blocks
+    .flatMap((b) =>
+      b.type === 'actions'
+        ? list(b.elements)
+        : isObj(b.accessory) && b.accessory.type !== 'image'
+          ? [b.accessory]
+          : [],
+    )
+    .filter(isControl);
 }
 
 /**
