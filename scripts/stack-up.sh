@@ -25,6 +25,7 @@ done
 mkdir -p "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 PID_DIR=$RUN_DIR/pids
+SIGNING_SECRET=$RUN_DIR/secrets/slack-signing-secret
 LOG_DIR=$RUN_DIR/logs
 TIMEOUT=${STACK_TIMEOUT:-60}
 cd "$REPO_DIR"
@@ -57,6 +58,21 @@ prepare_configs() {
   node_modules/.bin/tsx scripts/lib/prepare-run-config.ts --repo "$REPO_DIR" --run-dir "$RUN_DIR" \
     --port "prometheus=$PROMETHEUS_PORT" --port "alertmanager=$ALERTMANAGER_PORT" \
     --port "alert-router=$ROUTER_PORT" --port "inference-gateway=$DEMO_PORT" --port "redis=$REDIS_PORT"
+}
+
+# The demo's Slack signing secret: with one, alert-router's Slack messages carry Slack actions
+# (Acknowledge, the Silence menu) and the outbox shows them. Nothing in the demo signs clicks with
+# it; a real Slack app's comes from its settings. Kept once made, like the webhook token
+# (scripts/lib/prepare-run-config.ts): a running alert-router read it at start-up. An empty file
+# would turn actions off, so it is made anew.
+ensure_signing_secret() {
+  if [[ ! -s $SIGNING_SECRET ]]; then
+    # umask 077: the directory (if new) and the file are never readable by others, not even briefly.
+    (umask 077 && mkdir -p "${SIGNING_SECRET%/*}" \
+      && od -An -vtx1 -N32 /dev/urandom | tr -d ' \n' >"$SIGNING_SECRET.tmp" && echo >>"$SIGNING_SECRET.tmp" \
+      && mv "$SIGNING_SECRET.tmp" "$SIGNING_SECRET")
+  fi
+  chmod 600 "$SIGNING_SECRET"
 }
 
 health_url() {
@@ -116,7 +132,7 @@ service_command() {
     inference-gateway)
       CMD=(env "PORT=$DEMO_PORT" "DEMO_PORT=$DEMO_PORT" node --import tsx demo/inference-gateway.ts) ;;
     alert-router)
-      CMD=(env "PORT=$ROUTER_PORT" "WEBHOOK_BEARER_TOKEN_FILE=$token"
+      CMD=(env "PORT=$ROUTER_PORT" "WEBHOOK_BEARER_TOKEN_FILE=$token" "SLACK_SIGNING_SECRET_FILE=$SIGNING_SECRET"
         "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT" "ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT"
         "PUBLIC_URL=http://127.0.0.1:$ROUTER_PORT" "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" node --import tsx src/main.ts) ;;
   esac
@@ -175,6 +191,7 @@ wait_healthy() {
 
 ensure_node_modules
 prepare_configs
+ensure_signing_secret
 if ((PREPARE_ONLY)); then exit 0; fi
 
 ensure_binaries
@@ -200,6 +217,7 @@ Stack is up (state in $RUN_DIR):
   demo gateway     http://127.0.0.1:$DEMO_PORT/metrics
   Grafana          not in the native stack: the dashboards (:3000) run with docker compose up
   webhook token    $RUN_DIR/secrets/webhook-token
+  Slack signing    $SIGNING_SECRET   (Slack actions on: the outbox shows Acknowledge and Silence)
   logs             $LOG_DIR/
 
 Inject a fault:    npm run demo:fault -- --error-rate 0.2 --duration 600 --url http://127.0.0.1:$DEMO_PORT

@@ -10,6 +10,9 @@ import { pino } from 'pino';
 import type { NotificationContext } from '../../src/alert/notification-context.js';
 import { OutboxChannel } from '../../src/channels/outbox/outbox-channel.js';
 import { OutboxStore } from '../../src/channels/outbox/outbox-store.js';
+import { renderAll } from '../../src/channels/render-all.js';
+import { formatSlackMessage } from '../../src/channels/slack/format-slack-message.js';
+import { withControls } from '../../src/channels/slack/message-controls.js';
 import { createApp } from '../../src/http/create-app.js';
 import { outboxRoutes } from '../../src/http/outbox-routes.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
@@ -133,4 +136,100 @@ describe('the outbox page in headless Chromium', () => {
     await page.close();
     await fill();
   });
+});
+
+describe('the outbox page with Slack actions on, in headless Chromium', () => {
+  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const store = new OutboxStore(redis, prefix);
+  const opts = { publicUrl: 'http://ar.test', alertmanagerUrl: 'http://am.test:9093', maxAlertsShown: 5, interactive: true };
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    // The older entry: a message someone acknowledged and silenced, as the action worker redraws it
+    // (the outbox itself never stores one: its controls cannot be clicked).
+    const now = Date.now();
+    const firing = fixture('firing');
+    const rendered = renderAll(firing, undefined, { ...opts, key: 'k1' });
+    await store.push({
+      at: new Date(now).toISOString(),
+      channel: 'outbox',
+      key: 'k1',
+      status: 'firing',
+      alertname: 'HighErrorRate',
+      alerts: firing.alerts.length,
+      rendered: {
+        ...rendered,
+        slack: withControls(formatSlackMessage(firing, undefined, opts), {
+          ref: 'ar1:preview',
+          resolved: false,
+          now,
+          ack: { userId: 'U1', name: 'jane', at: now - 60_000 },
+          silence: { id: 's1', userId: 'U2', name: HOSTILE, until: now + 4 * 3600_000, hours: 4 },
+        }),
+      },
+    });
+    // The newest: what the outbox channel stores with actions on, for a group with a hostile label.
+    const grouped = fixture('grouped');
+    grouped.alerts[0]!.labels.pod = HOSTILE;
+    await new OutboxChannel('outbox', store, opts).deliver({ key: 'k2', receivedAt: now, channel: 'outbox', payload: grouped });
+    server = createServer(createApp({ logger: pino({ level: 'silent' }), routers: [outboxRoutes(store, 'http://alert-router.test')] }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  for (const width of [390, 1280]) {
+    it(`shows Acknowledge and the Silence menu on the card, inert, at ${width} px`, async () => {
+      const { page, errors, dialogs, status } = await openPage(browser, `${base}/outbox`, width);
+      assert.equal(status, 200);
+      await page.screenshot({ path: join(ARTIFACTS, `outbox-actions-${width}.png`), fullPage: true });
+      const [fresh, handled] = [page.locator('article.entry').nth(0).locator('.slack'), page.locator('article.entry').nth(1).locator('.slack')];
+
+      // The newest card: Acknowledge (a button, not a link), the Silence menu, then the links without Silence.
+      const ack = fresh.getByRole('button', { name: 'Acknowledge' });
+      assert.equal(await ack.isVisible(), true);
+      assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('article.entry .slack button.sl-btn.primary')).backgroundColor`), 'rgb(0, 122, 90)', 'primary style');
+      const select = fresh.locator('.sl-actions details.sl-select');
+      assert.equal(await select.locator('summary').innerText(), 'Silence…');
+      assert.equal(await select.locator('.sl-menu').isVisible(), false, 'the options are shown on a tap');
+      assert.deepEqual((await linksOf(fresh.locator('.sl-actions a.sl-btn'))).map(([t]) => t), ['Runbook', 'Source']);
+      assert.equal(await fresh.getByText('These controls act in Slack').count(), 1);
+      assert.match(await fresh.innerText(), /<script>window.__pwned=1<\/script>/, 'a hostile label is shown as text');
+
+      // Clicking Acknowledge goes nowhere; opening the menu shows its options, within the screen.
+      assert.equal(await ack.isDisabled(), true, 'aria-disabled: a screen reader hears it does nothing here');
+      await ack.click({ force: true });
+      assert.equal(page.url(), `${base}/outbox`);
+      await select.locator('summary').click();
+      assert.deepEqual(await select.locator('.sl-menu li').allInnerTexts(), ['Silence 1h', 'Silence 4h', 'Silence 24h']);
+      assert.equal(await select.locator('.sl-menu li').first().isVisible(), true);
+      await select.scrollIntoViewIfNeeded();
+      await page.evaluate('window.scrollBy(0, -120)');
+      await page.screenshot({ path: join(ARTIFACTS, `outbox-actions-${width}-menu-open.png`) });
+      const [menu, card] = await Promise.all([select.locator('.sl-menu').boundingBox(), fresh.boundingBox()]);
+      assert.ok(menu && card && menu.x >= card.x && menu.x + menu.width <= card.x + card.width, 'the menu stays within the card');
+      assert.deepEqual(await overflowing(page), [], 'no element wider than the screen, or overflowing its own box');
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal page scroll');
+
+      // The older card: who acknowledged and silenced it, and Unsilence in place of both controls.
+      await handled.screenshot({ path: join(ARTIFACTS, `outbox-actions-${width}-handled.png`) });
+      assert.match(await handled.locator('.sl-context', { hasText: 'Acknowledged by' }).innerText(), /Acknowledged by @jane .+ · .*Silenced for 4h by @<script>window.__pwned=1<\/script>/);
+      assert.equal(await handled.getByRole('button', { name: 'Unsilence' }).isVisible(), true);
+      assert.equal(await handled.getByRole('button', { name: 'Acknowledge' }).count(), 0);
+      assert.equal(await handled.locator('.sl-select').count(), 0);
+
+      assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined');
+      assert.deepEqual([errors, dialogs], [[], []], 'no console error (a CSP violation would be one), no dialog');
+      await page.close();
+    });
+  }
 });

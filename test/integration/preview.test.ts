@@ -7,6 +7,8 @@ import { sleep } from '../../support/wait.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const TOKEN = 'preview-test-token';
+/** Only links and (on a click) the silence API use it; a preview calls nothing. */
+const ALERTMANAGER = 'http://alertmanager.test:9093';
 
 let target: MetricsTarget;
 let prom: LocalPrometheus;
@@ -39,7 +41,7 @@ before(async () => {
       routes: [{ matchers: ['severity="critical"'], channels: ['ops'], continue: true }],
       defaultChannels: ['outbox'],
     },
-    { PROMETHEUS_URL: prom.url, WEBHOOK_BEARER_TOKEN: TOKEN },
+    { PROMETHEUS_URL: prom.url, WEBHOOK_BEARER_TOKEN: TOKEN, ALERTMANAGER_URL: ALERTMANAGER },
   );
 });
 after(async () => {
@@ -49,8 +51,8 @@ after(async () => {
   await target?.close();
 });
 
-const post = (body: string, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(`${router.url}/api/preview`, {
+const post = (body: string, headers: Record<string, string> = {}, to: TestRouter = router): Promise<Response> =>
+  fetch(`${to.url}/api/preview`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
     body,
@@ -135,5 +137,68 @@ describe('POST /api/preview', () => {
     assert.equal(res.status, 200);
     const out = (await res.json()) as { slack: { blocks: unknown[] } };
     assert.ok(out.slack.blocks.length <= 50);
+  });
+});
+
+interface Element {
+  type: string;
+  action_id?: string;
+  url?: string;
+  text?: { text: string };
+  placeholder?: { text: string };
+  options?: Array<{ text: { text: string }; value: string }>;
+}
+type Block = { type: string; block_id?: string; elements?: Element[] };
+
+/** Every element of the preview's Slack actions blocks. */
+async function actionElements(to: TestRouter): Promise<Element[]> {
+  const res = await post(fixtureText('firing'), {}, to);
+  assert.equal(res.status, 200);
+  const out = (await res.json()) as { slack: { blocks: Block[] } };
+  return out.slack.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+}
+
+describe('POST /api/preview and Slack actions (SLACK_SIGNING_SECRET)', () => {
+  let interactive: TestRouter;
+  before(async () => {
+    interactive = await startTestRouter(
+      { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] },
+      { WEBHOOK_BEARER_TOKEN: TOKEN, ALERTMANAGER_URL: ALERTMANAGER, SLACK_SIGNING_SECRET: 'preview-signing-secret' },
+    );
+  });
+  after(async () => {
+    await interactive?.stop();
+  });
+
+  it('shows the controls Slack would: Acknowledge and the Silence menu, and no Silence link', async () => {
+    const elements = await actionElements(interactive);
+    const ack = elements.find((el) => el.action_id === 'ar-acknowledge');
+    assert.deepEqual(
+      ack && { type: ack.type, text: ack.text?.text, url: ack.url },
+      { type: 'button', text: 'Acknowledge', url: undefined },
+    );
+    const silence = elements.find((el) => el.action_id === 'ar-silence');
+    assert.ok(silence);
+    assert.equal(silence.type, 'static_select');
+    assert.equal(silence.placeholder?.text, 'Silence…');
+    assert.deepEqual(
+      silence.options?.map((o) => [o.text.text, o.value]),
+      [
+        ['Silence 1h', '1h'],
+        ['Silence 4h', '4h'],
+        ['Silence 24h', '24h'],
+      ],
+    );
+    assert.deepEqual(elements.slice(0, 2).map((el) => el.action_id), ['ar-acknowledge', 'ar-silence'], 'the controls come first');
+    assert.equal(elements.filter((el) => el.url?.startsWith(`${ALERTMANAGER}/#/silences`)).length, 0, 'no Silence link');
+    assert.ok(elements.some((el) => el.text?.text === 'Runbook' && el.url), 'the links stay');
+  });
+
+  it('without the secret, has no controls and keeps the Silence link', async () => {
+    const elements = await actionElements(router);
+    assert.deepEqual(elements.filter((el) => el.action_id?.startsWith('ar-') || el.type !== 'button'), []);
+    const silence = elements.filter((el) => el.text?.text === 'Silence');
+    assert.equal(silence.length, 1);
+    assert.match(silence[0]!.url ?? '', /^http:\/\/alertmanager\.test:9093\/#\/silences\/new\?filter=/);
   });
 });

@@ -59,7 +59,7 @@ describe('Slack mrkdwn as HTML (the outbox)', () => {
     assert.ok(html.includes('<div class="sl-header">FIRING &lt;b&gt;x&lt;/b&gt; <span class="emoji emoji-fire"'), html);
     assert.ok(html.includes('<div class="sl-fields"><div><b>team</b><br>x</div></div>'), html);
     assert.ok(html.includes('<a class="sl-btn" href="https://ar/runbooks/X"'), html);
-    assert.ok(html.includes('<span class="sl-btn">Evil</span>'), html);
+    assert.ok(html.includes('<button class="sl-btn" type="button" aria-disabled="true">Evil</button>'), html);
     assert.ok(html.includes('[video block]'));
     assert.doesNotMatch(html, /javascript:/);
     assert.doesNotMatch(slackCard('not a message', 'x'), /undefined/);

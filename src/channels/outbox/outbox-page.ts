@@ -27,6 +27,15 @@ article.entry.resolved{border-left-color:var(--ok)}article.entry h2{margin:0;fon
 .sl-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.55rem 0 .2rem}
 .sl-btn{display:inline-flex;align-items:center;min-height:44px;padding:0 .9rem;border:1px solid #565856;border-radius:6px;color:#fff!important;text-decoration:none;font-weight:700;font-size:14px}
 .sl-btn.primary{background:#007a5a;border-color:#007a5a}.sl-btn.danger{color:#e01e5a!important}
+button.sl-btn{background:transparent;font-family:inherit;line-height:1.2;cursor:default}button.sl-btn.primary{background:#007a5a}
+.sl-select{position:relative;min-width:9rem;max-width:100%}
+.sl-select>summary{gap:.6rem;padding:0 .75rem;border:1px solid #565856;border-radius:6px;background:#1a1d21;color:#d1d2d3;font-size:14px;list-style:none}
+.sl-select>summary::-webkit-details-marker{display:none}.sl-placeholder{color:#ababad}
+.sl-select>summary::after{content:"";flex:none;margin:0 .1rem -.1rem auto;width:.45rem;height:.45rem;border:solid #ababad;border-width:0 2px 2px 0;transform:translateY(-.15rem) rotate(45deg)}
+.sl-select[open]>summary{border-color:#1d9bd1;box-shadow:0 0 0 1px #1d9bd1}.sl-select[open]>summary::after{transform:translateY(.1rem) rotate(-135deg)}
+.sl-menu{position:absolute;z-index:1;top:calc(100% + 4px);left:0;right:0;margin:0;padding:.3rem 0;list-style:none;background:#222529;border:1px solid #565856;border-radius:6px;box-shadow:0 4px 12px #000a;font-size:14px}
+.sl-menu li{padding:.45rem .75rem}.sl-element{align-self:center;color:#ababad;font-size:13px}
+.sl-note{margin:.3rem 0 0;font-size:12px;font-style:italic;color:#ababad}
 .sl-notification{margin:.5rem 0 0;color:#ababad}
 .email-subject{margin:.1rem 0 .4rem;font-weight:650}
 iframe.email{display:block;width:100%;height:40rem;border:1px solid var(--border);border-radius:10px;background:#eef1f5;margin-bottom:.5rem}
