@@ -1,14 +1,22 @@
 // Slack actions benchmark: click to silence with a real Alertmanager, and the interactivity
 // endpoint's answer time under concurrent clicks. Run alone with `npx tsx bench/slack-actions.ts`,
 // or as part of `npm run bench`.
+import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
+import { loadConfig } from '../src/config/load-config.js';
+import { createLogger } from '../src/lib/logger.js';
+import { startAlertRouter } from '../src/runtime/start-alert-router.js';
+import { deletePrefix } from '../support/delete-prefix.js';
 import { startAlertmanager } from '../support/alertmanager-server.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait.js';
-import { startFakeSlack, type SlackRequest } from '../test/helpers/fake-slack.js';
-import { click } from '../test/helpers/slack-click.js';
-import { startTestRouter } from '../test/helpers/start-test-router.js';
+import { startFakeSlack, type SlackRequest } from '../support/fake-slack.js';
+import { click } from '../support/slack-click.js';
 
 const CLICKS = 20;
 const CONCURRENT = 50;
@@ -30,18 +38,26 @@ const ms = (n: number): number => Math.round(n * 10) / 10;
 export async function runSlackActionsBench(): Promise<Record<string, number | string>> {
   const slack = await startFakeSlack();
   const amPort = await freePort();
-  const router = await startTestRouter(
-    {
+  const file = join(tmpdir(), `ar-bench-actions-${process.pid}.yml`);
+  writeFileSync(
+    file,
+    stringify({
       channels: { alerts: { type: 'slack', channel: '#alerts', postIntervalMs: 10 } },
       defaultChannels: ['alerts'],
-    },
-    {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_API_URL: slack.url,
-      SLACK_SIGNING_SECRET: SECRET,
-      ALERTMANAGER_URL: `http://127.0.0.1:${amPort}`,
-    },
+    }),
   );
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    ...process.env,
+    ALERT_ROUTER_CONFIG: file,
+    QUEUE_PREFIX: prefix,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: slack.url,
+    SLACK_SIGNING_SECRET: SECRET,
+    ALERTMANAGER_URL: `http://127.0.0.1:${amPort}`,
+  });
+  rmSync(file);
+  const router = await startAlertRouter(config, { logger: createLogger('error'), port: 0 });
   const am = await startAlertmanager(
     stringify({
       route: { receiver: 'ar', group_by: ['alertname'], group_wait: '1s', group_interval: '1s' },
@@ -54,7 +70,9 @@ export async function runSlackActionsBench(): Promise<Record<string, number | st
     await am.postAlerts(names.map((alertname) => ({ labels: { alertname, severity: 'warning' } })));
     const posts = await waitFor(
       () => {
-        const top = slack.calls('chat.postMessage').filter((r) => r.response && r.body.thread_ts === undefined);
+        const top = slack
+          .calls('chat.postMessage')
+          .filter((r) => r.response && r.body.thread_ts === undefined);
         return top.length === names.length ? top : undefined;
       },
       'a message per group',
@@ -71,7 +89,9 @@ export async function runSlackActionsBench(): Promise<Record<string, number | st
       await click(slack, post, 'ar-silence', opts, '1h');
       await waitFor(
         async () => {
-          const list = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as Array<{ comment: string }>;
+          const list = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as Array<{
+            comment: string;
+          }>;
           return list.some((s) => s.comment.includes(`"${name}"`));
         },
         `the silence of ${name}`,
@@ -116,7 +136,10 @@ export async function runSlackActionsBench(): Promise<Record<string, number | st
     };
   } finally {
     await am.close();
-    await router.stop();
+    await router.close();
+    const redis = new Redis(config.redisUrl);
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
     await slack.close();
   }
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
-import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { waitFor } from '../../support/wait.js';
 import { startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';

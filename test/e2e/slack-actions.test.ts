@@ -12,8 +12,8 @@ import {
 import { freePort } from '../../support/free-port.js';
 import { sleep, waitFor } from '../../support/wait.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
-import { startFakeSlack, type FakeSlack, type SlackRequest } from '../helpers/fake-slack.js';
-import { click, control, currentBlocks, TEST_TEAM, type ClickOptions } from '../helpers/slack-click.js';
+import { startFakeSlack, type FakeSlack, type SlackRequest } from '../../support/fake-slack.js';
+import { click, control, currentBlocks, TEST_TEAM, type ClickOptions } from '../../support/slack-click.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 // Slack, as the issue describes it: a real Alertmanager 0.25 notifies alert-router, which posts to

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
 import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
-import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { freePort } from '../../support/free-port.js';
 import { ALERTMANAGER_BIN, startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
 import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';

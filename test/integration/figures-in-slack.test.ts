@@ -19,7 +19,7 @@ import { createLiveContext } from '../../src/enrichment/live-context-adapter.js'
 import { createPrometheusClient } from '../../src/enrichment/prometheus-client.js';
 import { QueryCache } from '../../src/enrichment/query-cache.js';
 import { parseRunbook } from '../../src/runbooks/parse-runbook.js';
-import { startFakeSlack, type FakeSlack, type SlackRequest } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack, type SlackRequest } from '../../support/fake-slack.js';
 import { startMetricsTarget, type MetricsTarget, type TargetSeries } from '../helpers/metrics-target.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { postWebhook, settled } from '../helpers/webhook-client.js';

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Alert, WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { errorResponse } from '../../src/http/error-response.js';
 import { createNotificationProducer } from '../../src/queue/notification-producer.js';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { linksIn } from '../helpers/links-in.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { sleep, waitFor } from '../../support/wait.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
-import { startFakeSlack, type FakeSlack, type SlackRequest } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack, type SlackRequest } from '../../support/fake-slack.js';
 import { linksIn } from '../helpers/links-in.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';

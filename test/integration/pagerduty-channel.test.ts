@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { fixture } from '../../support/fixtures.js';
 import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { sleep, waitFor } from '../../support/wait.js';

@@ -15,7 +15,7 @@ import {
   SLACK_CHANNEL_ID,
   type FakeSlack,
   type SlackRequest,
-} from '../helpers/fake-slack.js';
+} from '../../support/fake-slack.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
 import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { fixture } from '../../support/fixtures.js';
 import { ManagedProcess } from '../../support/managed-process.js';
 import { REDIS_URL, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { blockKitProblems } from '../helpers/block-kit-limits.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { hostilePayload, invalidPayload } from '../helpers/hostile-payloads.js';
 import { linksIn } from '../helpers/links-in.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';

@@ -38,7 +38,7 @@ describe('Slack actions on the outbox card', () => {
     const html = slackCard(message, '13:00');
     assert.ok(
       html.includes(
-        '<div class="sl-context"><span>:eyes: Acknowledged by @jane <time datetime="2026-11-25T12:59:00.000Z">2026-11-25 12:59 UTC</time>  ·  :mute: Silenced for 4h by @sam, until <time datetime="2026-11-25T17:00:00.000Z">2026-11-25 17:00 UTC</time></span></div>',
+        '<div class="sl-context"><span><span class="emoji emoji-eyes" role="img" aria-label="👀"></span> Acknowledged by @jane <time datetime="2026-11-25T12:59:00.000Z">2026-11-25 12:59 UTC</time>  ·  <span class="emoji emoji-mute" role="img" aria-label="🔇"></span> Silenced for 4h by @sam, until <time datetime="2026-11-25T17:00:00.000Z">2026-11-25 17:00 UTC</time></span></div>',
       ),
       html,
     );

@@ -16,6 +16,10 @@ const EMOJI: Readonly<Record<string, string>> = {
   white_circle: '⚪',
   warning: '⚠️',
   book: '📖',
+  // The Slack actions' line: acknowledged, silenced, a silence ended.
+  eyes: '👀',
+  mute: '🔇',
+  bell: '🔔',
 };
 
 /** Slack's own escaping undone: in mrkdwn, `&lt;` is a literal `<` (and so on for `&amp;`, `&gt;`). */

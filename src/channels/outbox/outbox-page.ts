@@ -49,9 +49,11 @@ details.plain>summary{font-size:.9rem}details.plain pre,.pd pre{white-space:pre-
 .emoji-red_circle{background:#dd2e44}.emoji-large_orange_circle{background:#f4900c}.emoji-large_yellow_circle{background:#fdcb58}
 .emoji-large_blue_circle{background:#55acee}.emoji-large_green_circle{background:#78b159}.emoji-white_circle{background:#e6e7e8}
 .emoji-fire{background:radial-gradient(circle at 50% 75%,#ffcc4d 0 28%,#f4900c 29% 55%,#dd2e44 56%);border-radius:50% 50% 50% 50%/60% 60% 40% 40%}
-.emoji-white_check_mark,.emoji-warning,.emoji-book{border-radius:4px;color:#fff;font:700 .8em/1.3 system-ui,sans-serif;text-align:center}
+.emoji-white_check_mark,.emoji-warning,.emoji-book,.emoji-eyes,.emoji-mute,.emoji-bell{border-radius:4px;color:#fff;font:700 .8em/1.3 system-ui,sans-serif;text-align:center}
 .emoji-white_check_mark{background:#78b159}.emoji-white_check_mark::after{content:"✓"}
-.emoji-warning{background:#ffcc4d;color:#292f33}.emoji-warning::after{content:"!"}.emoji-book{background:#55acee}.emoji-book::after{content:"≡"}`;
+.emoji-warning{background:#ffcc4d;color:#292f33}.emoji-warning::after{content:"!"}.emoji-book{background:#55acee}.emoji-book::after{content:"≡"}
+.emoji-eyes{background:#8899a6}.emoji-eyes::after{content:"◉"}.emoji-mute{background:#66757f}.emoji-mute::after{content:"✕"}
+.emoji-bell{background:#f4900c}.emoji-bell::after{content:"♪"}`;
 
 /** "2026-11-25 12:42:05 UTC" */
 const stamp = (iso: string): string => {
