@@ -1,11 +1,45 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { onPort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { requireBinary } from './require-binary.js';
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+
+/**
+ * A config (for startAlertmanager) that notifies alert-router's webhook as the stack does, Bearer
+ * token from a file in Alertmanager's directory, grouped by alertname and service, flushed every
+ * second so a test sees each change within about a second.
+ * @example await startAlertmanager(routerWebhookConfig(`${router.url}/webhook/alertmanager`, token))
+ */
+export function routerWebhookConfig(webhookUrl: string, token: string): (dir: string) => string {
+  return (dir) => {
+    writeFileSync(join(dir, 'token'), `${token}\n`);
+    return stringify({
+      route: {
+        receiver: 'alert-router',
+        group_by: ['alertname', 'service'],
+        group_wait: '1s',
+        group_interval: '1s',
+        repeat_interval: '1h',
+      },
+      receivers: [
+        {
+          name: 'alert-router',
+          webhook_configs: [
+            {
+              url: webhookUrl,
+              send_resolved: true,
+              http_config: { authorization: { type: 'Bearer', credentials_file: join(dir, 'token') } },
+            },
+          ],
+        },
+      ],
+    });
+  };
+}
 
 /** An alert as `POST /api/v2/alerts` takes it (what Prometheus sends). */
 export interface PostedAlert {

@@ -17,12 +17,6 @@ export interface ActionWorkerDeps extends ClickDeps {
   readonly logger: Logger;
 }
 
-const WHAT: Record<ActionJobData['kind'], string> = {
-  acknowledge: 'acknowledge',
-  silence: 'silence',
-  unsilence: 'unsilence',
-};
-
 /**
  * Carries out Slack clicks (acknowledge, silence, unsilence) with retries, off Slack's 3-second
  * request. What went wrong decides the job's fate, as for deliveries: wait as told, back off, or
@@ -68,7 +62,7 @@ export function startActionWorker(deps: ActionWorkerDeps): Worker<ActionJobData>
       logger.error({ ...log, reason }, 'slack action failed');
       await tell(
         job,
-        `:warning: Could not ${WHAT[job.data.kind]} this alert group: ${reason.slice(0, 300)}. Try again in a minute${job.data.kind === 'acknowledge' ? '' : ', or use Alertmanager directly'}.`,
+        `:warning: Could not ${job.data.kind} this alert group: ${reason.slice(0, 300)}. Try again in a minute${job.data.kind === 'acknowledge' ? '' : ', or use Alertmanager directly'}.`,
       );
       throw new UnrecoverableError(reason);
     }

@@ -4,7 +4,7 @@ import { DeliveryError } from '../channels/delivery-error.js';
 import type { OpenIncidents } from '../channels/pagerduty/open-incidents.js';
 import { escapeMrkdwn } from '../channels/slack/slack-escape.js';
 import { slackDate } from '../channels/slack/slack-date.js';
-import { classifySlackError } from '../channels/slack/slack-errors.js';
+import { callSlack } from '../channels/slack/slack-errors.js';
 import { parseControlsRef, withControls, type ActionState } from '../channels/slack/message-controls.js';
 import type { SlackMessageState, SlackMessageStore } from '../channels/slack/slack-message-store.js';
 import { truncate } from '../lib/truncate.js';
@@ -91,27 +91,29 @@ export async function carryOutClick(
         resolved: false,
         now: Date.now(),
       });
-      await slackCall(() =>
-        deps.slack.client.chat.update({
-          channel: state.channel,
-          ts: state.ts,
-          text: message.text,
-          blocks: [...message.blocks],
-        }),
+      await callSlack(
+        () =>
+          deps.slack.client.chat.update({
+            channel: state.channel,
+            ts: state.ts,
+            text: message.text,
+            blocks: [...message.blocks],
+          }),
+        signal,
       );
     }
     // A redraw with nothing to announce (an ended silence) posts no reply.
     if (state.actionReply !== job.clickId && !(notice && !reply)) {
-      const waitMs = await deps.slack.store.takePostSlot(ref.channel, channel.postIntervalMs);
-      if (waitMs > 0)
-        throw new DeliveryError('channel post rate reached', { retryable: true, retryAfterMs: waitMs });
-      await slackCall(() =>
-        deps.slack.client.chat.postMessage({
-          channel: state.channel,
-          thread_ts: state.ts,
-          text: reply ?? replyFor(job, actions),
-          unfurl_links: false,
-        }),
+      await deps.slack.store.reservePost(ref.channel, channel.postIntervalMs);
+      await callSlack(
+        () =>
+          deps.slack.client.chat.postMessage({
+            channel: state.channel,
+            thread_ts: state.ts,
+            text: reply ?? replyFor(job, actions),
+            unfurl_links: false,
+          }),
+        signal,
       );
       await deps.slack.store.set(ref.channel, ref.group, { actionReply: job.clickId });
     }
@@ -216,13 +218,5 @@ function replyFor(job: ActionJobData, actions: ActionState, paged = 0): string {
       return `:mute: ${by} silenced this alert group for ${job.hours ?? 1}h, until ${at(actions.silence?.until ?? job.clickedAt)} (Alertmanager silence \`${actions.silence?.id ?? '?'}\`).`;
     case 'unsilence':
       return `:bell: ${by} removed the silence: Alertmanager notifies this alert group again.`;
-  }
-}
-
-async function slackCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw classifySlackError(err);
   }
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DeadlineError } from '../lib/deadline-error.js';
+import { addOnce } from '../lib/add-once.js';
 import { QueueUnavailableError } from '../lib/queue-unavailable-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import type { ActionJobData } from './action-job.js';
@@ -30,35 +29,24 @@ export function createClickQueue(
 ): ClickQueue {
   return {
     async enqueue(job, responseUrl) {
-      const jobId = randomUUID();
-      try {
-        return await beforeDeadline(
-          opts.timeoutMs,
-          'click write',
-          (async () => {
-            if (responseUrl)
-              await redis.set(
-                responseUrlKey(prefix, job.clickId),
-                responseUrl,
-                'EX',
-                RESPONSE_URL_SECONDS,
-                'NX',
-              );
-            const added = await queue.add(job.kind, job, {
-              jobId,
-              deduplication: { id: job.clickId, ttl: DEDUP_MS },
-            });
-            return { duplicate: added.id !== jobId };
-          })(),
-        );
-      } catch (err) {
-        throw new QueueUnavailableError(
-          err instanceof DeadlineError
-            ? 'Redis did not confirm the write in time; retry'
-            : 'Redis is unavailable; retry',
-          { cause: err },
-        );
+      // One budget for both writes: Slack's 3 seconds do not grow with the number of steps.
+      const deadline = Date.now() + opts.timeoutMs;
+      if (responseUrl) {
+        try {
+          await beforeDeadline(
+            opts.timeoutMs,
+            'response_url write',
+            redis.set(responseUrlKey(prefix, job.clickId), responseUrl, 'EX', RESPONSE_URL_SECONDS, 'NX'),
+          );
+        } catch (err) {
+          throw new QueueUnavailableError('Redis is unavailable; retry', { cause: err });
+        }
       }
+      return addOnce(queue, job.kind, job, {
+        dedupId: job.clickId,
+        ttlMs: DEDUP_MS,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { RenderOptions } from '../channels/render-all.js';
+import type { ClickDeps } from '../actions/carry-out-click.js';
 import type { AppConfig } from '../config/app-config.js';
 
 /**
@@ -37,9 +38,7 @@ export function webhookAuthKind(config: AppConfig): 'bearer' | 'basic' | 'none' 
 }
 
 /** The Slack channels by name with what the Slack actions need of each: post rate, who may silence. */
-export function slackActionChannels(
-  config: AppConfig,
-): Map<string, { postIntervalMs: number; silenceAllowed?: { users: string[]; userGroups: string[] } }> {
+export function slackActionChannels(config: AppConfig): ClickDeps['channels'] {
   return new Map(
     Object.entries(config.file.channels).flatMap(([name, c]) =>
       c.type === 'slack'

@@ -91,8 +91,8 @@ export function startWorkers(deps: {
     }),
     deadman.worker,
   ];
-  // Slack actions exist only with a signing secret (and then ALERTMANAGER_URL is required).
-  if (config.slack.signingSecret && config.alertmanagerUrls.length > 0)
+  // Slack actions exist only with a signing secret (loadConfig then requires ALERTMANAGER_URL).
+  if (config.slack.signingSecret)
     workers.push(
       startActionWorker({
         connection: conn(),

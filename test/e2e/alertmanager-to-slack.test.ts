@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stringify } from 'yaml';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { waitFor } from '../../support/wait.js';
-import { startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
+import {
+  routerWebhookConfig,
+  startAlertmanager,
+  type LocalAlertmanager,
+} from '../../support/alertmanager-server.js';
 
 const TOKEN = 'e2e-webhook-token';
 
@@ -25,33 +26,9 @@ before(async () => {
     },
     { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, WEBHOOK_BEARER_TOKEN: TOKEN },
   );
-  am = await startAlertmanager(
-    (d) => {
-      writeFileSync(join(d, 'token'), `${TOKEN}\n`);
-      return stringify({
-        route: {
-          receiver: 'alert-router',
-          group_by: ['alertname', 'service'],
-          group_wait: '1s',
-          group_interval: '1s',
-          repeat_interval: '1h',
-        },
-        receivers: [
-          {
-            name: 'alert-router',
-            webhook_configs: [
-              {
-                url: `${router.url}/webhook/alertmanager`,
-                send_resolved: true,
-                http_config: { authorization: { type: 'Bearer', credentials_file: join(d, 'token') } },
-              },
-            ],
-          },
-        ],
-      });
-    },
-    { flags: ['--web.external-url=http://alertmanager:9093'] },
-  );
+  am = await startAlertmanager(routerWebhookConfig(`${router.url}/webhook/alertmanager`, TOKEN), {
+    flags: ['--web.external-url=http://alertmanager:9093'],
+  });
 });
 
 after(async () => {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { stringify } from 'yaml';
 import {
+  routerWebhookConfig,
   startAlertmanager,
   type LocalAlertmanager,
   type PostedAlert,
@@ -112,33 +110,9 @@ before(async () => {
     },
     { pagerdutyAgent: pd.agent },
   );
-  am = await startAlertmanager(
-    (d) => {
-      writeFileSync(join(d, 'token'), `${TOKEN}\n`);
-      return stringify({
-        route: {
-          receiver: 'alert-router',
-          group_by: ['alertname', 'service'],
-          group_wait: '1s',
-          group_interval: '1s',
-          repeat_interval: '1h',
-        },
-        receivers: [
-          {
-            name: 'alert-router',
-            webhook_configs: [
-              {
-                url: `${router.url}/webhook/alertmanager`,
-                send_resolved: true,
-                http_config: { authorization: { type: 'Bearer', credentials_file: join(d, 'token') } },
-              },
-            ],
-          },
-        ],
-      });
-    },
-    { port: amPort },
-  );
+  am = await startAlertmanager(routerWebhookConfig(`${router.url}/webhook/alertmanager`, TOKEN), {
+    port: amPort,
+  });
   clickOpts = { secret: SECRET, routerUrl: router.url };
 });
 

@@ -28,7 +28,11 @@ import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
 import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { freePort } from '../../support/free-port.js';
-import { ALERTMANAGER_BIN, startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
+import {
+  ALERTMANAGER_BIN,
+  startAlertmanager,
+  type LocalAlertmanager,
+} from '../../support/alertmanager-server.js';
 import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
 import { requireBinary } from '../../support/require-binary.js';
 import { sleep, waitFor } from '../../support/wait.js';

@@ -5,7 +5,7 @@ import type { Channel, DeliveryReceipt } from '../channel.js';
 import { DeliveryError } from '../delivery-error.js';
 import { describeChange, formatSlackMessage, type SlackFormatOptions } from './format-slack-message.js';
 import { controlsRef, withControls, type ActionState } from './message-controls.js';
-import { classifySlackError } from './slack-errors.js';
+import { callSlack } from './slack-errors.js';
 import type { SlackMessageStore } from './slack-message-store.js';
 
 const alertStates = (d: Delivery): Record<string, string> =>
@@ -44,27 +44,6 @@ export class SlackChannel implements Channel {
     }
   }
 
-  private async call<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) {
-      const why = signal.reason instanceof Error ? signal.reason.message : 'aborted';
-      throw new DeliveryError(why, { retryable: true });
-    }
-    try {
-      return await fn();
-    } catch (err) {
-      throw classifySlackError(err);
-    }
-  }
-
-  private async waitForSlot(): Promise<void> {
-    const waitMs = await this.store.takePostSlot(this.name, this.postIntervalMs);
-    if (waitMs > 0)
-      throw new DeliveryError(`channel post rate (1 per ${this.postIntervalMs} ms) reached`, {
-        retryable: true,
-        retryAfterMs: waitMs,
-      });
-  }
-
   private async deliverLocked(d: Delivery, group: string, signal: AbortSignal): Promise<DeliveryReceipt> {
     const state = await this.store.get(this.name, group);
     const base = formatSlackMessage(d.payload, d.context, this.format);
@@ -78,8 +57,8 @@ export class SlackChannel implements Channel {
     const groupFields = { groupKey: d.payload.groupKey, groupLabels: d.payload.groupLabels, rendered: base };
     if (!state || newEpisode) {
       const message = render({});
-      await this.waitForSlot();
-      const res = await this.call(
+      await this.store.reservePost(this.name, this.postIntervalMs);
+      const res = await callSlack(
         () =>
           this.client.chat.postMessage({
             channel: this.target,
@@ -113,7 +92,7 @@ export class SlackChannel implements Channel {
     }
     if (state.key !== d.key) {
       const message = render(state.actions);
-      await this.call(
+      await callSlack(
         () =>
           this.client.chat.update({
             channel: state.channel,
@@ -134,8 +113,8 @@ export class SlackChannel implements Channel {
     }
     if (state.replyKey !== d.key) {
       const prev = state.key === d.key ? state.prevAlerts : state.alerts;
-      await this.waitForSlot();
-      await this.call(
+      await this.store.reservePost(this.name, this.postIntervalMs);
+      await callSlack(
         () =>
           this.client.chat.postMessage({
             channel: state.channel,

@@ -44,3 +44,20 @@ export function classifySlackError(err: unknown): DeliveryError {
       });
   }
 }
+
+/**
+ * One Slack Web API call, stopped before it starts when `signal` has aborted (a lost group lease:
+ * someone else may be changing the message now), its failure sorted by classifySlackError.
+ * @example await callSlack(() => client.chat.update({ channel, ts, text }), signal)
+ */
+export async function callSlack<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    const why = signal.reason instanceof Error ? signal.reason.message : 'aborted';
+    throw new DeliveryError(why, { retryable: true });
+  }
+  try {
+    return await fn();
+  } catch (err) {
+    throw classifySlackError(err);
+  }
+}

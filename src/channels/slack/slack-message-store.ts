@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { acquireLease, type Lease } from '../../lib/redis-lease.js';
+import { DeliveryError } from '../delivery-error.js';
 import type { SlackMessage } from './format-slack-message.js';
 import type { ActionState } from './message-controls.js';
 
@@ -73,6 +74,19 @@ export class SlackMessageStore {
   /** Serialises deliveries of one group across workers and replicas; undefined while another holds it. */
   lock(channel: string, group: string): Promise<Lease | undefined> {
     return acquireLease(this.redis, `${this.key(channel, group)}:lock`, this.lockMs);
+  }
+
+  /**
+   * Takes the channel's post slot, or throws a retryable DeliveryError saying how long to wait:
+   * every post into a channel (message, thread reply, action reply) shares its one-per-interval rate.
+   */
+  async reservePost(channel: string, intervalMs: number): Promise<void> {
+    const waitMs = await this.takePostSlot(channel, intervalMs);
+    if (waitMs > 0)
+      throw new DeliveryError(`channel post rate (1 per ${intervalMs} ms) reached`, {
+        retryable: true,
+        retryAfterMs: waitMs,
+      });
   }
 
   /** One message per `intervalMs` per channel (Slack: about 1/s): 0 if we may post now, else ms to wait. */
