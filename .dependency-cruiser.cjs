@@ -7,7 +7,7 @@
 // import each other, directly or through a third.
 const MAY_IMPORT = {
   // The composition root: reads the configuration and wires every part.
-  runtime: ['http', 'actions', 'alertmanager', 'queue', 'routing', 'enrichment', 'channels', 'deadman', 'runbooks-web', 'runbooks', 'config', 'metrics', 'lib', 'alert'],
+  runtime: ['http', 'actions', 'alertmanager', 'queue', 'routing', 'enrichment', 'channels', 'deadman', 'runbooks-web', 'storms-web', 'runbooks', 'config', 'metrics', 'lib', 'alert'],
   // The webhook and the routes the composition root does not get from a stage.
   http: ['actions', 'queue', 'routing', 'channels', 'deadman', 'metrics', 'lib', 'alert'],
   // The workers: the stages they run are handed in (enrichment) or called (routing, channels).
@@ -17,6 +17,8 @@ const MAY_IMPORT = {
   // The stages. Peers do not import each other, with two exceptions the pages need: the runbook
   // pages show live context (enrichment) and the dead man's switch state (deadman).
   'runbooks-web': ['enrichment', 'deadman', 'runbooks', 'lib', 'alert'],
+  // The storm pages: a Slack channel's storm (channels/slack/storm-types.ts), read from Redis.
+  'storms-web': ['channels', 'lib', 'alert'],
   routing: ['lib', 'alert'],
   enrichment: ['runbooks', 'lib', 'alert'],
   // Only channel-registry.ts may use `config` (rule only-the-channel-registry-sees-config).

@@ -47,6 +47,23 @@ const slackChannel = z
         message: 'name at least one user or user group, or leave silenceAllowed out',
       })
       .optional(),
+    /**
+     * Storm mode: when more than `threshold` new alert groups reach this channel within
+     * `windowSeconds`, the groups beyond the threshold join one digest message, updated in place,
+     * instead of a message each (docs/storms.md). The storm ends after `quietSeconds` with no new
+     * group. At one message per second, 300 groups would otherwise take five minutes to appear.
+     */
+    storm: z
+      .object({
+        enabled: z.boolean().default(true),
+        threshold: z.number().int().min(1).max(1000).default(10),
+        windowSeconds: z.number().int().min(1).max(3600).default(60),
+        quietSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** Least time between two updates of the digest: chat.update is rate-limited per workspace. */
+        digestIntervalSeconds: z.number().int().min(1).max(600).default(5),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
