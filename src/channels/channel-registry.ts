@@ -11,10 +11,14 @@ import { OpenIncidents } from './pagerduty/open-incidents.js';
 import { PagerDutyChannel } from './pagerduty/pagerduty-channel.js';
 import { SlackChannel } from './slack/slack-channel.js';
 import { SlackMessageStore } from './slack/slack-message-store.js';
+import type { StormEvents, StormScheduler } from './slack/storm-digest.js';
+import { StormStore } from './slack/storm-store.js';
 
 export interface ChannelRegistryOptions {
   /** Trust for a PagerDuty-compatible server with a private CA (tests, air-gapped setups). */
   readonly pagerdutyAgent?: Agent;
+  /** Storm mode's delayed digest jobs and its counters; without them no channel goes into storm mode. */
+  readonly storms?: { readonly schedule: StormScheduler; readonly events: StormEvents };
 }
 
 /** The Slack client and message state that the Slack channels and the Slack actions share. */
@@ -28,6 +32,7 @@ export interface ChannelRegistry {
   readonly channels: Map<string, Channel>;
   readonly slack: SlackWorkspace;
   readonly incidents: OpenIncidents;
+  readonly storms: StormStore;
 }
 
 /** An explicit list of the configured channels by name: no discovery, no magic. */
@@ -45,6 +50,7 @@ export function createChannelRegistry(
   // The group lock frees up after a crash as fast as the crashed worker's jobs do.
   const slackStore = new SlackMessageStore(redis, config.queuePrefix, config.file.delivery.lockMs);
   const incidents = new OpenIncidents(redis, config.queuePrefix);
+  const storms = new StormStore(redis, config.queuePrefix);
   // No SDK retries and no whole-client pause on 429: the queue owns retries per delivery.
   const slackClient = new WebClient(config.slack.token, {
     slackApiUrl: config.slack.apiUrl,
@@ -67,6 +73,7 @@ export function createChannelRegistry(
             slackStore,
             { ...links, maxAlertsShown: config.file.slack.maxAlertsShown, interactive },
             ch.postIntervalMs,
+            opts.storms && ch.storm.enabled ? { ...opts.storms, policy: ch.storm, store: storms } : undefined,
           ),
         );
         break;
@@ -101,5 +108,5 @@ export function createChannelRegistry(
         break;
     }
   }
-  return { channels, slack: { client: slackClient, store: slackStore }, incidents };
+  return { channels, slack: { client: slackClient, store: slackStore }, incidents, storms };
 }

@@ -32,6 +32,24 @@ export function createMetrics() {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    staleDeliveriesSkipped: new Counter({
+      name: 'alert_router_stale_deliveries_skipped_total',
+      help: 'Deliveries not sent because a newer notification of the same group was already on its way to the channel (late news: a firing since resolved, a state since replaced).',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+    storms: new Counter({
+      name: 'alert_router_storms_total',
+      help: 'Storms in a Slack channel by event (started|ended): more new groups than the channel threshold within its window.',
+      labelNames: ['channel', 'event'] as const,
+      registers: [registry],
+    }),
+    stormGroupsFolded: new Counter({
+      name: 'alert_router_storm_groups_folded_total',
+      help: 'Alert groups that joined a storm digest instead of getting a message of their own.',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
     deliveryDuration: new Histogram({
       name: 'alert_router_delivery_duration_seconds',
       help: 'Time spent calling the vendor for one delivery attempt.',

@@ -5,9 +5,12 @@ import type { Channel, DeliveryReceipt } from '../channels/channel.js';
 import { DeliveryError } from '../channels/delivery-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { QUEUE_DELIVERIES, type DeliveryJobData } from './job-types.js';
+import { isSuperseded } from './latest-notification.js';
 
 export interface DeliveryWorkerDeps {
   readonly connection: Redis;
+  /** Shared state (which notification of a group is newest). */
+  readonly redis: Redis;
   readonly prefix: string;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly concurrency: number;
@@ -30,6 +33,16 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
   ): Promise<DeliveryReceipt> => {
     const channel = deps.channels.get(job.data.channel);
     if (!channel) throw new UnrecoverableError(`channel "${job.data.channel}" is no longer configured`);
+    // Late news is never posted: a newer notification of the group already says what is true now.
+    if (await isSuperseded(deps.redis, deps.prefix, job.data)) {
+      metrics.deliveries.inc({ channel: channel.kind, outcome: 'skipped' });
+      metrics.staleDeliveriesSkipped.inc({ channel: job.data.channel });
+      logger.info(
+        { jobId: job.id, channel: job.data.channel, key: job.data.key },
+        'delivery skipped: a newer notification of this group is on its way',
+      );
+      return { outcome: 'skipped', detail: 'superseded by a newer notification of this group' };
+    }
     const end = metrics.deliveryDuration.startTimer({ channel: channel.kind });
     try {
       const receipt = await channel.deliver(job.data, signal ?? new AbortController().signal);

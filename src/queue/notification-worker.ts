@@ -46,6 +46,7 @@ export function startNotificationWorker(deps: NotificationWorkerDeps): Worker<No
     const context = deps.enrich ? await deps.enrich(payload) : undefined;
     await enqueueDeliveries(
       deps.deliveries,
+      deps.redis,
       policy,
       { key, receivedAt, payload, ...(context ? { context } : {}) },
       channels,

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import type { Queue, Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { startActionWorker } from '../actions/action-worker.js';
@@ -17,6 +17,12 @@ import { startDeliveryWorker } from '../queue/delivery-worker.js';
 import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
+import {
+  QUEUE_STORM_DIGESTS,
+  startStormDigestWorker,
+  stormScheduler,
+  type StormDigestJobData,
+} from '../queue/storm-digest-worker.js';
 import type { Router } from '../routing/route-notification.js';
 import { slackActionChannels } from './narrow-config.js';
 
@@ -49,11 +55,22 @@ export function startWorkers(deps: {
     return r;
   };
   const shared = conn();
-  const registry = createChannelRegistry(
-    config,
-    shared,
-    deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {},
-  );
+  const digests = new Queue<StormDigestJobData>(QUEUE_STORM_DIGESTS, {
+    connection: shared,
+    prefix: config.queuePrefix,
+  });
+  digests.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+  const registry = createChannelRegistry(config, shared, {
+    ...(deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {}),
+    storms: {
+      schedule: stormScheduler(digests),
+      events: {
+        started: (channel) => metrics.storms.inc({ channel, event: 'started' }),
+        ended: (channel) => metrics.storms.inc({ channel, event: 'ended' }),
+        folded: (channel) => metrics.stormGroupsFolded.inc({ channel }),
+      },
+    },
+  });
   const { channels } = registry;
   const policy = config.file.delivery;
   const deadman = startDeadmanScheduler({
@@ -62,7 +79,7 @@ export function startWorkers(deps: {
     publicUrl: config.publicUrl,
     prefix: config.queuePrefix,
     store: new HeartbeatStore(shared, config.queuePrefix),
-    queueDeliveries: (n, to, jobIdFor) => enqueueDeliveries(deliveries, policy, n, to, jobIdFor),
+    queueDeliveries: (n, to, jobIdFor) => enqueueDeliveries(deliveries, shared, policy, n, to, jobIdFor),
     metrics,
     logger,
     connection: conn(),
@@ -82,11 +99,19 @@ export function startWorkers(deps: {
     }),
     startDeliveryWorker({
       connection: conn(),
+      redis: shared,
       prefix: config.queuePrefix,
       channels,
       concurrency: config.file.delivery.concurrency,
       lockMs: policy.lockMs,
       metrics,
+      logger,
+    }),
+    startStormDigestWorker({
+      connection: conn(),
+      prefix: config.queuePrefix,
+      channels,
+      lockMs: policy.lockMs,
       logger,
     }),
     deadman.worker,
@@ -116,6 +141,7 @@ export function startWorkers(deps: {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await deadman.close();
+      await digests.close();
       for (const r of connections) r.disconnect();
     },
   };

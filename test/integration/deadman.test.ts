@@ -84,7 +84,7 @@ const checkDeps = (r: TestRouter, fileConfig: unknown): DeadmanCheckDeps => {
     publicUrl: 'http://alert-router.test',
     store: new HeartbeatStore(r.redis, r.prefix),
     queueDeliveries: (n, to, jobIdFor) =>
-      enqueueDeliveries(r.queues.deliveries, file.delivery, n, to, jobIdFor),
+      enqueueDeliveries(r.queues.deliveries, r.redis, file.delivery, n, to, jobIdFor),
     metrics: createMetrics(),
     logger: pino({ level: 'silent' }),
   };

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
+import { startFakeSlack, type FakeSlack, type SlackRequest } from '../../support/fake-slack.js';
+import { stormGroup } from '../../support/storm-groups.js';
+import { sleep, waitFor } from '../../support/wait.js';
+import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { postWebhook } from '../helpers/webhook-client.js';
+
+let slack: FakeSlack;
+before(async () => {
+  slack = await startFakeSlack();
+});
+after(async () => {
+  await slack.close();
+});
+
+const env = (): Record<string, string> => ({
+  SLACK_BOT_TOKEN: 'xoxb-test',
+  SLACK_API_URL: slack.url,
+  WEBHOOK_BEARER_TOKEN: 't',
+});
+
+/** Slack's own post rate (one per second per channel) and storm mode's defaults: nothing tuned down. */
+const config = (storm: Record<string, unknown> = {}): Record<string, unknown> => ({
+  channels: {
+    alerts: { type: 'slack', channel: '#alerts', storm },
+    ops: { type: 'slack', channel: 'C0OPS000001' },
+    pager: { type: 'outbox' },
+  },
+  routes: [
+    { receiver: 'ops', channels: ['ops'] },
+    { matchers: ['severity="critical"'], channels: ['alerts', 'pager'] },
+  ],
+  defaultChannels: ['alerts'],
+});
+
+const topLevel = (channel: string, since: number): SlackRequest[] =>
+  slack
+    .calls('chat.postMessage')
+    .filter((r) => r.body.thread_ts === undefined && r.at >= since && r.response?.status === 200)
+    .filter((r) => (r.response?.body as { channel?: string }).channel === channel);
+
+const isDigest = (r: SlackRequest): boolean => /^(Alert storm|Storm over)/.test(String(r.body.text));
+
+/** The digest as it reads now (after every chat.update): its header and the storm page it links. */
+function digestNow(digest: SlackRequest): { text: string; groups: number; page: string } {
+  const msg = slack.message(slack.tsOf(digest))!;
+  const text = String(msg.text);
+  const blocks = msg.blocks as Array<{ type: string; elements?: Array<{ url?: string }> }>;
+  const page = blocks.find((b) => b.type === 'actions')!.elements![0]!.url!;
+  return { text, groups: Number(/(\d+) groups/.exec(text)![1]), page };
+}
+
+/** Posts groups 0..n-1 spread evenly over `spreadMs`, as Alertmanager's group_wait lets them out. */
+async function postStorm(
+  routers: readonly TestRouter[],
+  n: number,
+  spreadMs: number,
+  make: (i: number) => WebhookPayload,
+): Promise<number> {
+  const start = Date.now();
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = start + (i * spreadMs) / n;
+    if (due > Date.now()) await sleep(due - Date.now());
+    sent.push(postWebhook(routers[i % routers.length]!.url, make(i)));
+  }
+  await Promise.all(sent);
+  return Date.now();
+}
+
+interface StormPage {
+  readonly id: string;
+  readonly groups: ReadonlyArray<{ groupKey: string; status: string }>;
+}
+
+async function stormPage(router: TestRouter, page: string): Promise<StormPage> {
+  const url = new URL(page);
+  const res = await fetch(`${router.url}${url.pathname}`, { headers: { accept: 'application/json' } });
+  assert.equal(res.status, 200, url.pathname);
+  return (await res.json()) as StormPage;
+}
+
+/** Every group is named in a message of its own or listed on the storm page the digest counts. */
+async function accountedFor(
+  router: TestRouter,
+  channelId: string,
+  since: number,
+  groupKeys: readonly string[],
+): Promise<{ own: SlackRequest[]; digest: SlackRequest; page: StormPage } | undefined> {
+  const posts = topLevel(channelId, since);
+  const digests = posts.filter(isDigest);
+  if (digests.length !== 1) return undefined;
+  const digest = digests[0]!;
+  const own = posts.filter((p) => !isDigest(p));
+  const now = digestNow(digest);
+  const page = await stormPage(router, now.page);
+  if (now.groups !== page.groups.length) return undefined;
+  const shown = new Set([
+    ...page.groups.map((g) => g.groupKey),
+    ...groupKeys.filter((k) => {
+      const service = /service="([^"]+)"/.exec(k)![1]!;
+      return own.some((p) => JSON.stringify(p.body.blocks).includes(service));
+    }),
+  ]);
+  return groupKeys.every((k) => shown.has(k)) ? { own, digest, page } : undefined;
+}
+
+describe('storm mode: a storm of alert groups in one Slack channel', () => {
+  test('300 groups in 10 s: the first ten get messages, the rest one digest, all accounted for within 30 s; resolving updates the digest', async () => {
+    const router = await startTestRouter(config(), env());
+    try {
+      const run = randomUUID().slice(0, 8);
+      const startsAt = new Date().toISOString();
+      const groups = Array.from({ length: 300 }, (_, i) => stormGroup(i, run, startsAt));
+      const since = Date.now();
+      // Another channel's three groups arrive in the middle of the storm.
+      const opsSent = sleep(4000).then(async () => {
+        const at = Date.now();
+        for (let i = 0; i < 3; i++)
+          await postWebhook(router.url, stormGroup(i, `${run}ops`, startsAt, 'firing', { receiver: 'ops' }));
+        return at;
+      });
+      const last = await postStorm([router], 300, 10_000, (i) => groups[i]!);
+      const opsAt = await opsSent;
+
+      const seen = await waitFor(
+        () =>
+          accountedFor(
+            router,
+            'C0123456789',
+            since,
+            groups.map((g) => g.groupKey),
+          ),
+        'every group named in a message or listed in the digest',
+        30_000 - (Date.now() - last),
+        250,
+      );
+      const accountedAt = Date.now();
+      assert.ok(accountedAt - last <= 30_000, `accounted for ${accountedAt - last} ms after the storm`);
+      const posts = topLevel('C0123456789', since);
+      assert.ok(posts.length <= 12, `${posts.length} top-level messages (threshold 10 + 2 at most)`);
+      assert.equal(seen.own.length, 10, 'the first ten groups have messages of their own');
+      assert.equal(seen.page.groups.length, 290);
+      for (const p of posts)
+        assert.ok(p.at - last <= 30_000, `a message posted ${p.at - last} ms after the storm`);
+
+      // The other channel is not in storm mode and its messages are not held up by this one's.
+      const ops = await waitFor(() => {
+        const o = topLevel('C0OPS000001', since);
+        return o.length === 3 ? o : undefined;
+      }, "the ops channel's three messages");
+      assert.ok(ops.every((p) => !isDigest(p)));
+      for (const p of ops)
+        assert.ok(p.at - opsAt < 10_000, `ops message ${p.at - opsAt} ms after its webhook`);
+
+      // Critical groups are still paged on their other channels, one by one.
+      const critical = groups.filter((g) => g.commonLabels.severity === 'critical').length;
+      await waitFor(
+        async () => (await router.redis.llen(`${router.prefix}:outbox`)) >= critical,
+        'every critical group in the pager channel',
+        20_000,
+      ).catch(async () => {
+        const keys = await router.redis.keys(`${router.prefix}:outbox*`);
+        throw new Error(`outbox keys: ${keys.join(', ')}`);
+      });
+
+      // Resolving 250 of them: the digest says so, and no new top-level message appears.
+      const before = topLevel('C0123456789', since).length;
+      const resolveFrom = Date.now();
+      await postStorm([router], 250, 5000, (i) => stormGroup(i + 50, run, startsAt, 'resolved'));
+      const after = await waitFor(
+        async () => {
+          const page = await stormPage(router, digestNow(seen.digest).page);
+          const resolved = page.groups.filter((g) => g.status === 'resolved').length;
+          return resolved === 250 && /250 resolved/.test(digestNow(seen.digest).text) ? page : undefined;
+        },
+        'the digest to count 250 resolved groups',
+        30_000,
+      );
+      assert.equal(after.groups.length, 290);
+      assert.equal(topLevel('C0123456789', since).length, before, 'no new top-level message for resolutions');
+      const updates = slack
+        .calls('chat.update')
+        .filter((r) => r.at >= resolveFrom && r.body.ts === slack.tsOf(seen.digest));
+      for (let i = 1; i < updates.length; i++)
+        assert.ok(updates[i]!.at - updates[i - 1]!.at >= 4500, 'digest updates at least 5 s apart');
+      const metrics = await (await fetch(`${router.url}/metrics`)).text();
+      assert.match(metrics, /alert_router_storms_total\{channel="alerts",event="started"\} 1/);
+      assert.match(metrics, /alert_router_storm_groups_folded_total\{channel="alerts"\} 290/);
+    } finally {
+      await router.stop();
+    }
+  });
+});
