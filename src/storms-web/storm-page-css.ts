@@ -25,7 +25,8 @@ ol.groups p{margin:0}.h{display:flex;flex-wrap:wrap;gap:.3rem .4rem;align-items:
 .lb span{background:#1f2530;border-radius:5px;padding:.05rem .35rem;-webkit-box-decoration-break:clone;box-decoration-break:clone}
 .lb i{color:var(--muted);font-style:normal}
 .t{display:flex;flex-wrap:wrap;align-items:center;gap:0 1rem;font-size:.88rem;color:var(--muted);min-height:2.2rem}
-.t b{color:var(--text);font-weight:600}.t span{margin-right:auto}.t a{display:inline-flex;align-items:center;min-height:44px;font-size:.92rem}
+.t b{color:var(--text);font-weight:600}.t .l{display:flex;gap:1rem;margin-left:auto}
+.t a{display:inline-flex;align-items:center;min-height:44px;font-size:.92rem}
 .sev-error,.sev-high{background:#3d1417;border-color:#7a2a2f;color:#ffb4b4}.sev-medium{background:#3a2a10;border-color:#6e5120;color:#ffd59a}
 .sev-low{background:#0f2c3b;border-color:#1f5670;color:#a9e3ff}
 @media (max-width:40rem){ol.groups>li{padding:.35rem .6rem 0}}`;

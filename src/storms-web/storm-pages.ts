@@ -83,9 +83,12 @@ function groupRow(g: StormGroupEntry, now: number): string {
         : '';
   const runbook = httpUrl(g.runbookUrl);
   const silence = httpUrl(g.silenceUrl);
-  const links = `${runbook ? `<a href="${e(runbook)}" rel="noopener noreferrer">Runbook</a>` : ''}${
-    silence ? `<a href="${e(silence)}" rel="noopener noreferrer">Silence…</a>` : ''
-  }`;
+  const links =
+    runbook || silence
+      ? `<span class="l">${runbook ? `<a href="${e(runbook)}" rel="noopener noreferrer">Runbook</a>` : ''}${
+          silence ? `<a href="${e(silence)}" rel="noopener noreferrer">Silence…</a>` : ''
+        }</span>`
+      : '';
   return `<li class="${firing ? 'f' : 'r'}"><p class="h"><span class="badge ${firing ? 'firing' : 'ok'}">${firing ? 'firing' : 'resolved'}</span>${severityBadge(g.severity)}${alerts}</p><p class="n">${e(truncate(g.title, MAX_TITLE))}</p>${
     labels ? `<p class="lb">${labels}</p>` : ''
   }<p class="t">${since}${links}</p></li>`;
