@@ -74,6 +74,7 @@ p.status{margin:.1rem 0 .2rem}
 const NAV = [
   ['/outbox', 'Outbox'],
   ['/runbooks', 'Runbooks'],
+  ['/storms', 'Storms'],
 ] as const;
 
 export interface PageOptions {

@@ -51,7 +51,7 @@ describe('the index page in headless Chromium', () => {
         ['Metrics', '/metrics'],
         ['Readiness', '/readyz'],
       ]);
-      assert.deepEqual((await linksOf(page.locator('nav.top a'))).map(([, href]) => href), ['/', '/outbox', '/runbooks']);
+      assert.deepEqual((await linksOf(page.locator('nav.top a'))).map(([, href]) => href), ['/', '/outbox', '/runbooks', '/storms']);
       assert.match(await page.locator('section', { hasText: 'Channels' }).innerText(), /critical-pager · pagerduty/);
       assert.deepEqual(await overflowing(page), []);
       assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
