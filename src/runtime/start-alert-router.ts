@@ -36,6 +36,8 @@ import { runbookRoutes } from '../runbooks-web/runbook-routes.js';
 import { actionJobOptions, QUEUE_ACTIONS, type ActionJobData } from '../actions/action-job.js';
 import { createClickQueue } from '../actions/enqueue-click.js';
 import { slackActionsRoute } from '../http/slack-actions-route.js';
+import { StormStore } from '../channels/slack/storm-store.js';
+import { stormRoutes } from '../storms-web/storm-routes.js';
 
 export interface RunningAlertRouter {
   readonly server: Server;
@@ -182,6 +184,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
       healthRoutes(readiness),
       metricsRoute(metrics, sampleQueues),
       outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix), config.publicUrl),
+      stormRoutes({ reader: new StormStore(producerRedis, config.queuePrefix), logger }),
       runbookRoutes({
         store: runbooks,
         deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),

@@ -194,4 +194,124 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       await router.stop();
     }
   });
+
+  test('two replicas on one Redis: one digest, not two', async () => {
+    const first = await startTestRouter(config(), env());
+    const second = await startTestRouter(config(), { ...env(), QUEUE_PREFIX: first.prefix });
+    try {
+      const run = randomUUID().slice(0, 8);
+      const startsAt = new Date().toISOString();
+      const groups = Array.from({ length: 300 }, (_, i) => stormGroup(i, run, startsAt));
+      const since = Date.now();
+      const last = await postStorm([first, second], 300, 10_000, (i) => groups[i]!);
+      const seen = await waitFor(
+        () =>
+          accountedFor(
+            second,
+            'C0123456789',
+            since,
+            groups.map((g) => g.groupKey),
+          ),
+        'every group accounted for across both replicas',
+        30_000 - (Date.now() - last),
+        250,
+      );
+      assert.equal(topLevel('C0123456789', since).filter(isDigest).length, 1, 'one digest');
+      assert.equal(seen.own.length, 10);
+      assert.equal(seen.page.groups.length, 290);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  });
+
+  test("Slack's 429 on a digest update is honoured and the digest catches up; after the quiet period the storm is over and new groups get messages again", async () => {
+    const router = await startTestRouter(config({ quietSeconds: 12 }), env());
+    try {
+      const run = randomUUID().slice(0, 8);
+      const startsAt = new Date().toISOString();
+      const since = Date.now();
+      await postStorm([router], 30, 1000, (i) => stormGroup(i, run, startsAt));
+      const seen = await waitFor(
+        async () => {
+          const digest = topLevel('C0123456789', since).find(isDigest);
+          return digest && digestNow(digest).groups === 20 ? digest : undefined;
+        },
+        'the digest counting 20 groups',
+        20_000,
+      );
+      const mark = Date.now();
+      slack.respondNext('chat.update', { status: 429, headers: { 'retry-after': '3' } });
+      await postStorm([router], 20, 1000, (i) => stormGroup(30 + i, run, startsAt));
+      await waitFor(() => digestNow(seen).groups === 40, 'the digest to catch up to 40 groups', 20_000);
+      const updates = slack.calls('chat.update').filter((r) => r.at >= mark);
+      const limited = updates.findIndex((r) => r.response?.status === 429);
+      assert.ok(limited >= 0, 'the fake answered a digest update with 429');
+      const retry = updates[limited + 1]!;
+      assert.ok(
+        retry.at - updates[limited]!.at >= 2900,
+        `retried ${retry.at - updates[limited]!.at} ms after a 3 s Retry-After`,
+      );
+
+      // Quiet for 12 s: the digest is finalised, then a new group gets its own message again.
+      await waitFor(
+        () => /^Storm over: 40 groups/.test(digestNow(seen).text),
+        'the digest to say the storm is over',
+        30_000,
+      );
+      assert.match(digestNow(seen).text, /40 still firing/);
+      const after = Date.now();
+      await postWebhook(router.url, stormGroup(99, run, startsAt));
+      const own = await waitFor(
+        () => topLevel('C0123456789', after)[0],
+        'a message of its own for a group after the storm',
+      );
+      assert.ok(!isDigest(own));
+      assert.match(JSON.stringify(own.body.blocks), new RegExp(`svc-${run}-99`));
+      // A group of the storm that resolves afterwards updates the digest, not a message.
+      await postWebhook(router.url, stormGroup(35, run, startsAt, 'resolved'));
+      await waitFor(
+        () => /1 resolved, 39 still firing/.test(digestNow(seen).text),
+        'the digest to count the resolution',
+        15_000,
+      );
+      assert.equal(topLevel('C0123456789', after).length, 1);
+    } finally {
+      await router.stop();
+    }
+  });
+});
+
+describe('no stale messages', () => {
+  test('a firing that resolved while its post waited is never posted', async () => {
+    const router = await startTestRouter(config({ enabled: false }), env());
+    try {
+      const run = randomUUID().slice(0, 8);
+      const startsAt = new Date().toISOString();
+      const since = Date.now();
+      slack.respondNext('chat.postMessage', { status: 429, headers: { 'retry-after': '3' } });
+      await postWebhook(router.url, stormGroup(1, run, startsAt));
+      await waitFor(
+        () => slack.calls('chat.postMessage').some((r) => r.at >= since && r.response?.status === 429),
+        'the first post to be rate limited',
+      );
+      await postWebhook(router.url, stormGroup(1, run, startsAt, 'resolved'));
+      const posted = await waitFor(() => topLevel('C0123456789', since)[0], 'the resolved message');
+      assert.match(String(posted.body.text), /RESOLVED/);
+      // Past the Retry-After, the firing delivery runs again and is skipped as late news.
+      await waitFor(
+        async () =>
+          /alert_router_stale_deliveries_skipped_total\{channel="alerts"\} 1/.test(
+            await (await fetch(`${router.url}/metrics`)).text(),
+          ),
+        'the firing delivery to be skipped',
+        15_000,
+      );
+      const posts = topLevel('C0123456789', since);
+      assert.equal(posts.length, 1);
+      assert.ok(slack.calls('chat.update').every((r) => r.at < since || !/FIRING/.test(String(r.body.text))));
+    } finally {
+      await router.stop();
+    }
+  });
 });

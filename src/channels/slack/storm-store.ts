@@ -33,7 +33,8 @@ if cur then
   local last = tonumber(redis.call('HGET', ARGV[7] .. cur, 'lastJoinAt') or '0')
   if last + tonumber(ARGV[5]) <= now then
     redis.call('HSET', ARGV[7] .. cur, 'endedAt', now)
-    redis.call('DEL', KEYS[3])
+    redis.call('HINCRBY', ARGV[7] .. cur, 'version', 1)
+    redis.call('DEL', KEYS[3], KEYS[1])
     ended = cur
     cur = false
   end
@@ -58,14 +59,17 @@ end
 redis.call('HSET', KEYS[2], ARGV[1], 'own')
 return {'own', 0, ended}`;
 
-// Ends the channel's current storm if it is `id` and nothing joined for the quiet period.
-// KEYS: current storm, storm hash. ARGV: id, now, quiet ms. Returns 1 when it ended it now.
+// Ends the channel's current storm if it is `id` and nothing joined for the quiet period. The
+// window of new groups starts afresh: groups after the storm get their own messages again, and
+// only a new burst starts a new storm.
+// KEYS: current storm, storm hash, new-groups zset. ARGV: id, now, quiet ms. 1 when it ended it now.
 const END_IF_QUIET = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local last = tonumber(redis.call('HGET', KEYS[2], 'lastJoinAt') or '0')
 if last + tonumber(ARGV[3]) > tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[2], 'endedAt', ARGV[2])
-redis.call('DEL', KEYS[1])
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('DEL', KEYS[1], KEYS[3])
 return 1`;
 
 // Storms are kept as long as the messages that link to them are (slack-message-store.ts).
@@ -155,14 +159,14 @@ export class StormStore implements StormReader {
   async endIfQuiet(id: string, channel: string, policy: StormPolicy, now = Date.now()): Promise<boolean> {
     const ended = await this.redis.eval(
       END_IF_QUIET,
-      2,
+      3,
       this.chan(channel, 'current'),
       this.stormKey(id),
+      this.chan(channel, 'new'),
       id,
       now,
       policy.quietSeconds * 1000,
     );
-    if (ended === 1) await this.redis.hincrby(this.stormKey(id), 'version', 1);
     return ended === 1;
   }
 
