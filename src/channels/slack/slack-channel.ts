@@ -50,10 +50,9 @@ export class SlackChannel implements Channel {
   async endStormIfQuiet(storm: string, signal: AbortSignal): Promise<boolean> {
     if (!this.storms) return false;
     const ended = await this.storms.store.endIfQuiet(storm, this.name, this.storms.policy);
-    if (ended) {
-      this.storms.events.ended(this.name);
-      await this.refreshDigest(storm, signal);
-    }
+    if (ended) this.storms.events.ended(this.name);
+    // Also on a retry after the storm ended: the first try's refresh may have had to wait.
+    if (ended || (await this.storms.store.isOver(storm))) await this.refreshDigest(storm, signal);
     return ended;
   }
 
