@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark of the project, one after the other, figures printed at the end.
 import { runEnrichmentStorm } from './enrichment-storm.js';
 import { runIngestBench } from './ingest-bench.js';
+import { runIngestDuringStorm } from './ingest-during-storm.js';
 import { runSlackActionsBench } from './slack-actions.js';
 
 const results: Record<string, Record<string, number | string>> = {};
 results.ingest = await runIngestBench();
 results.enrichment_storm = await runEnrichmentStorm();
 results.slack_actions = await runSlackActionsBench();
+results.ingest_during_storm = await runIngestDuringStorm();
 console.log('\nsummary');
 console.log(JSON.stringify(results, null, 2));
 // A benchmark whose 2xx were not all stored measured something other than the service: fail it.

@@ -8,7 +8,7 @@ import { OutboxStore } from '../channels/outbox/outbox-store.js';
 import { BodyBudget } from '../http/body-budget.js';
 import { createApp } from '../http/create-app.js';
 import { healthRoutes } from '../http/health-routes.js';
-import { metricsRoute } from '../http/metrics-route.js';
+import { metricsRoute, type MetricsJSON } from '../http/metrics-route.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
@@ -54,6 +54,20 @@ export interface RunningAlertRouter {
   close(): Promise<void>;
 }
 
+/** What `startAlertRouter(config, { listen: false })` runs: the workers, no HTTP server. */
+export type RunningWorkerSide = Omit<RunningAlertRouter, 'server' | 'url'>;
+
+/**
+ * ROLE=all's workers when they run in a child process (runtime/worker-process.ts): the API process
+ * runs none itself, and its /readyz and /metrics include the child's.
+ */
+export interface WorkersElsewhere {
+  /** Reasons the workers are not ready (the child is not running); empty when they are. */
+  problems(): string[];
+  /** Metrics registries to merge into this process's /metrics (prom-client JSON form). */
+  metrics(): Promise<readonly MetricsJSON[]>;
+}
+
 export interface StartOptions {
   readonly logger: Logger;
   /** Listen port override (tests pass 0 for an ephemeral port). */
@@ -61,14 +75,27 @@ export interface StartOptions {
   readonly pagerdutyAgent?: Agent;
   /** How long the webhook waits for Redis before answering 503. */
   readonly ingestTimeoutMs?: number;
+  /** false: no HTTP server, nothing listens (the workers' child process of ROLE=all). */
+  readonly listen?: boolean;
+  /** ROLE=all with the workers in a child process: none start here. */
+  readonly workersElsewhere?: WorkersElsewhere;
 }
 
 /**
  * The composition root shared by main.ts and the tests: builds queues, workers and the HTTP server
- * for the configured ROLE. Nothing here reads process.env.
+ * for the configured ROLE. Nothing here reads process.env. `listen: false` starts no HTTP server
+ * (ROLE=all's worker child process); `workersElsewhere` starts no workers (its parent).
  */
-export async function startAlertRouter(config: AppConfig, opts: StartOptions): Promise<RunningAlertRouter> {
-  const { logger } = opts;
+export async function startAlertRouter(
+  config: AppConfig,
+  opts: StartOptions & { readonly listen: false },
+): Promise<RunningWorkerSide>;
+export async function startAlertRouter(config: AppConfig, opts: StartOptions): Promise<RunningAlertRouter>;
+export async function startAlertRouter(
+  config: AppConfig,
+  opts: StartOptions,
+): Promise<RunningAlertRouter | RunningWorkerSide> {
+  const { logger, workersElsewhere } = opts;
   const metrics = createMetrics();
   const producerRedis = producerConnection(config.redisUrl);
   producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis (producer) error'));
@@ -98,7 +125,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
 
   const router = createRouter(config.file.routes, config.file.defaultChannels);
   const running: RunningWorkers | undefined =
-    config.role === 'api'
+    config.role === 'api' || workersElsewhere
       ? undefined
       : startWorkers({
           config,
@@ -110,6 +137,17 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
           ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),
         });
   const workers = running?.workers ?? [];
+  const closeAll = async (): Promise<void> => {
+    await running?.close();
+    runbooks.close();
+    await Promise.all([notifications.close(), deliveries.close(), actions.close()]);
+    producerRedis.disconnect();
+  };
+  const queues = { notifications, deliveries, actions };
+  if (opts.listen === false) {
+    logger.info({ role: config.role }, 'workers started; no HTTP server in this process');
+    return { metrics, runbooks, queues, close: closeAll };
+  }
 
   const readiness = {
     async check(): Promise<string[]> {
@@ -120,6 +158,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         problems.push('redis unreachable');
       }
       if (workers.some((w) => !w.isRunning())) problems.push('a worker is not running');
+      if (workersElsewhere) problems.push(...workersElsewhere.problems());
       return problems;
     },
   };
@@ -182,7 +221,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
         : []),
       deadmanRoutes(heartbeatStore, config.file.heartbeat, metrics),
       healthRoutes(readiness),
-      metricsRoute(metrics, sampleQueues),
+      metricsRoute(metrics, sampleQueues, workersElsewhere ? () => workersElsewhere.metrics() : undefined),
       outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix), config.publicUrl),
       stormRoutes({ reader: new StormStore(producerRedis, config.queuePrefix), logger }),
       runbookRoutes({
@@ -220,12 +259,6 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     listener,
   );
   server.maxConnections = http.maxConnections;
-  const closeAll = async (): Promise<void> => {
-    await running?.close();
-    runbooks.close();
-    await Promise.all([notifications.close(), deliveries.close(), actions.close()]);
-    producerRedis.disconnect();
-  };
   // 'error' rejects (EADDRINUSE and the like) instead of crashing the process as an unhandled
   // event; the workers already started are stopped first, so no job is left mid-delivery.
   try {
@@ -242,7 +275,10 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
   }
   const addr = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${addr.port}`;
-  logger.info({ port: addr.port, role: config.role }, 'listening');
+  logger.info(
+    { port: addr.port, role: config.role, ...(workersElsewhere ? { workers: 'child process' } : {}) },
+    'listening',
+  );
   if (!config.webhookAuth.bearerToken && !config.webhookAuth.basic) {
     logger.warn(
       'no WEBHOOK_BEARER_TOKEN or WEBHOOK_BASIC_AUTH configured: the webhook accepts unauthenticated requests',
@@ -254,7 +290,7 @@ export async function startAlertRouter(config: AppConfig, opts: StartOptions): P
     url,
     metrics,
     runbooks,
-    queues: { notifications, deliveries, actions },
+    queues,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
