@@ -3,6 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { startFakeSlack, type FakeSlack, type SlackRequest } from '../../support/fake-slack.js';
+import {
+  accountFor,
+  digestNow,
+  isDigest,
+  stormPage,
+  topLevel,
+  type StormPage,
+} from '../../support/storm-accounting.js';
 import { stormGroup } from '../../support/storm-groups.js';
 import { sleep, waitFor } from '../../support/wait.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
@@ -36,22 +44,9 @@ const config = (storm: Record<string, unknown> = {}): Record<string, unknown> =>
   defaultChannels: ['alerts'],
 });
 
-const topLevel = (channel: string, since: number): SlackRequest[] =>
-  slack
-    .calls('chat.postMessage')
-    .filter((r) => r.body.thread_ts === undefined && r.at >= since && r.response?.status === 200)
-    .filter((r) => (r.response?.body as { channel?: string }).channel === channel);
-
-const isDigest = (r: SlackRequest): boolean => /^(Alert storm|Storm over)/.test(String(r.body.text));
-
-/** The digest as it reads now (after every chat.update): its header and the storm page it links. */
-function digestNow(digest: SlackRequest): { text: string; groups: number; page: string } {
-  const msg = slack.message(slack.tsOf(digest))!;
-  const text = String(msg.text);
-  const blocks = msg.blocks as Array<{ type: string; elements?: Array<{ url?: string }> }>;
-  const page = blocks.find((b) => b.type === 'actions')!.elements![0]!.url!;
-  return { text, groups: Number(/(\d+) groups/.exec(text)![1]), page };
-}
+const CHANNEL = CHANNEL;
+const top = (channel: string, since: number): SlackRequest[] => topLevel(slack, channel, since);
+const digestText = (digest: SlackRequest): ReturnType<typeof digestNow> => digestNow(slack, digest);
 
 /** Posts groups 0..n-1 spread evenly over `spreadMs`, as Alertmanager's group_wait lets them out. */
 async function postStorm(
@@ -71,41 +66,14 @@ async function postStorm(
   return Date.now();
 }
 
-interface StormPage {
-  readonly id: string;
-  readonly groups: ReadonlyArray<{ groupKey: string; status: string }>;
-}
-
-async function stormPage(router: TestRouter, page: string): Promise<StormPage> {
-  const url = new URL(page);
-  const res = await fetch(`${router.url}${url.pathname}`, { headers: { accept: 'application/json' } });
-  assert.equal(res.status, 200, url.pathname);
-  return (await res.json()) as StormPage;
-}
-
-/** Every group is named in a message of its own or listed on the storm page the digest counts. */
+/** Every group named in a message of its own or listed on the storm page the one digest counts. */
 async function accountedFor(
   router: TestRouter,
-  channelId: string,
   since: number,
   groupKeys: readonly string[],
 ): Promise<{ own: SlackRequest[]; digest: SlackRequest; page: StormPage } | undefined> {
-  const posts = topLevel(channelId, since);
-  const digests = posts.filter(isDigest);
-  if (digests.length !== 1) return undefined;
-  const digest = digests[0]!;
-  const own = posts.filter((p) => !isDigest(p));
-  const now = digestNow(digest);
-  const page = await stormPage(router, now.page);
-  if (now.groups !== page.groups.length) return undefined;
-  const shown = new Set([
-    ...page.groups.map((g) => g.groupKey),
-    ...groupKeys.filter((k) => {
-      const service = /service="([^"]+)"/.exec(k)![1]!;
-      return own.some((p) => JSON.stringify(p.body.blocks).includes(service));
-    }),
-  ]);
-  return groupKeys.every((k) => shown.has(k)) ? { own, digest, page } : undefined;
+  const a = await accountFor(slack, router.url, CHANNEL, since, groupKeys);
+  return a.missing.length === 0 && a.page ? { own: a.own, digest: a.digests[0]!, page: a.page } : undefined;
 }
 
 describe('storm mode: a storm of alert groups in one Slack channel', () => {
@@ -130,7 +98,6 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
         () =>
           accountedFor(
             router,
-            'C0123456789',
             since,
             groups.map((g) => g.groupKey),
           ),
@@ -140,7 +107,7 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       );
       const accountedAt = Date.now();
       assert.ok(accountedAt - last <= 30_000, `accounted for ${accountedAt - last} ms after the storm`);
-      const posts = topLevel('C0123456789', since);
+      const posts = top(CHANNEL, since);
       assert.ok(posts.length <= 12, `${posts.length} top-level messages (threshold 10 + 2 at most)`);
       assert.equal(seen.own.length, 10, 'the first ten groups have messages of their own');
       assert.equal(seen.page.groups.length, 290);
@@ -149,7 +116,7 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
 
       // The other channel is not in storm mode and its messages are not held up by this one's.
       const ops = await waitFor(() => {
-        const o = topLevel('C0OPS000001', since);
+        const o = top('C0OPS000001', since);
         return o.length === 3 ? o : undefined;
       }, "the ops channel's three messages");
       assert.ok(ops.every((p) => !isDigest(p)));
@@ -168,20 +135,20 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       });
 
       // Resolving 250 of them: the digest says so, and no new top-level message appears.
-      const before = topLevel('C0123456789', since).length;
+      const before = top(CHANNEL, since).length;
       const resolveFrom = Date.now();
       await postStorm([router], 250, 5000, (i) => stormGroup(i + 50, run, startsAt, 'resolved'));
       const after = await waitFor(
         async () => {
-          const page = await stormPage(router, digestNow(seen.digest).page);
+          const page = await stormPage(router.url, digestText(seen.digest).page);
           const resolved = page.groups.filter((g) => g.status === 'resolved').length;
-          return resolved === 250 && /250 resolved/.test(digestNow(seen.digest).text) ? page : undefined;
+          return resolved === 250 && /250 resolved/.test(digestText(seen.digest).text) ? page : undefined;
         },
         'the digest to count 250 resolved groups',
         30_000,
       );
       assert.equal(after.groups.length, 290);
-      assert.equal(topLevel('C0123456789', since).length, before, 'no new top-level message for resolutions');
+      assert.equal(top(CHANNEL, since).length, before, 'no new top-level message for resolutions');
       const updates = slack
         .calls('chat.update')
         .filter((r) => r.at >= resolveFrom && r.body.ts === slack.tsOf(seen.digest));
@@ -208,7 +175,6 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
         () =>
           accountedFor(
             second,
-            'C0123456789',
             since,
             groups.map((g) => g.groupKey),
           ),
@@ -216,7 +182,7 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
         30_000 - (Date.now() - last),
         250,
       );
-      assert.equal(topLevel('C0123456789', since).filter(isDigest).length, 1, 'one digest');
+      assert.equal(top(CHANNEL, since).filter(isDigest).length, 1, 'one digest');
       assert.equal(seen.own.length, 10);
       assert.equal(seen.page.groups.length, 290);
     } finally {
@@ -234,8 +200,8 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       await postStorm([router], 30, 1000, (i) => stormGroup(i, run, startsAt));
       const seen = await waitFor(
         async () => {
-          const digest = topLevel('C0123456789', since).find(isDigest);
-          return digest && digestNow(digest).groups === 20 ? digest : undefined;
+          const digest = top(CHANNEL, since).find(isDigest);
+          return digest && digestText(digest).groups === 20 ? digest : undefined;
         },
         'the digest counting 20 groups',
         20_000,
@@ -243,7 +209,7 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       const mark = Date.now();
       slack.respondNext('chat.update', { status: 429, headers: { 'retry-after': '3' } });
       await postStorm([router], 20, 1000, (i) => stormGroup(30 + i, run, startsAt));
-      await waitFor(() => digestNow(seen).groups === 40, 'the digest to catch up to 40 groups', 20_000);
+      await waitFor(() => digestText(seen).groups === 40, 'the digest to catch up to 40 groups', 20_000);
       const updates = slack.calls('chat.update').filter((r) => r.at >= mark);
       const limited = updates.findIndex((r) => r.response?.status === 429);
       assert.ok(limited >= 0, 'the fake answered a digest update with 429');
@@ -255,15 +221,15 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
 
       // Quiet for 12 s: the digest is finalised, then a new group gets its own message again.
       await waitFor(
-        () => /^Storm over: 40 groups/.test(digestNow(seen).text),
+        () => /^Storm over: 40 groups/.test(digestText(seen).text),
         'the digest to say the storm is over',
         30_000,
       );
-      assert.match(digestNow(seen).text, /40 still firing/);
+      assert.match(digestText(seen).text, /40 still firing/);
       const after = Date.now();
       await postWebhook(router.url, stormGroup(99, run, startsAt));
       const own = await waitFor(
-        () => topLevel('C0123456789', after)[0],
+        () => top(CHANNEL, after)[0],
         'a message of its own for a group after the storm',
       );
       assert.ok(!isDigest(own));
@@ -271,11 +237,11 @@ describe('storm mode: a storm of alert groups in one Slack channel', () => {
       // A group of the storm that resolves afterwards updates the digest, not a message.
       await postWebhook(router.url, stormGroup(35, run, startsAt, 'resolved'));
       await waitFor(
-        () => /1 resolved, 39 still firing/.test(digestNow(seen).text),
+        () => /1 resolved, 39 still firing/.test(digestText(seen).text),
         'the digest to count the resolution',
         15_000,
       );
-      assert.equal(topLevel('C0123456789', after).length, 1);
+      assert.equal(top(CHANNEL, after).length, 1);
     } finally {
       await router.stop();
     }
@@ -296,7 +262,7 @@ describe('no stale messages', () => {
         'the first post to be rate limited',
       );
       await postWebhook(router.url, stormGroup(1, run, startsAt, 'resolved'));
-      const posted = await waitFor(() => topLevel('C0123456789', since)[0], 'the resolved message');
+      const posted = await waitFor(() => top(CHANNEL, since)[0], 'the resolved message');
       assert.match(String(posted.body.text), /RESOLVED/);
       // Past the Retry-After, the firing delivery runs again and is skipped as late news.
       await waitFor(
@@ -307,7 +273,7 @@ describe('no stale messages', () => {
         'the firing delivery to be skipped',
         15_000,
       );
-      const posts = topLevel('C0123456789', since);
+      const posts = top(CHANNEL, since);
       assert.equal(posts.length, 1);
       assert.ok(slack.calls('chat.update').every((r) => r.at < since || !/FIRING/.test(String(r.body.text))));
     } finally {
