@@ -44,7 +44,7 @@ const config = (storm: Record<string, unknown> = {}): Record<string, unknown> =>
   defaultChannels: ['alerts'],
 });
 
-const CHANNEL = CHANNEL;
+const CHANNEL = 'C0123456789';
 const top = (channel: string, since: number): SlackRequest[] => topLevel(slack, channel, since);
 const digestText = (digest: SlackRequest): ReturnType<typeof digestNow> => digestNow(slack, digest);
 
