@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (inChild) {
     const running = await startAlertRouter(config, { logger, listen: false });
     const stop = stopOnSignals(logger, () => running.close());
-    answerParent(running.metrics, () => stop('parent exited'));
+    answerParent(running.metrics, running.workers, () => stop('parent exited'));
     process.on('SIGHUP', () => running.runbooks.reload());
     return;
   }

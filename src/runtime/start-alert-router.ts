@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import type { Agent } from 'node:https';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
@@ -37,6 +37,7 @@ import { actionJobOptions, QUEUE_ACTIONS, type ActionJobData } from '../actions/
 import { createClickQueue } from '../actions/enqueue-click.js';
 import { slackActionsRoute } from '../http/slack-actions-route.js';
 import { StormStore } from '../channels/slack/storm-store.js';
+import { QUEUE_STORM_DIGESTS } from '../queue/storm-digest-worker.js';
 import { stormRoutes } from '../storms-web/storm-routes.js';
 
 export interface RunningAlertRouter {
@@ -55,7 +56,10 @@ export interface RunningAlertRouter {
 }
 
 /** What `startAlertRouter(config, { listen: false })` runs: the workers, no HTTP server. */
-export type RunningWorkerSide = Omit<RunningAlertRouter, 'server' | 'url'>;
+export type RunningWorkerSide = Omit<RunningAlertRouter, 'server' | 'url'> & {
+  /** The workers, which the parent may ask to stand back while a burst of webhooks is stored. */
+  readonly workers: readonly Worker[];
+};
 
 /**
  * ROLE=all's workers when they run in a child process (runtime/worker-process.ts): the API process
@@ -66,6 +70,8 @@ export interface WorkersElsewhere {
   problems(): string[];
   /** Metrics registries to merge into this process's /metrics (prom-client JSON form). */
   metrics(): Promise<readonly MetricsJSON[]>;
+  /** Told each time the number of webhooks being answered changes. */
+  ingestLoad?(inFlight: number): void;
 }
 
 export interface StartOptions {
@@ -112,7 +118,9 @@ export async function startAlertRouter(
     ...queueOpts,
     defaultJobOptions: actionJobOptions(config.file.slack.actions),
   });
-  for (const q of [notifications, deliveries, actions])
+  // Sampled for the queue gauges only: the workers add and run its jobs.
+  const digests = new Queue(QUEUE_STORM_DIGESTS, queueOpts);
+  for (const q of [notifications, deliveries, actions, digests])
     q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
@@ -140,13 +148,13 @@ export async function startAlertRouter(
   const closeAll = async (): Promise<void> => {
     await running?.close();
     runbooks.close();
-    await Promise.all([notifications.close(), deliveries.close(), actions.close()]);
+    await Promise.all([notifications.close(), deliveries.close(), actions.close(), digests.close()]);
     producerRedis.disconnect();
   };
   const queues = { notifications, deliveries, actions };
   if (opts.listen === false) {
     logger.info({ role: config.role }, 'workers started; no HTTP server in this process');
-    return { metrics, runbooks, queues, close: closeAll };
+    return { metrics, runbooks, queues, workers, close: closeAll };
   }
 
   const readiness = {
@@ -163,7 +171,7 @@ export async function startAlertRouter(
     },
   };
   const sampleQueues = async (): Promise<void> => {
-    for (const q of [notifications, deliveries, actions]) {
+    for (const q of [notifications, deliveries, actions, digests]) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
     }
@@ -259,6 +267,16 @@ export async function startAlertRouter(
     listener,
   );
   server.maxConnections = http.maxConnections;
+  // Webhooks being answered right now, for workers that run elsewhere and stand back during a burst.
+  const load = workersElsewhere?.ingestLoad?.bind(workersElsewhere);
+  if (load) {
+    let inFlight = 0;
+    server.on('request', (req, res) => {
+      if (req.method !== 'POST' || !req.url?.startsWith('/webhook')) return;
+      load(++inFlight);
+      res.once('close', () => load(--inFlight));
+    });
+  }
   // 'error' rejects (EADDRINUSE and the like) instead of crashing the process as an unhandled
   // event; the workers already started are stopped first, so no job is left mid-delivery.
   try {

@@ -60,6 +60,12 @@ export function startWorkers(deps: {
     prefix: config.queuePrefix,
   });
   digests.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+  // Series exist from the start, so a first storm is an increase Prometheus can see.
+  for (const [channel, c] of Object.entries(config.file.channels))
+    if (c.type === 'slack' && c.storm.enabled) {
+      for (const event of ['started', 'ended']) metrics.storms.inc({ channel, event }, 0);
+      metrics.stormGroupsFolded.inc({ channel }, 0);
+    }
   const registry = createChannelRegistry(config, shared, {
     ...(deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {}),
     storms: {

@@ -1,3 +1,4 @@
+import type { Worker } from 'bullmq';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MetricsJSON } from '../http/metrics-route.js';
 import type { FromWorkerProcess, ToWorkerProcess } from './worker-process.js';
@@ -6,9 +7,9 @@ import type { FromWorkerProcess, ToWorkerProcess } from './worker-process.js';
  * The child's half of ROLE=all's worker process (the parent's is worker-process.ts): says when its
  * workers run, answers the parent's metrics requests over IPC, and stops when the parent is gone
  * (the IPC channel closes when the parent exits, however it died), so it never lingers alone.
- * @example answerParent(running.metrics, () => stop('parent exited'))
+ * @example answerParent(running.metrics, running.workers, () => stop('parent exited'))
  */
-export function answerParent(metrics: Metrics, onParentGone: () => void): void {
+export function answerParent(metrics: Metrics, workers: readonly Worker[], onParentGone: () => void): void {
   // The parent samples these itself at scrape time (queue depth, the dead man's switch state from
   // Redis): the child's copies would be added to the parent's, so they stay home.
   const parentSampled = Promise.all(
@@ -23,6 +24,9 @@ export function answerParent(metrics: Metrics, onParentGone: () => void): void {
     if (process.connected) process.send?.(m, undefined, {}, () => undefined);
   };
   process.on('message', (m: ToWorkerProcess) => {
+    // Active jobs carry on (pause(true) does not wait for them); no new ones start meanwhile.
+    if (m.type === 'pause') for (const w of workers) void w.pause(true);
+    if (m.type === 'resume') for (const w of workers) w.resume();
     if (m.type !== 'metrics') return;
     void (async () => {
       const skip = await parentSampled;

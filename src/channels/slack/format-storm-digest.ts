@@ -101,7 +101,7 @@ export function formatStormDigest(view: StormView, publicUrl: string): SlackMess
   const window = [
     `Started ${slackDate(isoOf(view.startedAt))}`,
     `last group joined ${slackDate(isoOf(view.lastJoinAt))}`,
-    ...(over ? [`over ${slackDate(isoOf(view.endedAt!))}`] : ['new groups in this channel join here']),
+    ...(over ? [`over ${slackDate(isoOf(view.endedAt))}`] : ['new groups in this channel join here']),
   ].join(' · ');
   const page = `${publicUrl}/storms/${encodeURIComponent(view.id)}`;
   const blocks: SlackBlock[] = [
