@@ -14,6 +14,7 @@ import type { Enricher } from '../enrichment/enrich-notification.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { workerConnection } from '../queue/connections.js';
 import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import { createEmailDigests } from '../queue/email-digest-worker.js';
 import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
@@ -49,11 +50,20 @@ export function startWorkers(deps: {
     return r;
   };
   const shared = conn();
-  const registry = createChannelRegistry(
-    config,
-    shared,
-    deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {},
-  );
+  // Email digests (docs/email-digest.md): the email channels schedule each window's send here.
+  const emailDigests = Object.values(config.file.channels).some((c) => c.type === 'email')
+    ? createEmailDigests({
+        connection: conn(),
+        prefix: config.queuePrefix,
+        policy: config.file.delivery,
+        metrics,
+        logger,
+      })
+    : undefined;
+  const registry = createChannelRegistry(config, shared, {
+    ...(deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {}),
+    ...(emailDigests ? { scheduleEmailDigest: emailDigests.schedule } : {}),
+  });
   const { channels } = registry;
   const policy = config.file.delivery;
   const deadman = startDeadmanScheduler({
@@ -90,6 +100,7 @@ export function startWorkers(deps: {
       logger,
     }),
     deadman.worker,
+    ...(emailDigests ? [emailDigests.start(channels, conn())] : []),
   ];
   // Slack actions exist only with a signing secret (loadConfig then requires ALERTMANAGER_URL).
   if (config.slack.signingSecret)
@@ -116,6 +127,7 @@ export function startWorkers(deps: {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await deadman.close();
+      await emailDigests?.close();
       for (const r of connections) r.disconnect();
     },
   };
