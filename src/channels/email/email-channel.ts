@@ -35,7 +35,7 @@ export interface DigestReceipt {
   readonly notifications: number;
 }
 
-/** A window closed by a digest being sent is skipped; more than a few in a row is not a clock. */
+/** A window closed by its digest being sent (a replica's clock ahead) is skipped; ten in a row is a fault. */
 const MAX_CLOSED_WINDOWS = 10;
 
 /** Email through nodemailer; messages of one group thread via In-Reply-To/References. */
@@ -84,7 +84,11 @@ export class EmailChannel implements Channel {
   private async batch(d: Delivery, everyMs: number): Promise<DeliveryReceipt> {
     const { store, schedule } = this.digests!;
     const entry = digestEntry(d, this.opts);
-    let windowEnd = windowEndFor(Date.now(), everyMs);
+    // The window it was received in; one that already ended (a delivery late from retries or a
+    // backlog) is not reopened: it joins the current one.
+    const now = Date.now();
+    let windowEnd = windowEndFor(d.receivedAt, everyMs);
+    if (windowEnd <= now) windowEnd = windowEndFor(now, everyMs);
     for (let i = 0; i < MAX_CLOSED_WINDOWS; i++, windowEnd += everyMs) {
       const added = await store.add(this.name, windowEnd, d.key, entry);
       if (added === 'closed') continue;
