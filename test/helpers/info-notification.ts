@@ -12,7 +12,11 @@ export function infoNotification(
   groupId: string = name,
 ): WebhookPayload {
   const p = fixture(status);
-  const labels = (l: Record<string, string>): Record<string, string> => ({ ...l, alertname: name, severity: 'info' });
+  const labels = (l: Record<string, string>): Record<string, string> => ({
+    ...l,
+    alertname: name,
+    severity: 'info',
+  });
   const annotations = (a: Record<string, string>): Record<string, string> => ({
     ...a,
     summary: `${name} needs a look`,
@@ -20,7 +24,11 @@ export function infoNotification(
   });
   return {
     ...p,
-    alerts: p.alerts.map((a) => ({ ...a, labels: labels(a.labels), annotations: annotations(a.annotations) })),
+    alerts: p.alerts.map((a) => ({
+      ...a,
+      labels: labels(a.labels),
+      annotations: annotations(a.annotations),
+    })),
     commonLabels: labels(p.commonLabels),
     groupLabels: { ...p.groupLabels, alertname: name },
     commonAnnotations: annotations(p.commonAnnotations),

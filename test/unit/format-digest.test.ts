@@ -24,8 +24,18 @@ const visible = (html: string): string =>
     .replace(/\s+/g, ' ');
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
-function item(name: string, status: 'firing' | 'resolved', receivedAt: string, notifications = 1): DigestItem {
-  const d: Delivery = { key: `k-${name}-${status}`, receivedAt: at(receivedAt), channel: 'mail', payload: infoNotification(name, status) };
+function item(
+  name: string,
+  status: 'firing' | 'resolved',
+  receivedAt: string,
+  notifications = 1,
+): DigestItem {
+  const d: Delivery = {
+    key: `k-${name}-${status}`,
+    receivedAt: at(receivedAt),
+    channel: 'mail',
+    payload: infoNotification(name, status),
+  };
   return { ...digestEntry(d, links), notifications };
 }
 
@@ -34,7 +44,10 @@ const items = [
   item('CertificateExpiresSoon', 'resolved', '13:11:30', 2),
   item('DiskSlowlyFilling', 'firing', '13:07:10'),
 ];
-const mail = formatDigest({ channel: 'mail', windowStart, windowEnd, items }, { domain: 'example.com', now: windowEnd });
+const mail = formatDigest(
+  { channel: 'mail', windowStart, windowEnd, items },
+  { domain: 'example.com', now: windowEnd },
+);
 
 describe('email digest', () => {
   it('says in the subject how many notifications of which severity, and the window', () => {
@@ -46,8 +59,15 @@ describe('email digest', () => {
     const order = ['CertificateExpiresSoon', 'DiskSlowlyFilling', 'QueueBacklogGrowing'];
     for (const part of [mail.text, visible(mail.html)]) {
       const positions = order.map((name) => part.indexOf(`${name} (inference-gateway)`));
-      assert.ok(positions.every((p) => p >= 0), part);
-      assert.deepEqual([...positions].sort((a, b) => a - b), positions, `most recent first: ${part}`);
+      assert.ok(
+        positions.every((p) => p >= 0),
+        part,
+      );
+      assert.deepEqual(
+        [...positions].sort((a, b) => a - b),
+        positions,
+        `most recent first: ${part}`,
+      );
       for (const name of order) assert.equal(count(part, `${name} needs a look`), 1, part);
       assert.ok(part.includes('3 alert groups, most recent first: 2 firing, 1 resolved.'), part);
     }
@@ -56,20 +76,32 @@ describe('email digest', () => {
   it('states each group as of the digest: status, count, times, updates, labels', () => {
     assert.match(mail.text, /^\* \[RESOLVED\] CertificateExpiresSoon \(inference-gateway\)$/m);
     assert.ok(
-      mail.text.includes('  1 alert resolved · resolved at 13:04 UTC after firing for 1 min · 2 notifications in this window\n'),
+      mail.text.includes(
+        '  1 alert resolved · resolved at 13:04 UTC after firing for 1 min · 2 notifications in this window\n',
+      ),
       mail.text,
     );
     assert.ok(mail.text.includes('  1 alert firing · firing since 13:02 UTC (12 min)\n'), mail.text);
     assert.equal(count(mail.text, 'notifications in this window'), 1, 'only the updated group says so');
-    assert.ok(mail.text.includes('  service=inference-gateway · team=ml-platform · instance=inference-gateway-0:8080'), mail.text);
+    assert.ok(
+      mail.text.includes(
+        '  service=inference-gateway · team=ml-platform · instance=inference-gateway-0:8080',
+      ),
+      mail.text,
+    );
     assert.match(mail.html, /background:#175cd3;color:#ffffff/, 'an info digest has a blue header');
     assert.match(mail.html, /DIGEST · INFO<\/div>\s*<h1[^>]*>4 info notifications, 13:00-13:15 UTC<\/h1>/);
   });
 
   it('links each group as its email would: runbooks first, no silence once resolved', () => {
-    assert.match(mail.text, /^ {2}Runbook: https:\/\/ar\.example\/runbooks\/DiskSlowlyFilling\n {2}Alert's runbook: https:\/\/wiki\.example\/DiskSlowlyFilling$/m);
+    assert.match(
+      mail.text,
+      /^ {2}Runbook: https:\/\/ar\.example\/runbooks\/DiskSlowlyFilling\n {2}Alert's runbook: https:\/\/wiki\.example\/DiskSlowlyFilling$/m,
+    );
     assert.match(mail.text, /^ {2}Silence: https:\/\/am\.example\/#\/silences\/new\?filter=/m);
-    const hrefs = [...mail.html.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
+    const hrefs = [...mail.html.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map(
+      (m) => `${m[2]} ${m[1]}`,
+    );
     assert.equal(hrefs[0], 'Runbook https://ar.example/runbooks/CertificateExpiresSoon');
     assert.deepEqual(
       hrefs.slice(0, 4).map((h) => h.split(' ')[0]),
@@ -81,16 +113,30 @@ describe('email digest', () => {
 
   it('escapes what the payload says', () => {
     const hostile = item('Evil', 'firing', '13:05:00');
-    const evil: DigestItem = { ...hostile, title: '<script>alert(1)</script>', labels: [['team', '"><img src=x>']] };
-    const m = formatDigest({ channel: 'mail', windowStart, windowEnd, items: [evil] }, { domain: 'example.com', now: windowEnd });
+    const evil: DigestItem = {
+      ...hostile,
+      title: '<script>alert(1)</script>',
+      labels: [['team', '"><img src=x>']],
+    };
+    const m = formatDigest(
+      { channel: 'mail', windowStart, windowEnd, items: [evil] },
+      { domain: 'example.com', now: windowEnd },
+    );
     assert.doesNotMatch(m.html, /<script>|<img/);
     assert.match(m.html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.ok(m.text.includes('<script>alert(1)</script>'), 'the text part is plain text');
   });
 
   it('bounds what it lists, and says how many more', () => {
-    const many = Array.from({ length: 503 }, (_, i) => ({ ...items[0]!, group: `g${i}`, receivedAt: windowStart + i }));
-    const m = formatDigest({ channel: 'mail', windowStart, windowEnd, items: many }, { domain: 'example.com', now: windowEnd });
+    const many = Array.from({ length: 503 }, (_, i) => ({
+      ...items[0]!,
+      group: `g${i}`,
+      receivedAt: windowStart + i,
+    }));
+    const m = formatDigest(
+      { channel: 'mail', windowStart, windowEnd, items: many },
+      { domain: 'example.com', now: windowEnd },
+    );
     assert.equal(count(m.text, '* [FIRING]'), 500);
     assert.match(m.text, /^\+3 more alert group\(s\) not listed$/m);
     assert.match(m.subject, /503 info notifications/);

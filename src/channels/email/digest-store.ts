@@ -52,7 +52,7 @@ export class EmailDigestStore {
       key,
       entry.receivedAt,
       JSON.stringify(entry),
-      windowEnd + BATCH_TTL_MS - Date.now(),
+      BATCH_TTL_MS,
     )) as number;
     return r === -1 ? 'closed' : r === 1 ? 'added' : 'repeat';
   }
