@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { DeliveryReceipt } from '../../src/channels/channel.js';
 import { digestEntry } from '../../src/channels/email/digest-entry.js';
 import { EmailDigestStore } from '../../src/channels/email/digest-store.js';
 import { QUEUE_EMAIL_DIGESTS, type EmailDigestJobData } from '../../src/queue/email-digest-worker.js';
@@ -113,8 +114,9 @@ describe('email digest', () => {
     const listed = [...names].sort((a, b) => text!.indexOf(`] ${a} `) - text!.indexOf(`] ${b} `));
     assert.deepEqual(listed, received);
     for (const j of batched) {
-      assert.equal(j.returnvalue.outcome, 'skipped');
-      assert.match(j.returnvalue.detail ?? '', /^batched into the digest sent at \d\d:\d\d:\d\d UTC$/);
+      const receipt = j.returnvalue as DeliveryReceipt;
+      assert.equal(receipt.outcome, 'skipped');
+      assert.match(receipt.detail ?? '', /^batched into the digest sent at \d\d:\d\d:\d\d UTC$/);
     }
     assert.equal((await counter('emailDigestNotifications')) - batchedBefore, 5);
     assert.equal((await counter('emailDigestsSent')) - sentBefore, 1);

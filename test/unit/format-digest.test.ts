@@ -152,6 +152,11 @@ describe('email digest', () => {
     );
     assert.equal(short.subject, '[alert-router] Digest: 1 info notification, 13:00:04-13:00:08 UTC');
     assert.match(short.text, /every 4 seconds\.$/);
+    const toTheMinute = formatDigest(
+      { channel: 'mail', windowStart: at('13:00:55'), windowEnd: at('13:01:00'), items: [items[0]!] },
+      { domain: 'example.com', now: at('13:01:00') },
+    );
+    assert.match(toTheMinute.subject, / 13:00:55-13:01:00 UTC$/, 'both ends in the same precision');
     assert.match(mail.text, /every 15 minutes\.$/);
   });
 });

@@ -30,8 +30,12 @@ const MAX_ITEMS = 500;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "12:00" on the minute, "12:00:05" otherwise (windows shorter than a minute, in tests). */
-const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, ms % 60_000 === 0 ? 16 : 19);
+/** "12:00-12:15 UTC"; with seconds when the window is not whole minutes (shorter windows, in tests). */
+function windowSpan(start: number, end: number): string {
+  const chars = start % 60_000 === 0 && end % 60_000 === 0 ? 16 : 19;
+  const at = (ms: number): string => new Date(ms).toISOString().slice(11, chars);
+  return `${at(start)}-${at(end)} UTC`;
+}
 
 function itemWhen(i: DigestItem, now: number): string | undefined {
   if (i.status === 'resolved' && i.resolvedAt !== undefined && i.firingSince !== undefined)
@@ -48,7 +52,7 @@ export function digestView(b: DigestBatch, now: number): DigestView {
   const notifications = sorted.reduce((n, i) => n + i.notifications, 0);
   const severities = [...new Set(sorted.map((i) => i.severity.toLowerCase()))].sort();
   const severity = severities.length <= 3 ? severities.join('/') : 'low-severity';
-  const span = `${hhmm(b.windowStart)}-${hhmm(b.windowEnd)} UTC`;
+  const span = windowSpan(b.windowStart, b.windowEnd);
   const title = `${plural(notifications, `${severity} notification`)}, ${span}`;
   const firing = sorted.filter((i) => i.status === 'firing').length;
   const counts = [
