@@ -121,7 +121,7 @@ describe('email digest', () => {
     assert.equal((await counter('emailDigestNotifications')) - batchedBefore, 5);
     assert.equal((await counter('emailDigestsSent')) - sentBefore, 1);
     // Sent, so the batch is gone from Redis (the window's closed mark stays a while).
-    const batches = await router.redis.keys(`${router.prefix}:email-digest:mail:*`);
+    const batches = await router.redis.keys(`${router.prefix}:email-batch:mail:*`);
     assert.deepEqual(
       batches.filter((k) => !k.endsWith(':closed')),
       [],
@@ -175,7 +175,7 @@ describe('email digest', () => {
     assert.match(job.failedReason ?? '', /ECONNREFUSED|ESOCKET|connect/i);
     assert.equal(digests(mark).length, 0);
     // The batch is still in Redis.
-    assert.equal(await router.redis.exists(`${router.prefix}:email-digest:mail:${job.data.windowEnd}`), 1);
+    assert.equal(await router.redis.exists(`${router.prefix}:email-batch:mail:${job.data.windowEnd}`), 1);
     await sink.start();
     const digest = await nextDigest(mark, 15_000);
     for (const name of names)

@@ -33,7 +33,7 @@ export class EmailDigestStore {
   ) {}
 
   private key(channel: string, windowEnd: number): string {
-    return `${this.prefix}:email-digest:${channel}:${windowEnd}`;
+    return `${this.prefix}:email-batch:${channel}:${windowEnd}`;
   }
 
   /**
