@@ -4,7 +4,9 @@ import type { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
 import type { Channel } from './channel.js';
-import { EmailChannel } from './email/email-channel.js';
+import { EmailDigestStore } from './email/digest-store.js';
+import type { ScheduleDigest } from './email/digest-window.js';
+import { EmailChannel, type EmailDigests } from './email/email-channel.js';
 import { OutboxChannel } from './outbox/outbox-channel.js';
 import { OutboxStore } from './outbox/outbox-store.js';
 import { OpenIncidents } from './pagerduty/open-incidents.js';
@@ -19,6 +21,8 @@ export interface ChannelRegistryOptions {
   readonly pagerdutyAgent?: Agent;
   /** Storm mode's delayed digest jobs and its counters; without them no channel goes into storm mode. */
   readonly storms?: { readonly schedule: StormScheduler; readonly events: StormEvents };
+  /** Schedules the send of an email digest's window (the digest queue); needed by email digests. */
+  readonly scheduleEmailDigest?: ScheduleDigest;
 }
 
 /** The Slack client and message state that the Slack channels and the Slack actions share. */
@@ -88,14 +92,32 @@ export function createChannelRegistry(
           }),
         );
         break;
-      case 'email':
+      case 'email': {
         mailer ??= nodemailer.createTransport(config.email.smtpUrl, {
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,
         });
-        channels.set(name, new EmailChannel(name, ch.to, mailer, { ...links, from: config.email.from! }));
+        if (ch.digest && !opts.scheduleEmailDigest)
+          throw new Error(`email channel "${name}" has a digest: pass scheduleEmailDigest`);
+        // With a digest queue, every email channel can send a batch left in Redis, even one whose
+        // `digest:` was removed since (docs/email-digest.md).
+        const digests: EmailDigests | undefined = opts.scheduleEmailDigest && {
+          store: new EmailDigestStore(redis, config.queuePrefix),
+          schedule: opts.scheduleEmailDigest,
+          ...(ch.digest && {
+            settings: {
+              severities: ch.digest.severities.map((s) => s.toLowerCase()),
+              everyMs: ch.digest.everySeconds * 1000,
+            },
+          }),
+        };
+        channels.set(
+          name,
+          new EmailChannel(name, ch.to, mailer, { ...links, from: config.email.from! }, digests),
+        );
         break;
+      }
       case 'outbox':
         channels.set(
           name,

@@ -79,6 +79,20 @@ const emailChannel = z
   .object({
     type: z.literal('email'),
     to: z.array(z.string().email()).min(1),
+    /**
+     * Low-severity notifications batched into one email per window instead of one each
+     * (docs/email-digest.md). Absent: every notification is mailed at once. Windows are aligned
+     * to the clock (every 900 s: :00, :15, :30, :45 UTC), so every replica agrees on them. In
+     * seconds like the other intervals here; below a minute is meant for tests.
+     */
+    digest: z
+      .object({
+        /** The common `severity` labels (any case) whose notifications, firing and resolved, wait for the digest. */
+        severities: z.array(z.string().min(1).max(50)).min(1).default(['info']),
+        everySeconds: z.number().int().min(1).max(86_400).default(900),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -98,6 +98,18 @@ export function createMetrics() {
       labelNames: ['action', 'outcome'] as const,
       registers: [registry],
     }),
+    emailDigestNotifications: new Counter({
+      name: 'alert_router_email_digest_notifications_total',
+      help: 'Notifications batched into an email digest instead of mailed at once, by configured email channel.',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+    emailDigestsSent: new Counter({
+      name: 'alert_router_email_digests_sent_total',
+      help: 'Digest emails SMTP accepted, by configured email channel.',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -38,6 +38,7 @@ import { createClickQueue } from '../actions/enqueue-click.js';
 import { slackActionsRoute } from '../http/slack-actions-route.js';
 import { StormStore } from '../channels/slack/storm-store.js';
 import { QUEUE_STORM_DIGESTS } from '../queue/storm-digest-worker.js';
+import { QUEUE_EMAIL_DIGESTS } from '../queue/email-digest-worker.js';
 import { stormRoutes } from '../storms-web/storm-routes.js';
 
 export interface RunningAlertRouter {
@@ -118,9 +119,10 @@ export async function startAlertRouter(
     ...queueOpts,
     defaultJobOptions: actionJobOptions(config.file.slack.actions),
   });
-  // Sampled for the queue gauges only: the workers add and run its jobs.
+  // Sampled for the queue gauges only: the workers add and run their jobs.
   const digests = new Queue(QUEUE_STORM_DIGESTS, queueOpts);
-  for (const q of [notifications, deliveries, actions, digests])
+  const emailDigests = new Queue(QUEUE_EMAIL_DIGESTS, queueOpts);
+  for (const q of [notifications, deliveries, actions, digests, emailDigests])
     q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
@@ -148,7 +150,13 @@ export async function startAlertRouter(
   const closeAll = async (): Promise<void> => {
     await running?.close();
     runbooks.close();
-    await Promise.all([notifications.close(), deliveries.close(), actions.close(), digests.close()]);
+    await Promise.all([
+      notifications.close(),
+      deliveries.close(),
+      actions.close(),
+      digests.close(),
+      emailDigests.close(),
+    ]);
     producerRedis.disconnect();
   };
   const queues = { notifications, deliveries, actions };
@@ -171,7 +179,7 @@ export async function startAlertRouter(
     },
   };
   const sampleQueues = async (): Promise<void> => {
-    for (const q of [notifications, deliveries, actions, digests]) {
+    for (const q of [notifications, deliveries, actions, digests, emailDigests]) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
     }

@@ -14,6 +14,7 @@ import type { Enricher } from '../enrichment/enrich-notification.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { workerConnection } from '../queue/connections.js';
 import { startDeliveryWorker } from '../queue/delivery-worker.js';
+import { createEmailDigests } from '../queue/email-digest-worker.js';
 import { enqueueDeliveries } from '../queue/enqueue-deliveries.js';
 import type { DeliveryJobData } from '../queue/job-types.js';
 import { startNotificationWorker } from '../queue/notification-worker.js';
@@ -55,6 +56,16 @@ export function startWorkers(deps: {
     return r;
   };
   const shared = conn();
+  // Email digests (docs/email-digest.md): the email channels schedule each window's send here.
+  const emailDigests = Object.values(config.file.channels).some((c) => c.type === 'email')
+    ? createEmailDigests({
+        connection: conn(),
+        prefix: config.queuePrefix,
+        policy: config.file.delivery,
+        metrics,
+        logger,
+      })
+    : undefined;
   const digests = new Queue<StormDigestJobData>(QUEUE_STORM_DIGESTS, {
     connection: shared,
     prefix: config.queuePrefix,
@@ -68,6 +79,7 @@ export function startWorkers(deps: {
     }
   const registry = createChannelRegistry(config, shared, {
     ...(deps.pagerdutyAgent ? { pagerdutyAgent: deps.pagerdutyAgent } : {}),
+    ...(emailDigests ? { scheduleEmailDigest: emailDigests.schedule } : {}),
     storms: {
       schedule: stormScheduler(digests),
       events: {
@@ -121,6 +133,7 @@ export function startWorkers(deps: {
       logger,
     }),
     deadman.worker,
+    ...(emailDigests ? [emailDigests.start(channels, conn())] : []),
   ];
   // Slack actions exist only with a signing secret (loadConfig then requires ALERTMANAGER_URL).
   if (config.slack.signingSecret)
@@ -148,6 +161,7 @@ export function startWorkers(deps: {
       await Promise.all(workers.map((w) => w.close()));
       await deadman.close();
       await digests.close();
+      await emailDigests?.close();
       for (const r of connections) r.disconnect();
     },
   };

@@ -38,7 +38,9 @@ describe('generated hostile webhooks', () => {
         channels: {
           outbox: { type: 'outbox' },
           // A fast local Slack: the 1/s pacing is tested elsewhere and would make this take minutes.
-          slack: { type: 'slack', channel: '#alerts', postIntervalMs: 10 },
+          // Every generated group must reach Slack as a message of its own, not fold into a storm
+          // digest (whose escaping test/unit/storm-digest.test.ts checks).
+          slack: { type: 'slack', channel: '#alerts', postIntervalMs: 10, storm: { enabled: false } },
           // The local PagerDuty checks events as PagerDuty does (size, fields, severity).
           pagerduty: { type: 'pagerduty', routingKeyEnv: 'PD_KEY' },
         },

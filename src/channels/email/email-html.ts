@@ -1,31 +1,9 @@
 import { escapeHtml as e } from '../../lib/html-escape.js';
 import type { AlertView, EmailView, LiveLine } from './email-view.js';
+import { FONT, MONO, MUTED, TABLE, TEXT, WRAP, severityColor, statusPill } from './email-style.js';
 
-/**
- * Mail clients drop <style> blocks and most CSS (Gmail keeps little, Outlook renders with Word), so
- * the layout is nested tables with inline styles only, one 600 px column that shrinks to a phone
- * (https://www.caniemail.com/). Long label values wrap inside their cell instead of widening it.
- */
-const FONT = `-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif`;
-const MONO = `ui-monospace,SFMono-Regular,Menlo,Consolas,monospace`;
-const WRAP = 'overflow-wrap:anywhere;word-break:break-word';
-const TEXT = '#101828';
-const MUTED = '#475467';
-const TABLE = `role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"`;
-
-/** The header's colour: red while critical (or anything not a warning or info), amber, blue; green once resolved. */
-function statusColor(v: EmailView): string {
-  if (v.status === 'resolved') return '#067647';
-  switch (v.severity.toLowerCase()) {
-    case 'warning':
-      return '#b54708';
-    case 'info':
-    case 'none':
-      return '#175cd3';
-    default:
-      return '#b42318';
-  }
-}
+/** The header's colour (email-style.ts): by severity while firing, green once resolved. */
+const statusColor = (v: EmailView): string => severityColor(v.severity, v.status === 'resolved');
 
 /** Escaped text with `code` spans as <code> (runbook first steps are one-line markdown). */
 const inlineCode = (text: string): string =>
@@ -66,9 +44,7 @@ function liveRows(live: readonly LiveLine[]): string {
 function alertBlock(a: AlertView): string {
   if (!a.heading && !a.summary && !a.description && a.live.length === 0 && !a.when) return '';
   const firing = a.status === 'firing';
-  const pill = `<span style="display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:700;letter-spacing:.04em;${
-    firing ? 'background:#fee4e2;color:#912018' : 'background:#dcfae6;color:#085d3a'
-  }">${firing ? 'FIRING' : 'RESOLVED'}</span>`;
+  const pill = statusPill(firing);
   return `<tr><td style="padding:0 16px 10px"><table ${TABLE} style="table-layout:fixed"><tr><td style="border:1px solid #eaecf0;border-left:4px solid ${
     firing ? '#d92d20' : '#17b26a'
   };border-radius:6px;padding:10px 12px;font:15px/1.45 ${FONT};color:${TEXT};${WRAP}">

@@ -101,7 +101,7 @@ function byUsefulness([a]: readonly [string, string], [b]: readonly [string, str
 }
 
 /** When the group started: its firing alerts' first start, else any alert's (a loop: 60,000 alerts fit a group). */
-function groupStart(alerts: readonly Alert[]): number | undefined {
+export function groupStart(alerts: readonly Alert[]): number | undefined {
   const firing = alerts.filter((a) => a.status === 'firing');
   let start: number | undefined;
   for (const a of firing.length > 0 ? firing : alerts) {
