@@ -70,7 +70,8 @@ export async function accountFor(
   const missing = groupKeys.filter((k) => {
     if (shown.has(k)) return false;
     const service = /service="([^"]+)"/.exec(k)?.[1];
-    return !(service && text.includes(`${service}`));
+    // Whole names only: svc-x-1 is not named by a message about svc-x-10.
+    return !(service && new RegExp(`${service.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text));
   });
   return { own, digests, ...(page ? { page } : {}), missing };
 }
