@@ -1,19 +1,41 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
+ * The kernel's range for outgoing connections' local ports (Linux: 32768-60999 by default). A port
+ * picked inside it can be taken between the pick and the bind by any outgoing connection on the
+ * machine (a test's Redis clients open hundreds), so ports we pick for others come from below it.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2048 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+const LOW = Math.max(1024, Math.min(20_000, ephemeralLow() - 10_000));
+const HIGH = ephemeralLow() - 1;
+
+const canListen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+
+/**
  * A TCP port free on 127.0.0.1 right now, for a process that must be told its port before it
- * starts (Prometheus, Alertmanager, redis-server cannot report an ephemeral one back).
+ * starts (Prometheus, Alertmanager, redis-server cannot report an ephemeral one back). Picked at
+ * random below the ephemeral range, so no outgoing connection can take it before it is bound.
  * @example const port = await freePort()
  */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  for (let i = 0; i < 100; i++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW + 1));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found between ${LOW} and ${HIGH}`);
 }
 
 /**

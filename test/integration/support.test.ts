@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { deletePrefix, keysUnder } from '../../support/delete-prefix.js';
-import { onPort } from '../../support/free-port.js';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { freePort, onPort } from '../../support/free-port.js';
 import { ManagedProcess } from '../../support/managed-process.js';
 import { REDIS_URL } from '../helpers/start-test-router.js';
 
@@ -27,7 +29,24 @@ describe('support code the suites stand on', () => {
   it('says why a binary could not start', async () => {
     const p = new ManagedProcess('missing', '/nonexistent/binary', []);
     p.start();
-    await assert.rejects(p.ready(async () => false, 2_000), /missing could not start: spawn \/nonexistent\/binary ENOENT/);
+    await assert.rejects(
+      p.ready(async () => false, 2_000),
+      /missing could not start: spawn \/nonexistent\/binary ENOENT/,
+    );
+  });
+
+  it('picks free ports below the range outgoing connections take theirs from', async () => {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      assert.ok(port >= 1024 && port < low, `${port} is below ${low}`);
+      const s = createServer();
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, '127.0.0.1', () => resolve());
+      });
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   });
 
   it('starts again on another free port when the one it picked was taken first, and only then', async () => {
