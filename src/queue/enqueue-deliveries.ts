@@ -24,7 +24,7 @@ export async function enqueueDeliveries(
   channels: readonly string[],
   jobIdFor: (channel: string) => string,
 ): Promise<void> {
-  await markLatest(redis, queue.opts.prefix ?? 'bull', n.payload.groupKey, n.receivedAt, channels);
+  await markLatest(redis, queue.opts.prefix ?? 'bull', n, channels);
   await queue.addBulk(
     channels.map((channel) => ({
       name: channel,

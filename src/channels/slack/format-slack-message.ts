@@ -38,7 +38,8 @@ const BUTTON_TEXT_MAX = 75;
 // A link inside section text: two of them plus the time must leave room for the alert itself.
 const LINK_MAX = 1000;
 
-const SEVERITY_ICON: Record<string, string> = {
+/** The emoji of a severity, for every Slack message of ours (look it up with `own`). */
+export const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',
   error: ':red_circle:',
   warning: ':large_orange_circle:',

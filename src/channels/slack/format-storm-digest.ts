@@ -1,6 +1,7 @@
 import { KEY_LABELS } from '../../alert/key-labels.js';
 import { truncate } from '../../lib/truncate.js';
-import type { SlackBlock, SlackMessage } from './format-slack-message.js';
+import { own } from '../../lib/own.js';
+import { SEVERITY_ICON, type SlackBlock, type SlackMessage } from './format-slack-message.js';
 import { slackDate } from './slack-date.js';
 import { escapeMrkdwn, slackCode, slackLink, truncateMrkdwn } from './slack-escape.js';
 import { severityRank, type StormGroupEntry, type StormView } from './storm-types.js';
@@ -12,13 +13,6 @@ const HEADER_MAX = 148;
 const TOP_COUNTS = 8;
 /** Groups named one by one, most severe first. */
 const NAMED_GROUPS = 8;
-
-const ICON: Record<string, string> = {
-  critical: ':red_circle:',
-  error: ':red_circle:',
-  warning: ':large_orange_circle:',
-  info: ':large_blue_circle:',
-};
 
 /** Most severe first, then firing before resolved, then the longest firing first. */
 export function stormOrder(a: StormGroupEntry, b: StormGroupEntry): number {
@@ -45,6 +39,9 @@ function topLine(entries: Array<[string, number]>, label: (k: string) => string)
   return shown.join(' · ') + (more > 0 ? ` · +${more} more` : '');
 }
 
+// Severities come from label values: "constructor" must not find Object's prototype.
+const icon = (severity: string): string => own(SEVERITY_ICON, severity.toLowerCase()) ?? ':white_circle:';
+
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 
 function groupLine(g: StormGroupEntry): string {
@@ -53,10 +50,10 @@ function groupLine(g: StormGroupEntry): string {
     .map((k) => slackCode(`${k}=${g.labels[k]!}`));
   const since = g.firingSince !== undefined ? ` since ${slackDate(isoOf(g.firingSince))}` : '';
   const runbook = g.runbookUrl ? ` · ${slackLink(g.runbookUrl, 'Runbook')}` : '';
-  const icon = ICON[g.severity] ?? ':white_circle:';
+  const badge = icon(g.severity);
   const status = g.status === 'resolved' ? ' (resolved)' : '';
   return truncateMrkdwn(
-    `${icon} *${escapeMrkdwn(truncate(g.title, 80))}*${status} ${keys.join(' ')}${since}${runbook}`,
+    `${badge} *${escapeMrkdwn(truncate(g.title, 80))}*${status} ${keys.join(' ')}${since}${runbook}`,
     400,
   );
 }
@@ -85,7 +82,7 @@ export function formatStormDigest(view: StormView, publicUrl: string): SlackMess
     counted(groups, (g) => g.severity || 'no severity').sort(
       (a, b) => severityRank(a[0]) - severityRank(b[0]) || b[1] - a[1],
     ),
-    (k) => `${ICON[k] ?? ':white_circle:'} ${escapeMrkdwn(truncate(k, 40))}`,
+    (k) => `${icon(k)} ${escapeMrkdwn(truncate(k, 40))}`,
   );
   const byName = topLine(
     counted(groups, (g) => g.alertnames[0] ?? g.title),

@@ -113,7 +113,7 @@ export class SlackChannel implements Channel {
         receivedAt: d.receivedAt,
         resolved,
         alerts,
-        prevAlerts: alerts,
+        repliedAlerts: alerts,
         ...groupFields,
         // A new episode starts unacknowledged and unsilenced.
         actions: {},
@@ -143,12 +143,11 @@ export class SlackChannel implements Channel {
         receivedAt: d.receivedAt,
         resolved,
         alerts: alertStates(d),
-        prevAlerts: state.alerts,
         ...groupFields,
       });
     }
     if (state.replyKey !== d.key) {
-      const prev = state.key === d.key ? state.prevAlerts : state.alerts;
+      const prev = state.repliedAlerts;
       await this.store.reservePost(this.name, this.postIntervalMs);
       await callSlack(
         () =>
@@ -160,7 +159,7 @@ export class SlackChannel implements Channel {
           }),
         signal,
       );
-      await this.store.set(this.name, group, { replyKey: d.key });
+      await this.store.set(this.name, group, { replyKey: d.key, repliedAlerts: alertStates(d) });
     }
     return { outcome: 'delivered', detail: `updated ${state.ts}` };
   }
@@ -197,10 +196,11 @@ export class SlackChannel implements Channel {
     if (admission.kind === 'own') return undefined;
     if (admission.started) storms.events.started(this.name);
     const now = Date.now();
+    // First, so a retry after a failure below (which comes back through stormDelivery) still has it.
+    await storms.schedule.endCheck(this.name, admission.id, now + storms.policy.quietSeconds * 1000);
     const prev = await storms.store.entry(admission.id, group);
     await this.joinStorm(storms, admission.id, d, prev?.joinedAt ?? now);
     if (!prev) storms.events.folded(this.name);
-    await storms.schedule.endCheck(this.name, admission.id, now + storms.policy.quietSeconds * 1000);
     return { outcome: 'delivered', detail: `folded into storm digest ${admission.id}` };
   }
 

@@ -14,7 +14,11 @@ export interface SlackMessageState {
   readonly receivedAt: number;
   readonly resolved: boolean;
   readonly alerts: Record<string, string>;
-  readonly prevAlerts: Record<string, string>;
+  /**
+   * The alerts as the thread last told them (or as first posted): the next reply says what
+   * changed since, including the change of a notification that was skipped as late news.
+   */
+  readonly repliedAlerts: Record<string, string>;
   /** The group as Alertmanager named it: what a silence from this message matches. */
   readonly groupKey: string;
   readonly groupLabels: Record<string, string>;
@@ -52,7 +56,10 @@ export class SlackMessageStore {
       receivedAt: Number(h.receivedAt ?? 0),
       resolved: h.resolved === '1',
       alerts: JSON.parse(h.alerts ?? '{}') as Record<string, string>,
-      prevAlerts: JSON.parse(h.prevAlerts ?? '{}') as Record<string, string>,
+      // A state stored before repliedAlerts existed kept the alerts before the last update.
+      repliedAlerts: JSON.parse(
+        h.repliedAlerts ?? (h.replyKey === h.key ? h.alerts : h.prevAlerts) ?? '{}',
+      ) as Record<string, string>,
       groupKey: h.groupKey ?? '',
       groupLabels: JSON.parse(h.groupLabels ?? '{}') as Record<string, string>,
       rendered: h.rendered ? (JSON.parse(h.rendered) as SlackMessage) : undefined,

@@ -95,6 +95,10 @@ export async function refreshDigest(
       );
     }
     await storms.store.setRendered(id, state.version, Date.now());
+    // A change while this ran whose refresh landed on this very job (a replica's clock ahead of
+    // ours) would otherwise wait for the next change, which may never come.
+    if ((await storms.store.digestState(id)).version !== state.version)
+      await storms.schedule.refresh(to.name, id, intervalMs);
     return view.message ? 'updated' : 'posted';
   } finally {
     await lease.release();

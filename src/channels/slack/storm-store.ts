@@ -21,10 +21,11 @@ export type Admission =
 // posted (own) or for as long as the storm keeps it (folded): a retry after a 429 does not move a
 // group between the two. A current storm past its quiet period ends here too (its end-check job
 // may not have run yet), and the caller is told so it refreshes that digest.
-// KEYS: new-groups zset, decisions hash, current storm, storms index zset
-// ARGV: group, now, window ms, threshold, quiet ms, id for a new storm, storm key prefix
+// Every key written expires (ARGV[8]), so a crash between two steps leaves nothing behind for good.
+// KEYS: new-groups zset, the group's decision, current storm, storms index zset
+// ARGV: group, now, window ms, threshold, quiet ms, id for a new storm, storm key prefix, ttl s
 const ADMIT = `
-local decided = redis.call('HGET', KEYS[2], ARGV[1])
+local decided = redis.call('GET', KEYS[2])
 if decided then return {decided, 0, ''} end
 local now = tonumber(ARGV[2])
 local ended = ''
@@ -46,17 +47,20 @@ local started = 0
 if not cur and redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[4]) then
   cur = ARGV[6]
   started = 1
-  redis.call('SET', KEYS[3], cur)
+  redis.call('SET', KEYS[3], cur, 'EX', ARGV[8])
   redis.call('HSET', ARGV[7] .. cur, 'startedAt', now, 'lastJoinAt', now, 'version', 0)
+  redis.call('EXPIRE', KEYS[4], ARGV[8])
   redis.call('ZADD', KEYS[4], now, cur)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -501)
 end
 if cur then
-  redis.call('HSET', KEYS[2], ARGV[1], cur)
+  redis.call('SET', KEYS[2], cur, 'EX', ARGV[8])
   redis.call('HSET', ARGV[7] .. cur, 'lastJoinAt', now)
+  redis.call('EXPIRE', ARGV[7] .. cur, ARGV[8])
+  redis.call('EXPIRE', KEYS[3], ARGV[8])
   return {cur, started, ended}
 end
-redis.call('HSET', KEYS[2], ARGV[1], 'own')
+redis.call('SET', KEYS[2], 'own', 'EX', ARGV[8])
 return {'own', 0, ended}`;
 
 // Ends the channel's current storm if it is `id` and nothing joined for the quiet period. The
@@ -90,6 +94,11 @@ export class StormStore implements StormReader {
     return `${this.prefix}:slack:storm:${channel}:${what}`;
   }
 
+  /** Where one group's message goes ('own' or a storm id): a key of its own, expiring with the storm. */
+  private decision(channel: string, group: string): string {
+    return this.chan(channel, `admit:${group}`);
+  }
+
   private stormKey(id: string): string {
     return `${this.prefix}:slack:storms:${id}`;
   }
@@ -105,7 +114,7 @@ export class StormStore implements StormReader {
       ADMIT,
       4,
       this.chan(channel, 'new'),
-      this.chan(channel, 'admit'),
+      this.decision(channel, group),
       this.chan(channel, 'current'),
       this.index,
       group,
@@ -115,21 +124,26 @@ export class StormStore implements StormReader {
       policy.quietSeconds * 1000,
       newId,
       `${this.prefix}:slack:storms:`,
+      TTL_SECONDS,
     )) as [string, number, string];
     const endedField = ended ? { ended } : {};
     if (decided === 'own') return { kind: 'own', ...endedField };
     return { kind: 'storm', id: decided, started: started === 1, ...endedField };
   }
 
-  /** The storm a group was folded into, if it was. */
+  /** The storm a group was folded into, if it was and that storm is still kept. */
   async foldedInto(channel: string, group: string): Promise<string | undefined> {
-    const d = await this.redis.hget(this.chan(channel, 'admit'), group);
-    return d && d !== 'own' ? d : undefined;
+    const d = await this.redis.get(this.decision(channel, group));
+    if (!d || d === 'own') return undefined;
+    if ((await this.redis.hexists(this.stormKey(d), 'startedAt')) === 1) return d;
+    // The storm expired (30 days) while the decision lived on: the group is new again.
+    await this.forget(channel, group);
+    return undefined;
   }
 
   /** Forgets the group's decision: its own message is posted, or it leaves an ended storm. */
   async forget(channel: string, group: string): Promise<void> {
-    await this.redis.hdel(this.chan(channel, 'admit'), group);
+    await this.redis.del(this.decision(channel, group));
   }
 
   /** Records the group's latest state in the storm and marks the digest as changed. */
@@ -142,7 +156,7 @@ export class StormStore implements StormReader {
       .hincrby(key, 'version', 1)
       .expire(key, TTL_SECONDS)
       .expire(`${key}:groups`, TTL_SECONDS)
-      .expire(this.chan(channel, 'admit'), TTL_SECONDS)
+      .expire(this.decision(channel, entry.group), TTL_SECONDS)
       .exec();
   }
 
