@@ -3,6 +3,7 @@ import { setPriority } from 'node:os';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { MetricsJSON } from '../http/metrics-route.js';
+import { BurstPause } from './burst-pause.js';
 import type { WorkersElsewhere } from './start-alert-router.js';
 
 /** Set in the child's environment: this process is the workers of a ROLE=all parent. */
@@ -29,21 +30,6 @@ export type FromWorkerProcess =
  */
 const WORKER_NICENESS = 10;
 const METRICS_TIMEOUT_MS = 1000;
-/**
- * A burst: this many webhooks answered at once. Alertmanager sends a group's notification at a
- * time, a handful of requests in flight; a storm of hundreds of new groups sends them together.
- * During a burst the workers take no new jobs: the webhooks' Redis writes and the API's CPU are
- * what Alertmanager waits for (10 s, then it retries, adding load), while the jobs wait in Redis
- * a moment longer. They go on once fewer than BURST_END_IN_FLIGHT are in flight for BURST_QUIET_MS,
- * and never stand back longer than BURST_MAX_PAUSE_MS at a time, so a steady flood cannot starve
- * deliveries.
- */
-const BURST_IN_FLIGHT = 16;
-const BURST_END_IN_FLIGHT = 4;
-const BURST_QUIET_MS = 200;
-const BURST_MAX_PAUSE_MS = 2000;
-/** After a pause that hit its limit, the workers run at least this long before the next one. */
-const BURST_MIN_RUN_MS = 1000;
 const FIRST_RESTART_MS = 1000;
 const MAX_RESTART_MS = 30_000;
 /** A child that ran this long before dying was healthy: the next restart waits 1 s again. */
@@ -64,9 +50,8 @@ export class WorkerProcess implements WorkersElsewhere {
   private restartTimer: NodeJS.Timeout | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, (m: MetricsJSON) => void>();
-  private pausedAt: number | undefined;
-  private noPauseBefore = 0;
-  private resumeTimer: NodeJS.Timeout | undefined;
+  /** Tells the child to take no new jobs while a burst of webhooks is answered (burst-pause.ts). */
+  private readonly burst = new BurstPause((paused) => this.tell({ type: paused ? 'pause' : 'resume' }));
   /** The parent's own figures about its child, merged into /metrics with the child's. */
   private readonly registry = new Registry();
   private readonly restarts = new Counter({
@@ -146,37 +131,7 @@ export class WorkerProcess implements WorkersElsewhere {
   }
 
   ingestLoad(inFlight: number): void {
-    const now = Date.now();
-    if (this.pausedAt === undefined) {
-      if (inFlight < BURST_IN_FLIGHT || now < this.noPauseBefore) return;
-      this.pausedAt = now;
-      this.tell({ type: 'pause' });
-      // The limit holds even if no request ends (a webhook stuck on a slow Redis).
-      this.resumeTimer = setTimeout(() => this.resume(true), BURST_MAX_PAUSE_MS);
-      this.resumeTimer.unref();
-      return;
-    }
-    if (inFlight < BURST_END_IN_FLIGHT) {
-      clearTimeout(this.resumeTimer);
-      const left = BURST_MAX_PAUSE_MS - (now - this.pausedAt);
-      this.resumeTimer = setTimeout(
-        () => this.resume(left <= BURST_QUIET_MS),
-        Math.min(BURST_QUIET_MS, left),
-      );
-      this.resumeTimer.unref();
-    } else if (inFlight >= BURST_IN_FLIGHT) {
-      // Still bursting: only the hard limit may end the pause now.
-      clearTimeout(this.resumeTimer);
-      this.resumeTimer = setTimeout(() => this.resume(true), BURST_MAX_PAUSE_MS - (now - this.pausedAt));
-      this.resumeTimer.unref();
-    }
-  }
-
-  private resume(hitLimit: boolean): void {
-    if (this.pausedAt === undefined) return;
-    this.pausedAt = undefined;
-    if (hitLimit) this.noPauseBefore = Date.now() + BURST_MIN_RUN_MS;
-    this.tell({ type: 'resume' });
+    this.burst.load(inFlight);
   }
 
   private tell(m: ToWorkerProcess): void {
@@ -230,6 +185,7 @@ export class WorkerProcess implements WorkersElsewhere {
    */
   async stop(signal: NodeJS.Signals): Promise<boolean> {
     this.stopping = true;
+    this.burst.stop();
     clearTimeout(this.restartTimer);
     const child = this.child;
     if (!child || !this.running) return true;
