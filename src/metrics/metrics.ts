@@ -28,8 +28,8 @@ export function createMetrics() {
     }),
     deliveries: new Counter({
       name: 'alert_router_deliveries_total',
-      help: 'Delivery attempts by channel type and outcome (delivered|retried|failed|rate_limited|skipped).',
-      labelNames: ['channel', 'outcome'] as const,
+      help: 'Delivery attempts by configured channel name, its type (slack|pagerduty|email|outbox) and outcome (delivered|retried|failed|rate_limited|skipped).',
+      labelNames: ['channel', 'type', 'outcome'] as const,
       registers: [registry],
     }),
     staleDeliveriesSkipped: new Counter({
@@ -52,8 +52,8 @@ export function createMetrics() {
     }),
     deliveryDuration: new Histogram({
       name: 'alert_router_delivery_duration_seconds',
-      help: 'Time spent calling the vendor for one delivery attempt.',
-      labelNames: ['channel'] as const,
+      help: 'Time spent calling the vendor for one delivery attempt, by configured channel name and type.',
+      labelNames: ['channel', 'type'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),

@@ -33,9 +33,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
   ): Promise<DeliveryReceipt> => {
     const channel = deps.channels.get(job.data.channel);
     if (!channel) throw new UnrecoverableError(`channel "${job.data.channel}" is no longer configured`);
+    // Two Slack channels are told apart by name (bounded by the config); the type groups them.
+    const series = { channel: job.data.channel, type: channel.kind };
     // Late news is never posted: a newer notification of the group already says what is true now.
     if (await isSuperseded(deps.redis, deps.prefix, job.data)) {
-      metrics.deliveries.inc({ channel: channel.kind, outcome: 'skipped' });
+      metrics.deliveries.inc({ ...series, outcome: 'skipped' });
       metrics.staleDeliveriesSkipped.inc({ channel: job.data.channel });
       logger.info(
         { jobId: job.id, channel: job.data.channel, key: job.data.key },
@@ -43,10 +45,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
       );
       return { outcome: 'skipped', detail: 'superseded by a newer notification of this group' };
     }
-    const end = metrics.deliveryDuration.startTimer({ channel: channel.kind });
+    const end = metrics.deliveryDuration.startTimer(series);
     try {
       const receipt = await channel.deliver(job.data, signal ?? new AbortController().signal);
-      metrics.deliveries.inc({ channel: channel.kind, outcome: receipt.outcome });
+      metrics.deliveries.inc({ ...series, outcome: receipt.outcome });
       logger.info(
         { jobId: job.id, channel: job.data.channel, key: job.data.key, detail: receipt.detail },
         'delivered',
@@ -65,19 +67,19 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
         reason: e.message,
       };
       if (e.retryable && e.retryAfterMs !== undefined) {
-        metrics.deliveries.inc({ channel: channel.kind, outcome: 'rate_limited' });
+        metrics.deliveries.inc({ ...series, outcome: 'rate_limited' });
         logger.warn({ ...log, retryAfterMs: e.retryAfterMs }, 'delivery postponed');
         // Waiting as the vendor asked is not a failed attempt, and it blocks only this job.
         await job.moveToDelayed(Date.now() + e.retryAfterMs, token);
         throw new DelayedError();
       }
       if (!e.retryable) {
-        metrics.deliveries.inc({ channel: channel.kind, outcome: 'failed' });
+        metrics.deliveries.inc({ ...series, outcome: 'failed' });
         logger.error(log, 'delivery failed permanently');
         throw new UnrecoverableError(e.message);
       }
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      metrics.deliveries.inc({ channel: channel.kind, outcome: last ? 'failed' : 'retried' });
+      metrics.deliveries.inc({ ...series, outcome: last ? 'failed' : 'retried' });
       logger.warn(log, last ? 'delivery failed after all attempts' : 'delivery will be retried');
       throw e;
     } finally {

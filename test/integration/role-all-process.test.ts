@@ -134,7 +134,8 @@ async function deliverOne(url: string): Promise<string> {
 
 const delivered = async (url: string): Promise<number> => {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const m = /^alert_router_deliveries_total\{channel="outbox",outcome="delivered"\} (\d+)/m.exec(text);
+  const m =
+    /^alert_router_deliveries_total\{channel="outbox",type="outbox",outcome="delivered"\} (\d+)/m.exec(text);
   return m ? Number(m[1]) : 0;
 };
 

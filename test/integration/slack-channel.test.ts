@@ -59,7 +59,10 @@ async function postGrown(
   instance: string,
   fingerprint: string,
 ): Promise<{ grown: WebhookPayload; calls: SlackRequest[] }> {
-  const grown: WebhookPayload = { ...p, alerts: [...p.alerts, extraAlert(p.alerts[0]!, instance, fingerprint)] };
+  const grown: WebhookPayload = {
+    ...p,
+    alerts: [...p.alerts, extraAlert(p.alerts[0]!, instance, fingerprint)],
+  };
   const mark = slack.requests.length;
   await post(router.url, grown);
   await waitFor(() => slack.requests.length >= mark + 2, 'update and thread reply');
@@ -160,7 +163,12 @@ describe('Slack channel', () => {
     );
     const ts = slack.tsOf(posted[0]!);
 
-    const { grown, calls: second } = await postGrown(router, first, 'inference-gateway-3:8080', 'aaaaaaaaaaaaaaa3');
+    const { grown, calls: second } = await postGrown(
+      router,
+      first,
+      'inference-gateway-3:8080',
+      'aaaaaaaaaaaaaaa3',
+    );
     assert.deepEqual(
       second.map((r) => r.method),
       ['chat.update', 'chat.postMessage'],
@@ -304,7 +312,10 @@ describe('Slack errors', () => {
       assert.match(failed.failedReason, /channel_not_found/);
       assert.equal(failed.attemptsMade, 1);
       const metrics = await (await fetch(`${router.url}/metrics`)).text();
-      assert.match(metrics, /^alert_router_deliveries_total\{channel="slack",outcome="failed"\} 1$/m);
+      assert.match(
+        metrics,
+        /^alert_router_deliveries_total\{channel="slack-critical",type="slack",outcome="failed"\} 1$/m,
+      );
     } finally {
       await router.stop();
     }
