@@ -5,6 +5,8 @@ export type Role = 'all' | 'api' | 'worker';
 /** Everything the service needs, parsed once at start-up and frozen. Secrets live here, never in jobs. */
 export interface AppConfig {
   readonly port: number;
+  /** Listen address (HOST); undefined: every interface, Node's default. */
+  readonly host: string | undefined;
   readonly role: Role;
   readonly redisUrl: string;
   readonly queuePrefix: string;
@@ -31,5 +33,10 @@ export interface AppConfig {
   };
   readonly pagerduty: { readonly eventsUrl: string; readonly routingKeys: Readonly<Record<string, string>> };
   readonly email: { readonly smtpUrl: string | undefined; readonly from: string | undefined };
+  /**
+   * Pinged after every successful dead man's check (HEARTBEAT_PING_URL, healthchecks.io style), so
+   * an outside service notices when alert-router itself stops. Often holds a token: never logged.
+   */
+  readonly heartbeatPingUrl: string | undefined;
   readonly file: FileConfig;
 }

@@ -53,6 +53,9 @@ export function loadConfig(
 
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('env PORT: must be a port number');
+  const host = env.HOST?.trim() || undefined;
+  if (host !== undefined && /[\s/]/.test(host))
+    problems.push('env HOST: must be an address to listen on (0.0.0.0, 127.0.0.1, ::)');
   const role = (env.ROLE ?? 'all') as Role;
   if (!['all', 'api', 'worker'].includes(role)) problems.push('env ROLE: must be all, api or worker');
   const redisUrl = urlOrProblem(env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'REDIS_URL', problems, [
@@ -111,6 +114,19 @@ export function loadConfig(
     if (i <= 0) problems.push('env WEBHOOK_BASIC_AUTH: must be user:password');
     else basic = { user: basicRaw.slice(0, i), password: basicRaw.slice(i + 1) };
   }
+  const pingRaw = readSecret(env, 'HEARTBEAT_PING_URL', problems);
+  // Checked without echoing it: the URL usually carries the check's token.
+  let heartbeatPingUrl: string | undefined;
+  if (pingRaw !== undefined) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(pingRaw).protocol);
+    } catch {
+      ok = false;
+    }
+    if (ok) heartbeatPingUrl = pingRaw;
+    else problems.push('env HEARTBEAT_PING_URL: must be an http(s) URL');
+  }
   const fileProblems = [...parsed.problems];
   const routingKeys = channelCredentials(
     parsed.channels,
@@ -125,6 +141,7 @@ export function loadConfig(
 
   return Object.freeze({
     port,
+    host,
     role,
     redisUrl,
     queuePrefix: env.QUEUE_PREFIX ?? 'alert-router',
@@ -138,6 +155,7 @@ export function loadConfig(
     slack: { token: slackToken, apiUrl: slackApiUrl, signingSecret, teamId },
     pagerduty: { eventsUrl, routingKeys: Object.freeze(routingKeys) },
     email: { smtpUrl, from },
+    heartbeatPingUrl,
     file,
   });
 }

@@ -23,6 +23,8 @@ export function startDeadmanScheduler(
     readonly prefix: string;
     readonly connection: Redis;
     readonly workerConnection: Redis;
+    /** Called after each successful check (HEARTBEAT_PING_URL); a failed check sends nothing. */
+    readonly ping?: () => Promise<void>;
   },
 ): DeadmanScheduler {
   const { prefix, logger } = deps;
@@ -55,6 +57,7 @@ export function startDeadmanScheduler(
     QUEUE_DEADMAN,
     async () => {
       const records = await runDeadmanCheck(deps);
+      await deps.ping?.();
       // Said once per process, at its first check, so a user who runs alert-router without
       // Prometheus knows why nothing pages and what arms it (GET /api/deadman and
       // alert_router_deadman_waiting_for_first_heartbeat keep saying it).

@@ -1,12 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * One registry per service instance (tests build several apps in one process). Every name shares
- * the `alert_router_` prefix and every label has a bounded set of values.
+ * One registry per service instance (tests build several apps in one process). Every name of ours
+ * has the `alert_router_` prefix and every label has a bounded set of values.
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'alert_router_' });
+  // Node's own metrics under their standard names (process_*, nodejs_*), so stock Node.js
+  // dashboards work as they are.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     notificationsReceived: new Counter({
@@ -84,6 +86,17 @@ export function createMetrics() {
     deadmanUnknownHeartbeats: new Counter({
       name: 'alert_router_deadman_unknown_heartbeats_total',
       help: 'Firing Watchdog alerts that matched no configured heartbeat source (not tracked).',
+      registers: [registry],
+    }),
+    heartbeatPings: new Counter({
+      name: 'alert_router_heartbeat_pings_total',
+      help: "Pings of HEARTBEAT_PING_URL (alert-router's own heartbeat to an outside dead man's service) by outcome (ok|failed).",
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    heartbeatPingLastSuccess: new Gauge({
+      name: 'alert_router_heartbeat_ping_last_success_timestamp_seconds',
+      help: 'When HEARTBEAT_PING_URL last answered 2xx (Unix seconds).',
       registers: [registry],
     }),
     slackActionRequests: new Counter({

@@ -290,7 +290,7 @@ export async function startAlertRouter(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(opts.port ?? config.port, () => {
+      server.listen(opts.port ?? config.port, config.host, () => {
         server.off('error', reject);
         resolve();
       });

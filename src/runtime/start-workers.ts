@@ -10,6 +10,7 @@ import { PagerDutyChannel } from '../channels/pagerduty/pagerduty-channel.js';
 import type { AppConfig } from '../config/app-config.js';
 import { startDeadmanScheduler } from '../deadman/deadman-scheduler.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
+import { heartbeatPing } from '../deadman/heartbeat-ping.js';
 import type { Enricher } from '../enrichment/enrich-notification.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { workerConnection } from '../queue/connections.js';
@@ -102,6 +103,7 @@ export function startWorkers(deps: {
     logger,
     connection: conn(),
     workerConnection: conn(),
+    ...(config.heartbeatPingUrl ? { ping: heartbeatPing(config.heartbeatPingUrl, metrics, logger) } : {}),
   });
   const workers: Worker[] = [
     startNotificationWorker({
