@@ -4,6 +4,7 @@ import { runIngestBench } from './ingest-bench.js';
 import { runIngestDuringStorm } from './ingest-during-storm.js';
 import { runSlackActionsBench } from './slack-actions.js';
 import { runStormBench } from './storm-digest.js';
+import { runOutboxReadsBench } from './outbox-reads.js';
 
 const results: Record<string, Record<string, number | string>> = {};
 results.ingest = await runIngestBench();
@@ -11,6 +12,7 @@ results.enrichment_storm = await runEnrichmentStorm();
 results.slack_actions = await runSlackActionsBench();
 results.ingest_during_storm = await runIngestDuringStorm();
 results.storm_digest = await runStormBench();
+results.outbox_reads = await runOutboxReadsBench();
 console.log('\nsummary');
 console.log(JSON.stringify(results, null, 2));
 // A benchmark whose 2xx were not all stored measured something other than the service: fail it.

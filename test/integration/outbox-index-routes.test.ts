@@ -70,6 +70,25 @@ describe('outbox and index routes', () => {
     assert.ok(html.includes('<pre class="plain">the &lt;old&gt; text part</pre>'), html.slice(0, 200));
   });
 
+  it('GET /api/outbox pages: at most 50 entries per answer, streamed as stored, `next` for the rest', async () => {
+    for (let i = 0; i < 58; i++)
+      await store.push({
+        at: new Date().toISOString(), channel: 'outbox', key: `p${i}`, status: 'firing', alertname: 'Paged', alerts: 1,
+        rendered: { slack: { text: `entry ${i}`, blocks: [] }, pagerduty: {}, email: { subject: 's', text: 't' } },
+      });
+    type Page = { entries: Array<{ key: string }>; total: number; next: number | null };
+    const first = (await (await fetch(`${base}/api/outbox?limit=200`)).json()) as Page;
+    assert.equal(first.entries.length, 50, 'a read never returns more than 50');
+    assert.equal(first.entries[0]!.key, 'p57', 'newest first');
+    assert.equal(first.total, 60);
+    assert.equal(first.next, 50);
+    const rest = (await (await fetch(`${base}/api/outbox?limit=50&offset=${first.next}`)).json()) as Page;
+    assert.deepEqual(rest.entries.map((e) => e.key), ['p7', 'p6', 'p5', 'p4', 'p3', 'p2', 'p1', 'p0', 'k2', 'k1']);
+    assert.equal(rest.next, null);
+    const past = (await (await fetch(`${base}/api/outbox?offset=500`)).json()) as Page;
+    assert.deepEqual(past.entries, []);
+  });
+
   it('GET /api/outbox still answers JSON, newest first, with the email HTML kept', async () => {
     const body = (await (await fetch(`${base}/api/outbox?limit=1`)).json()) as { entries: Array<{ key: string; rendered: { email: { html?: string } } }> };
     assert.deepEqual(body.entries.map((e) => e.key), ['k2']);
@@ -110,7 +129,7 @@ describe('outbox and index routes', () => {
     await outbox.deliver({ key: 'k3', receivedAt: Date.now(), channel: 'outbox', payload: fixture('firing') });
     const api = await fetch(`${base}/api/outbox`, { method: 'DELETE' });
     assert.deepEqual([api.status, await api.json()], [200, { cleared: 1 }]);
-    assert.deepEqual(await (await fetch(`${base}/api/outbox`)).json(), { entries: [] });
+    assert.deepEqual(await (await fetch(`${base}/api/outbox`)).json(), { entries: [], total: 0, next: null });
     assert.match(await (await fetch(`${base}/outbox`)).text(), /The outbox is empty/);
   });
 

@@ -41,6 +41,15 @@ export class OutboxStore {
     return rows.map((r) => JSON.parse(r) as OutboxEntry);
   }
 
+  /**
+   * Entries `start`..`start + count - 1` (newest first) as stored, unparsed JSON: what the JSON API
+   * passes through as it is, instead of parsing megabytes only to serialise them again.
+   */
+  async rawRange(start: number, count: number): Promise<string[]> {
+    if (count <= 0 || start >= this.limit) return [];
+    return this.redis.lrange(this.key, start, Math.min(start + count, this.limit) - 1);
+  }
+
   async size(): Promise<number> {
     return this.redis.llen(this.key);
   }
