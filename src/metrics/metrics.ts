@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { packageVersion } from '../lib/package-version.js';
 
 /**
  * One registry per service instance (tests build several apps in one process). Every name of ours
@@ -9,6 +10,15 @@ export function createMetrics() {
   // Node's own metrics under their standard names (process_*, nodejs_*), so stock Node.js
   // dashboards work as they are.
   collectDefaultMetrics({ register: registry });
+  // The usual *_build_info: constant 1, the facts in labels, so a dashboard can show what runs where.
+  new Gauge({
+    name: 'alert_router_build_info',
+    help: 'alert-router build: version (package.json) and the Node.js running it. Always 1.',
+    labelNames: ['version', 'nodejs'] as const,
+    // ROLE=all merges the worker process's registry into the API's: one build, not a sum of two.
+    aggregator: 'first',
+    registers: [registry],
+  }).set({ version: packageVersion(), nodejs: process.versions.node }, 1);
   return {
     registry,
     notificationsReceived: new Counter({
@@ -57,6 +67,12 @@ export function createMetrics() {
       help: 'Time spent calling the vendor for one delivery attempt, by configured channel name and type.',
       labelNames: ['channel', 'type'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    queueOldestWaiting: new Gauge({
+      name: 'alert_router_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest job waiting to be picked up, per queue (0 when none waits), sampled at scrape time: a backlog that only grows shows here first.',
+      labelNames: ['queue'] as const,
       registers: [registry],
     }),
     queueJobs: new Gauge({

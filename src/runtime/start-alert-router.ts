@@ -182,6 +182,11 @@ export async function startAlertRouter(
     for (const q of [notifications, deliveries, actions, digests, emailDigests]) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n);
+      const [oldest] = counts.waiting ? await q.getJobs(['waiting'], 0, 0, true) : [];
+      metrics.queueOldestWaiting.set(
+        { queue: q.name },
+        oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0,
+      );
     }
     await deadmanStatus(heartbeatStore, config.file.heartbeat, metrics);
   };

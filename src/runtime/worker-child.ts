@@ -15,6 +15,7 @@ export function answerParent(metrics: Metrics, workers: readonly Worker[], onPar
   const parentSampled = Promise.all(
     [
       metrics.queueJobs,
+      metrics.queueOldestWaiting,
       metrics.deadmanSecondsSinceHeartbeat,
       metrics.deadmanSilent,
       metrics.deadmanWaiting,

@@ -152,6 +152,10 @@ test('ROLE=all: workers in a child process, its metrics on the API, restarted wh
     15_000,
     100,
   );
+  // Both processes have a build; the merged /metrics shows one, not their sum.
+  const merged = await (await fetch(`${url}/metrics`)).text();
+  assert.match(merged, /^alert_router_build_info\{version="\d+\.\d+\.\d+",nodejs="[\d.]+"\} 1$/m);
+  assert.match(merged, /^alert_router_queue_oldest_waiting_seconds\{queue="notifications"\} \d/m);
   assert.equal((await fetch(`${url}/readyz`)).status, 200);
   const lines = logLines(proc);
   assert.ok(
