@@ -17,9 +17,10 @@ export const checkConfig: Command = (args, ctx) => {
   const env = values.config !== undefined ? { ...ctx.env, ALERT_ROUTER_CONFIG: values.config } : ctx.env;
   try {
     const config = loadConfig(env);
-    const channels = Object.keys(config.file.channels).length;
+    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const path = env.ALERT_ROUTER_CONFIG ?? 'config/alert-router.yml';
     ctx.out(
-      `config OK: ${channels} channels, ${config.file.routes.length} routes (${env.ALERT_ROUTER_CONFIG ?? 'config/alert-router.yml'})`,
+      `config OK: ${count(Object.keys(config.file.channels).length, 'channel')}, ${count(config.file.routes.length, 'route')} (${path})`,
     );
     return 0;
   } catch (err) {

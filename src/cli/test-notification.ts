@@ -19,7 +19,7 @@ export function testNotification(
   const labels = { severity: 'info', ...given, alertname: TEST_ALERTNAME };
   const annotations = {
     summary: 'Test notification from alert-router send-test',
-    description: `Sent by \`alert-router send-test\` (test id ${testId}) to check the path to each routed channel; no action is needed.`,
+    description: `Sent by alert-router send-test (test id ${testId}) to check the path to each routed channel; no action is needed.`,
   };
   return {
     version: '4',
