@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseConfigFile } from '../config/parse-config-file.js';
+import { parseConfigFile, sortByPath } from '../config/parse-config-file.js';
 import { createRouter } from '../routing/route-notification.js';
 import type { Command } from './cli-context.js';
 import { parseLabels } from './parse-labels.js';
@@ -30,7 +30,11 @@ export const routesTest: Command = (args, ctx) => {
   }
   const { file, problems } = parseConfigFile(text);
   if (file === undefined || problems.length > 0) {
-    ctx.err(`invalid configuration:\n  - ${problems.map((p) => `${path}: ${p}`).join('\n  - ')}`);
+    ctx.err(
+      `invalid configuration:\n  - ${sortByPath(problems)
+        .map((p) => `${path}: ${p}`)
+        .join('\n  - ')}`,
+    );
     return 1;
   }
   const channels = createRouter(file.routes, file.defaultChannels).route(values.receiver ?? '', labels);
