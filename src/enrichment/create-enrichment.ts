@@ -28,10 +28,18 @@ export interface Enrichment {
  */
 export function createEnrichment(
   settings: EnrichmentSettings,
-  deps: { logger: Logger; runbooks?: Pick<RunbookStore, 'forAlert'> },
+  deps: {
+    logger: Logger;
+    runbooks?: Pick<RunbookStore, 'forAlert'>;
+    /** Told of each Prometheus query: served by the cache (or a request in flight), or sent. */
+    onCacheLookup?: (hit: boolean) => void;
+  },
 ): Enrichment {
   const client = settings.prometheusUrl ? createPrometheusClient({ url: settings.prometheusUrl }) : undefined;
-  const cache = new QueryCache({ ttlMs: settings.cacheTtlMs });
+  const cache = new QueryCache({
+    ttlMs: settings.cacheTtlMs,
+    ...(deps.onCacheLookup ? { onLookup: deps.onCacheLookup } : {}),
+  });
   const enrich = createEnricher({
     client,
     cache,

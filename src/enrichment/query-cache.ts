@@ -8,6 +8,8 @@ export interface QueryCacheOptions {
   /** Bound on remembered answers (oldest dropped first). */
   readonly maxEntries?: number;
   readonly now?: () => number;
+  /** Told of every lookup: answered from memory or in flight (true), or sent to Prometheus (false). */
+  readonly onLookup?: (hit: boolean) => void;
 }
 
 interface Entry {
@@ -50,18 +52,22 @@ export class QueryCache {
   private readonly errorTtlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly onLookup: ((hit: boolean) => void) | undefined;
 
   constructor(opts: QueryCacheOptions = {}) {
     this.ttlMs = opts.ttlMs ?? 10_000;
     this.errorTtlMs = opts.errorTtlMs ?? 2_000;
     this.maxEntries = opts.maxEntries ?? 2_000;
     this.now = opts.now ?? Date.now;
+    this.onLookup = opts.onLookup;
   }
 
   get<T>(key: string, load: () => Promise<T>, signal: AbortSignal): Promise<T> {
     const existing = this.entries.get(key);
-    if (existing && (existing.expiresAt === undefined || existing.expiresAt > this.now()))
-      return untilAborted(existing.promise as Promise<T>, signal);
+    const hit =
+      existing !== undefined && (existing.expiresAt === undefined || existing.expiresAt > this.now());
+    this.onLookup?.(hit);
+    if (hit) return untilAborted(existing.promise as Promise<T>, signal);
     const entry: Entry = { promise: Promise.resolve().then(load) };
     this.entries.delete(key);
     this.entries.set(key, entry);

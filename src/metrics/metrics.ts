@@ -69,6 +69,24 @@ export function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    enrichmentDuration: new Histogram({
+      name: 'alert_router_enrichment_duration_seconds',
+      help: 'Time to gather live context for one notification (bounded by enrichment.budgetMs).',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    enrichments: new Counter({
+      name: 'alert_router_enrichments_total',
+      help: 'Notifications enriched, by outcome: full (live context), unavailable (sent without it: no Prometheus, timeout, errors), failed (the stage threw).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    enrichmentCache: new Counter({
+      name: 'alert_router_enrichment_cache_lookups_total',
+      help: 'Prometheus queries through the shared query cache (enrichment, preview, runbook pages) by result: hit (answered from the cache or a request in flight) or miss (sent to Prometheus).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     queueOldestWaiting: new Gauge({
       name: 'alert_router_queue_oldest_waiting_seconds',
       help: 'Age of the oldest job waiting to be picked up, per queue (0 when none waits), sampled at scrape time: a backlog that only grows shows here first.',

@@ -29,6 +29,7 @@ import { deadmanStatus } from '../deadman/deadman-status.js';
 import { createHeartbeatSink } from '../deadman/heartbeat-sink.js';
 import { HeartbeatStore } from '../deadman/heartbeat-store.js';
 import { createEnrichment } from '../enrichment/create-enrichment.js';
+import { measuredEnricher } from './measured-enricher.js';
 import { previewRoute } from '../http/preview-route.js';
 import { loadRunbookStore, type ReloadableRunbookStore } from '../runbooks/runbook-store.js';
 import { alertmanagerFiringAlerts } from '../runbooks-web/firing-alerts.js';
@@ -130,7 +131,11 @@ export async function startAlertRouter(
   const runbooks = loadRunbookStore(config.runbooksDir, logger, { watch: true });
   const enrichment = createEnrichment(
     { prometheusUrl: config.prometheusUrl, ...config.file.enrichment },
-    { logger, runbooks },
+    {
+      logger,
+      runbooks,
+      onCacheLookup: (hit) => metrics.enrichmentCache.inc({ result: hit ? 'hit' : 'miss' }),
+    },
   );
 
   const router = createRouter(config.file.routes, config.file.defaultChannels);
@@ -141,7 +146,7 @@ export async function startAlertRouter(
           config,
           deliveries,
           router,
-          enrich: enrichment.enrich,
+          enrich: measuredEnricher(enrichment.enrich, metrics),
           metrics,
           logger,
           ...(opts.pagerdutyAgent ? { pagerdutyAgent: opts.pagerdutyAgent } : {}),

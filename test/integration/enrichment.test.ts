@@ -398,6 +398,12 @@ describe('delivery when Prometheus is down, slow or erroring', () => {
         // The runbook comes from memory, not Prometheus: its summary and filled steps stay.
         assert.match(slack, /One instance of a service answered more than 5 %/);
         assert.match(entry.rendered.email.text, /\.run\/logs\/inference-gateway\.log/);
+        // Counted as sent without context, its time and its queries visible to the operator.
+        const metrics = await (await fetch(`${router.url}/metrics`)).text();
+        assert.match(metrics, /^alert_router_enrichments_total\{outcome="unavailable"\} 1$/m);
+        assert.match(metrics, /^alert_router_enrichments_total\{outcome="full"\} 0$/m);
+        assert.match(metrics, /^alert_router_enrichment_duration_seconds_count 1$/m);
+        assert.match(metrics, /^alert_router_enrichment_cache_lookups_total\{result="miss"\} [1-9]/m);
       } finally {
         await router.stop();
       }
