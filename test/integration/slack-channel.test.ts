@@ -18,7 +18,7 @@ import {
 } from '../../support/fake-slack.js';
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
-import { postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
+import { failedDelivery, postWebhook as post, settled, uniqueGroup } from '../helpers/webhook-client.js';
 import { REDIS_URL, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 import { sleep, waitFor } from '../../support/wait.js';
 
@@ -291,6 +291,57 @@ describe('Slack errors', () => {
       assert.equal(failed.length, 0, 'with attempts: 1 the 429 must not count as the attempt');
       assert.equal(done.length, 1);
       assert.equal(done[0]!.attemptsMade, 1, 'only the successful run counts as an attempt');
+    } finally {
+      await router.stop();
+    }
+  });
+
+  test('a delivery that failed for good, retried once Slack is back, updates the message it posted: never a second one', async () => {
+    const router = await startTestRouter(fileConfig(2), env());
+    try {
+      const p = uniqueGroup(fixture('firing'));
+      const mark = slack.calls('chat.postMessage').length;
+      await post(router.url, p);
+      const first = await waitFor(() => slack.calls('chat.postMessage')[mark], 'the first message');
+      await settled(router);
+      // Slack has an outage for the next change: both attempts of the update fail.
+      for (let i = 0; i < 2; i++)
+        slack.respondNext('chat.update', { status: 500, body: { ok: false, error: 'internal_error' } });
+      // The group grows by one alert: an update of the message and a reply in its thread.
+      const grown: WebhookPayload = {
+        ...p,
+        alerts: [
+          ...p.alerts,
+          {
+            ...p.alerts[0]!,
+            fingerprint: 'feedbeef00000001',
+            labels: { ...p.alerts[0]!.labels, instance: 'x:1' },
+          },
+        ],
+      };
+      await post(router.url, grown);
+      const failed = await failedDelivery(router, grown.groupKey).then(async (j) => {
+        await waitFor(
+          async () => (await j.getState()) === 'failed' && j.attemptsMade >= 2,
+          'both attempts used',
+          10_000,
+        );
+        return j;
+      });
+      // Slack is back; an operator retries the failed job.
+      await failed.retry('failed');
+      await waitFor(async () => (await failed.getState()) === 'completed', 'the retried delivery', 10_000);
+      await settled(router);
+      const posts = slack.calls('chat.postMessage').slice(mark);
+      assert.equal(posts.filter((r) => r.body.thread_ts === undefined).length, 1, 'one top-level message');
+      assert.ok(
+        posts.some((r) => r.body.thread_ts === slack.tsOf(first)),
+        'the change replied in its thread',
+      );
+      const updates = slack
+        .calls('chat.update')
+        .filter((r) => r.body.ts === slack.tsOf(first) && r.response?.status === 200);
+      assert.equal(updates.length, 1, 'the message updated in place once Slack was back');
     } finally {
       await router.stop();
     }
