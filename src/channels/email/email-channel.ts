@@ -60,6 +60,15 @@ export class EmailChannel implements Channel {
     if (settings?.severities.includes((d.payload.commonLabels.severity ?? '').toLowerCase()))
       return this.batch(d, settings.everyMs);
     const mail = formatEmail(d.payload, d.context, { ...this.opts, key: d.key, domain: this.domain });
+    const sent = await this.send(mail, mail.references);
+    return { outcome: 'delivered', detail: sent ?? mail.messageId };
+  }
+
+  /** One email to the channel's addresses (threaded under `references` when given); SMTP errors sorted. */
+  private async send(
+    mail: { subject: string; text: string; html: string; messageId: string },
+    references?: string,
+  ): Promise<string | undefined> {
     try {
       const info = (await this.transport.sendMail({
         from: this.opts.from,
@@ -68,10 +77,9 @@ export class EmailChannel implements Channel {
         text: mail.text,
         html: mail.html,
         messageId: mail.messageId,
-        inReplyTo: mail.references,
-        references: mail.references,
+        ...(references ? { inReplyTo: references, references } : {}),
       })) as { messageId?: string };
-      return { outcome: 'delivered', detail: info.messageId ?? mail.messageId };
+      return info.messageId;
     } catch (err) {
       throw classifySmtpError(err);
     }
@@ -114,18 +122,7 @@ export class EmailChannel implements Channel {
       { channel: this.name, windowStart: w.windowEnd - w.everyMs, windowEnd: w.windowEnd, items },
       { domain: this.domain, now: Date.now() },
     );
-    try {
-      await this.transport.sendMail({
-        from: this.opts.from,
-        to: [...this.to],
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
-      });
-    } catch (err) {
-      throw classifySmtpError(err);
-    }
+    await this.send(mail);
     await this.digests.store.clear(this.name, w.windowEnd);
     return { sent: true, groups: items.length, notifications };
   }
