@@ -1,4 +1,5 @@
 import type { FileConfig } from './config-schema.js';
+import type { Credentials, ReadAccess } from './read-access.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -19,10 +20,9 @@ export interface AppConfig {
   /** Grafana for the dashboards runbooks name by uid; without it no dashboard is linked. */
   readonly grafanaUrl: string | undefined;
   readonly runbooksDir: string;
-  readonly webhookAuth: {
-    readonly bearerToken?: string;
-    readonly basic?: { user: string; password: string };
-  };
+  readonly webhookAuth: Credentials;
+  /** Who may read the pages and APIs (READ_*, TRUSTED_PROXY_*); file.http.readAuth says what is required. */
+  readonly readAccess: ReadAccess;
   readonly slack: {
     readonly token: string | undefined;
     readonly apiUrl: string;

@@ -171,6 +171,20 @@ export const fileConfigSchema = z
           .min(10 * 1024 * 1024)
           .max(4 * 1024 ** 3)
           .default(64 * 1024 * 1024),
+        /**
+         * Who may read the pages and APIs (outbox, runbooks with live values, storms, failures,
+         * status, dead man's switch). The credentials come from the environment (READ_*,
+         * TRUSTED_PROXY_*); `required` makes their absence a start-up error instead of a warning,
+         * so a production config cannot come up open by mistake.
+         */
+        readAuth: z
+          .object({
+            required: z.boolean().default(false),
+            /** /metrics needs the same credentials too (the scraper then sends a bearer token). */
+            protectMetrics: z.boolean().default(false),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .refine((h) => h.requestTimeoutMs >= h.headersTimeoutMs, {

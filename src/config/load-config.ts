@@ -3,6 +3,7 @@ import type { AppConfig, Role } from './app-config.js';
 import { channelCredentials } from './channel-credentials.js';
 import { ConfigError } from './config-error.js';
 import { parseConfigFile, sortByPath, type ParsedConfigFile } from './parse-config-file.js';
+import { readAccessConfigured, readAccessFromEnv, readBasicCredentials } from './read-access.js';
 import { readSecret, type Env } from './read-secret.js';
 
 export { readSecret, type Env };
@@ -107,13 +108,8 @@ export function loadConfig(
   if (smtpUrl) urlOrProblem(smtpUrl, 'SMTP_URL', problems, ['smtp:', 'smtps:']);
   const from = env.EMAIL_FROM;
   const bearerToken = readSecret(env, 'WEBHOOK_BEARER_TOKEN', problems);
-  const basicRaw = readSecret(env, 'WEBHOOK_BASIC_AUTH', problems);
-  let basic: { user: string; password: string } | undefined;
-  if (basicRaw !== undefined) {
-    const i = basicRaw.indexOf(':');
-    if (i <= 0) problems.push('env WEBHOOK_BASIC_AUTH: must be user:password');
-    else basic = { user: basicRaw.slice(0, i), password: basicRaw.slice(i + 1) };
-  }
+  const basic = readBasicCredentials(env, 'WEBHOOK_BASIC_AUTH', problems);
+  const readAccess = readAccessFromEnv(env, problems);
   const pingRaw = readSecret(env, 'HEARTBEAT_PING_URL', problems);
   // Checked without echoing it: the URL usually carries the check's token.
   let heartbeatPingUrl: string | undefined;
@@ -136,6 +132,13 @@ export function loadConfig(
     problems,
   );
   const { file } = parsed;
+  if (file && !readAccessConfigured(readAccess)) {
+    const { required, protectMetrics } = file.http.readAuth;
+    if (required || protectMetrics)
+      fileProblems.push(
+        `http.readAuth.${required ? 'required' : 'protectMetrics'}: true, but no read credentials are set: set READ_BEARER_TOKEN, READ_BASIC_AUTH (or their _FILE) or TRUSTED_PROXY_USER_HEADER with TRUSTED_PROXY_ADDRESSES`,
+      );
+  }
   const all = [...sortByPath(fileProblems).map((p) => `${configPath}: ${p}`), ...problems];
   if (all.length > 0 || file === undefined) throw new ConfigError(all);
 
@@ -156,6 +159,7 @@ export function loadConfig(
     pagerduty: { eventsUrl, routingKeys: Object.freeze(routingKeys) },
     email: { smtpUrl, from },
     heartbeatPingUrl,
+    readAccess,
     file,
   });
 }

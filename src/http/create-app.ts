@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { errorResponse } from './error-response.js';
 import { indexRoute, type IndexInfo } from './index-route.js';
+import { readAuth, type ReadAuthOptions } from './read-auth.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook-handler.js';
 
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   readonly routers: readonly Router[];
   /** What GET / says about this instance (its channels); the page is served either way. */
   readonly index?: IndexInfo;
+  /** Who may read what express serves; absent: everyone (as with nothing configured). */
+  readonly readAuth?: ReadAuthOptions;
 }
 
 /**
@@ -24,6 +27,8 @@ export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Before every route, so a page added later is protected without remembering to be.
+  if (deps.readAuth) app.use(readAuth(deps.readAuth));
   app.use(indexRoute(deps.index));
   for (const r of deps.routers) app.use(r);
   app.use((_req, res) => {

@@ -4,6 +4,7 @@ import { Queue, type Worker } from 'bullmq';
 import type { Agent } from 'node:https';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
+import { readAccessConfigured } from '../config/read-access.js';
 import { OutboxStore } from '../channels/outbox/outbox-store.js';
 import { BodyBudget } from '../http/body-budget.js';
 import { createApp } from '../http/create-app.js';
@@ -207,6 +208,16 @@ export async function startAlertRouter(
   const bodies = new BodyBudget(http.maxBodyBytesInFlight);
   const listener = createApp({
     logger,
+    readAuth: {
+      credentials: config.readAccess.credentials,
+      proxy: config.readAccess.proxy,
+      protectMetrics: config.file.http.readAuth.protectMetrics,
+      // Checked by their own routes: Slack's signature, and the webhook's credentials if any.
+      ownAuthPaths: [
+        '/slack/actions',
+        ...(config.webhookAuth.bearerToken || config.webhookAuth.basic ? ['/api/preview'] : []),
+      ],
+    },
     index: {
       channels: channelList(config),
       ...(producer ? { webhook: { auth: webhookAuthKind(config) } } : {}),
@@ -315,6 +326,11 @@ export async function startAlertRouter(
     { port: addr.port, role: config.role, ...(workersElsewhere ? { workers: 'child process' } : {}) },
     'listening',
   );
+  if (!readAccessConfigured(config.readAccess)) {
+    logger.warn(
+      'no READ_BEARER_TOKEN, READ_BASIC_AUTH or TRUSTED_PROXY_* configured: the pages and APIs (outbox, runbooks with live values, storms, failures, status, /metrics) answer anyone who can reach this port',
+    );
+  }
   if (!config.webhookAuth.bearerToken && !config.webhookAuth.basic) {
     logger.warn(
       'no WEBHOOK_BEARER_TOKEN or WEBHOOK_BASIC_AUTH configured: the webhook accepts unauthenticated requests',

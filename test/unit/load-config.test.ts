@@ -35,7 +35,59 @@ test('the shipped configs: the default needs no credentials; production needs ex
     'config/production.example.yml: channels.pagerduty-oncall.routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY (or PAGERDUTY_ROUTING_KEY_FILE) is not set',
     'config/production.example.yml: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
     'config/production.example.yml: channels.slack-warnings: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)',
+    'config/production.example.yml: http.readAuth.required: true, but no read credentials are set: set READ_BEARER_TOKEN, READ_BASIC_AUTH (or their _FILE) or TRUSTED_PROXY_USER_HEADER with TRUSTED_PROXY_ADDRESSES',
   ]);
+});
+
+test('read access: credentials and a trusted proxy from the environment, every mistake named without the secret', () => {
+  const yaml = fromYaml('channels: {o: {type: outbox}}\ndefaultChannels: [o]\n');
+  const ok = loadConfig(
+    {
+      ALERT_ROUTER_CONFIG: 'cfg.yml',
+      READ_BEARER_TOKEN: 'r-token',
+      READ_BASIC_AUTH: 'ops:pa:ss',
+      TRUSTED_PROXY_USER_HEADER: 'X-Auth-Request-User',
+      TRUSTED_PROXY_ADDRESSES: '10.0.0.0/8, 127.0.0.1,fd00::/8',
+    },
+    yaml(),
+  );
+  assert.deepEqual(ok.readAccess, {
+    credentials: { bearerToken: 'r-token', basic: { user: 'ops', password: 'pa:ss' } },
+    proxy: { userHeader: 'X-Auth-Request-User', addresses: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8'] },
+  });
+  assert.deepEqual(loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml' }, yaml()).readAccess, {
+    credentials: {},
+    proxy: undefined,
+  });
+  const problems = problemsOf(() =>
+    loadConfig(
+      {
+        ALERT_ROUTER_CONFIG: 'cfg.yml',
+        READ_BASIC_AUTH: 'no-colon-secret',
+        TRUSTED_PROXY_ADDRESSES: '10.0.0.0/33,proxy.local,1.2.3.4/8/1',
+      },
+      yaml(),
+    ),
+  );
+  assert.deepEqual(problems, [
+    'env READ_BASIC_AUTH: must be user:password',
+    'env TRUSTED_PROXY_ADDRESSES: "10.0.0.0/33" is not an IP address or CIDR range',
+    'env TRUSTED_PROXY_ADDRESSES: "proxy.local" is not an IP address or CIDR range',
+    'env TRUSTED_PROXY_ADDRESSES: "1.2.3.4/8/1" is not an IP address or CIDR range',
+    'env TRUSTED_PROXY_USER_HEADER and TRUSTED_PROXY_ADDRESSES: set both (the header is believed only from those addresses) or neither',
+  ]);
+  assert.ok(!problems.join('\n').includes('no-colon-secret'));
+  const required = fromYaml(
+    'channels: {o: {type: outbox}}\ndefaultChannels: [o]\nhttp: {readAuth: {protectMetrics: true}}\n',
+  );
+  assert.deepEqual(problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml' }, required())), [
+    'cfg.yml: http.readAuth.protectMetrics: true, but no read credentials are set: set READ_BEARER_TOKEN, READ_BASIC_AUTH (or their _FILE) or TRUSTED_PROXY_USER_HEADER with TRUSTED_PROXY_ADDRESSES',
+  ]);
+  assert.equal(
+    loadConfig({ ALERT_ROUTER_CONFIG: 'cfg.yml', READ_BEARER_TOKEN: 't' }, required()).file.http.readAuth
+      .protectMetrics,
+    true,
+  );
 });
 
 test('every problem is listed by path and reason, environment included', () => {
