@@ -80,5 +80,7 @@ export function readAccessFromEnv(env: Env, problems: string[]): ReadAccess {
 
 /** Whether anything restricts reads. */
 export function readAccessConfigured(access: ReadAccess): boolean {
-  return access.credentials.bearerToken !== undefined || access.credentials.basic !== undefined || !!access.proxy;
+  return (
+    access.credentials.bearerToken !== undefined || access.credentials.basic !== undefined || !!access.proxy
+  );
 }

@@ -49,7 +49,9 @@ export function readAuth(opts: ReadAuthOptions): RequestHandler {
   const configured = credentials.bearerToken !== undefined || credentials.basic !== undefined || !!proxy;
   const open = new Set([...ALWAYS_OPEN, ...opts.ownAuthPaths, ...(opts.protectMetrics ? [] : ['/metrics'])]);
   const proxies = proxy ? trustedProxies(proxy.addresses) : undefined;
-  const challenge = credentials.basic ? 'Basic realm="alert-router", charset="UTF-8"' : 'Bearer realm="alert-router"';
+  const challenge = credentials.basic
+    ? 'Basic realm="alert-router", charset="UTF-8"'
+    : 'Bearer realm="alert-router"';
   return (req, res, next) => {
     if (!configured || open.has(req.path)) return next();
     if (proxy && proxies) {
@@ -60,13 +62,9 @@ export function readAuth(opts: ReadAuthOptions): RequestHandler {
     const header = req.get('authorization');
     if (header && (credentials.bearerToken || credentials.basic) && isAuthorized(header, credentials))
       return next();
-    res
-      .status(401)
-      .set('WWW-Authenticate', challenge)
-      .set('Cache-Control', 'no-store')
-      .json({
-        error: 'unauthorized',
-        message: 'this page needs read credentials (bearer token, basic credentials or the sign-in proxy)',
-      });
+    res.status(401).set('WWW-Authenticate', challenge).set('Cache-Control', 'no-store').json({
+      error: 'unauthorized',
+      message: 'this page needs read credentials (bearer token, basic credentials or the sign-in proxy)',
+    });
   };
 }
