@@ -75,6 +75,8 @@ const NAV = [
   ['/outbox', 'Outbox'],
   ['/runbooks', 'Runbooks'],
   ['/storms', 'Storms'],
+  ['/failures', 'Failures'],
+  ['/status', 'Status'],
 ] as const;
 
 export interface PageOptions {

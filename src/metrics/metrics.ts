@@ -157,6 +157,25 @@ export function createMetrics() {
       labelNames: ['channel'] as const,
       registers: [registry],
     }),
+    failedJobRepairs: new Counter({
+      name: 'alert_router_failed_job_repairs_total',
+      help: 'Jobs an operator retried or discarded from /failures or /api/failures, by queue (notifications|deliveries) and action (retry|discard).',
+      labelNames: ['queue', 'action'] as const,
+      registers: [registry],
+    }),
+    runbookReloads: new Counter({
+      name: 'alert_router_runbook_reloads_total',
+      help: 'Loads of the runbooks directory (start-up, SIGHUP, a file change) by outcome: success, or problems (some files skipped, see the log).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    runbooksLastLoadSuccessful: new Gauge({
+      name: 'alert_router_runbooks_last_load_successful',
+      help: '1 if the last load of the runbooks directory had no problems, 0 if some files were skipped (the log names them; the valid ones are served).',
+      // ROLE=all: the API's and the worker process's loads, merged as 0 if either had problems.
+      aggregator: 'min',
+      registers: [registry],
+    }),
   };
 }
 

@@ -85,13 +85,19 @@ export function runbookProblems(dir: string): readonly string[] {
 export function loadRunbookStore(
   dir: string,
   logger: Logger,
-  opts: { watch?: boolean; debounceMs?: number } = {},
+  opts: {
+    watch?: boolean;
+    debounceMs?: number;
+    /** Told the problems of every load (start-up, SIGHUP, a file change): the reload metrics. */
+    onLoad?: (problems: readonly string[]) => void;
+  } = {},
 ): ReloadableRunbookStore {
   let state: Loaded = { runbooks: [], byAlert: new Map(), problems: [] };
   const reload = (): readonly string[] => {
     state = readRunbookDir(dir);
     for (const p of state.problems) logger.warn({ problem: p }, 'runbook problem');
     logger.info({ dir, runbooks: state.runbooks.length, problems: state.problems.length }, 'runbooks loaded');
+    opts.onLoad?.(state.problems);
     return state.problems;
   };
   reload();

@@ -10,6 +10,7 @@ import { BodyBudget } from '../http/body-budget.js';
 import { createApp } from '../http/create-app.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute, type MetricsJSON } from '../http/metrics-route.js';
+import { failuresRoutes } from '../http/failures-routes.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
@@ -42,6 +43,7 @@ import { StormStore } from '../channels/slack/storm-store.js';
 import { QUEUE_STORM_DIGESTS } from '../queue/storm-digest-worker.js';
 import { QUEUE_EMAIL_DIGESTS } from '../queue/email-digest-worker.js';
 import { stormRoutes } from '../storms-web/storm-routes.js';
+import { FailedJobs } from '../queue/failed-jobs.js';
 
 export interface RunningAlertRouter {
   readonly server: Server;
@@ -129,7 +131,13 @@ export async function startAlertRouter(
 
   const heartbeatStore = new HeartbeatStore(producerRedis, config.queuePrefix);
   // One Prometheus client and query cache per process: worker, preview and runbook pages share it.
-  const runbooks = loadRunbookStore(config.runbooksDir, logger, { watch: true });
+  const runbooks = loadRunbookStore(config.runbooksDir, logger, {
+    watch: true,
+    onLoad: (problems) => {
+      metrics.runbookReloads.inc({ outcome: problems.length === 0 ? 'success' : 'problems' });
+      metrics.runbooksLastLoadSuccessful.set(problems.length === 0 ? 1 : 0);
+    },
+  });
   const enrichment = createEnrichment(
     { prometheusUrl: config.prometheusUrl, ...config.file.enrichment },
     {
@@ -261,6 +269,13 @@ export async function startAlertRouter(
       metricsRoute(metrics, sampleQueues, workersElsewhere ? () => workersElsewhere.metrics() : undefined),
       outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix), config.publicUrl),
       stormRoutes({ reader: new StormStore(producerRedis, config.queuePrefix), logger }),
+      failuresRoutes({
+        jobs: new FailedJobs({ notifications, deliveries }),
+        channels: channelList(config).map((c) => c.name),
+        publicUrl: config.publicUrl,
+        metrics,
+        logger,
+      }),
       runbookRoutes({
         store: runbooks,
         deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),
