@@ -7,7 +7,7 @@ const READ_TOKEN = 'read-token-for-tests';
 const WEBHOOK_TOKEN = 'webhook-token-for-tests';
 const CONFIG = { channels: { outbox: { type: 'outbox' } }, defaultChannels: ['outbox'] };
 /** Everything a person reads: the labels of firing instances, live values, delivered messages. */
-const READ_PATHS = ['/', '/outbox', '/api/outbox', '/runbooks', '/runbooks/HighErrorRate', '/api/deadman', '/storms'];
+const READ_PATHS = ['/', '/outbox', '/api/outbox', '/runbooks', '/runbooks/HighErrorRate', '/api/deadman', '/storms', '/failures', '/api/failures'];
 
 const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
