@@ -44,6 +44,18 @@ const PAGES: ReadonlyArray<readonly [href: string, title: string, text: string, 
     'When each Watchdog heartbeat source was last heard from.',
     '<a href="/api/deadman">JSON</a>',
   ],
+  [
+    '/status',
+    'Status',
+    'Readiness, deliveries per channel since start, queue depths and the heartbeat sources, in one look.',
+    '<a href="/api/status">JSON</a>',
+  ],
+  [
+    '/failures',
+    'Failures',
+    'Deliveries that failed for good or wait for a retry, with the reason; retry or discard them.',
+    '<a href="/api/failures">JSON</a>',
+  ],
   ['/metrics', 'Metrics', 'Prometheus metrics (alert_router_*): notifications, deliveries, queue depth.'],
   [
     '/readyz',

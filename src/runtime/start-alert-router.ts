@@ -9,9 +9,12 @@ import { OutboxStore } from '../channels/outbox/outbox-store.js';
 import { BodyBudget } from '../http/body-budget.js';
 import { createApp } from '../http/create-app.js';
 import { healthRoutes } from '../http/health-routes.js';
-import { metricsRoute, type MetricsJSON } from '../http/metrics-route.js';
+import { metricsRoute } from '../http/metrics-route.js';
+import type { MetricsJSON } from '../metrics/merged-metrics.js';
 import { failuresRoutes } from '../http/failures-routes.js';
 import { outboxRoutes } from '../http/outbox-routes.js';
+import { statusRoutes } from '../http/status-routes.js';
+import { mergedMetrics } from '../metrics/merged-metrics.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
@@ -269,6 +272,17 @@ export async function startAlertRouter(
       metricsRoute(metrics, sampleQueues, workersElsewhere ? () => workersElsewhere.metrics() : undefined),
       outboxRoutes(new OutboxStore(producerRedis, config.queuePrefix), config.publicUrl),
       stormRoutes({ reader: new StormStore(producerRedis, config.queuePrefix), logger }),
+      statusRoutes({
+        metrics: async () =>
+          (
+            await mergedMetrics(metrics, workersElsewhere ? () => workersElsewhere.metrics() : undefined)
+          ).getMetricsAsJSON(),
+        queues: [notifications, deliveries, actions, digests, emailDigests],
+        readiness,
+        deadman: () => deadmanStatus(heartbeatStore, config.file.heartbeat),
+        channels: channelList(config),
+        role: config.role,
+      }),
       failuresRoutes({
         jobs: new FailedJobs({ notifications, deliveries }),
         channels: channelList(config).map((c) => c.name),

@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Metrics } from '../metrics/metrics.js';
-import type { MetricsJSON } from '../http/metrics-route.js';
+import type { MetricsJSON } from '../metrics/merged-metrics.js';
 import type { FromWorkerProcess, ToWorkerProcess } from './worker-process.js';
 
 /**

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { MetricsJSON } from '../http/metrics-route.js';
+import type { MetricsJSON } from '../metrics/merged-metrics.js';
 import { BurstPause } from './burst-pause.js';
 import type { WorkersElsewhere } from './start-alert-router.js';
 

@@ -48,10 +48,12 @@ describe('the index page in headless Chromium', () => {
         ['Outbox', '/outbox'],
         ['Runbooks', '/runbooks'],
         ["Dead man's switch", '/runbooks#deadman'],
+        ['Status', '/status'],
+        ['Failures', '/failures'],
         ['Metrics', '/metrics'],
         ['Readiness', '/readyz'],
       ]);
-      assert.deepEqual((await linksOf(page.locator('nav.top a'))).map(([, href]) => href), ['/', '/outbox', '/runbooks', '/storms']);
+      assert.deepEqual((await linksOf(page.locator('nav.top a'))).map(([, href]) => href), ['/', '/outbox', '/runbooks', '/storms', '/failures', '/status']);
       assert.match(await page.locator('section', { hasText: 'Channels' }).innerText(), /critical-pager · pagerduty/);
       assert.deepEqual(await overflowing(page), []);
       assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
