@@ -3,20 +3,38 @@ import { htmlPage } from '../lib/html-page.js';
 import { age } from './failures-page.js';
 import type { StatusView } from './status-data.js';
 
-const CSS = `table.status td.n,table.status th.n{text-align:right;font-variant-numeric:tabular-nums}table.status{display:table;margin:.3rem 0}
-td.bad{color:var(--crit);font-weight:650}`;
+/** Rows of figures that wrap on a phone instead of a table that scrolls sideways. */
+const CSS = `.row{border-top:1px solid var(--border);padding:.55rem 0}.row:first-of-type{border-top:0;padding-top:0}
+.row .name{font-weight:650;overflow-wrap:anywhere}.stats{display:flex;flex-wrap:wrap;gap:.1rem 1.1rem;font-size:.92rem;color:var(--muted)}
+.stats b{color:var(--text);font-variant-numeric:tabular-nums}.stats .bad b{color:var(--crit)}`;
 
-const cell = (n: number, bad = false): string =>
-  `<td class="n${bad && n > 0 ? ' bad' : ''}">${n.toLocaleString('en')}</td>`;
+function stats(
+  figures: ReadonlyArray<readonly [label: string, value: number | string, bad?: boolean]>,
+): string {
+  return `<div class="stats">${figures
+    .map(
+      ([label, value, bad]) =>
+        `<span${bad ? ' class="bad"' : ''}><b>${e(typeof value === 'number' ? value.toLocaleString('en') : value)}</b> ${e(label)}</span>`,
+    )
+    .join('')}</div>`;
+}
 
 function queues(v: StatusView): string {
+  if (v.queues.length === 0)
+    return `<section class="panel alarm"><h2>Queues</h2><p>Redis did not answer: the queue depths are unknown.</p></section>`;
   const rows = v.queues
     .map(
       (q) =>
-        `<tr><td>${e(q.name)}</td>${cell(q.waiting)}${cell(q.active)}${cell(q.delayed)}${cell(q.failed, true)}<td class="n">${q.waiting ? age(q.oldestWaitingSeconds * 1000) : '–'}</td></tr>`,
+        `<div class="row"><div class="name">${e(q.name)}</div>${stats([
+          ['waiting', q.waiting],
+          ['active', q.active],
+          ['delayed', q.delayed],
+          ['failed', q.failed, q.failed > 0],
+          ...(q.waiting ? ([['oldest waiting', age(q.oldestWaitingSeconds * 1000)]] as const) : []),
+        ])}</div>`,
     )
     .join('');
-  return `<section class="panel"><h2>Queues</h2><table class="status"><thead><tr><th>queue</th><th class="n">waiting</th><th class="n">active</th><th class="n">delayed</th><th class="n">failed</th><th class="n">oldest waiting</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section class="panel"><h2>Queues</h2>${rows}</section>`;
 }
 
 function channels(v: StatusView): string {
@@ -24,11 +42,19 @@ function channels(v: StatusView): string {
   const rows = v.channels
     .map(
       (c) =>
-        `<tr><td>${e(c.channel)} <span class="muted"><small>${e(c.type)}</small></span></td>${cell(c.delivered)}${cell(c.retried)}${cell(c.rateLimited)}${cell(c.skipped)}${cell(c.failed, true)}</tr>`,
+        `<div class="row"><div class="name">${e(c.channel)} <span class="badge">${e(c.type)}</span></div>${stats(
+          [
+            ['delivered', c.delivered],
+            ['retried', c.retried],
+            ['rate limited', c.rateLimited],
+            ['skipped', c.skipped],
+            ['failed', c.failed, c.failed > 0],
+          ],
+        )}</div>`,
     )
     .join('');
-  return `<section class="panel"><h2>Deliveries since start</h2><table class="status"><thead><tr><th>channel</th><th class="n">delivered</th><th class="n">retried</th><th class="n">rate limited</th><th class="n">skipped</th><th class="n">failed</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="muted"><small>Attempts by outcome, this instance since it started (<a href="/metrics">/metrics</a> has them over time). Failed ones wait on <a href="/failures">Failures</a> for a retry.</small></p></section>`;
+  return `<section class="panel"><h2>Deliveries since start</h2>${rows}
+<p class="muted"><small>Attempts by outcome in this instance since it started (skipped: newer news of the group was already on its way); <a href="/metrics">/metrics</a> has them over time. Failed ones wait on <a href="/failures">Failures</a> for a retry.</small></p></section>`;
 }
 
 function deadman(v: StatusView, now: number): string {
@@ -40,10 +66,15 @@ function deadman(v: StatusView, now: number): string {
     .map((s) => {
       const last = s.lastHeartbeat ? `${age(now - Date.parse(s.lastHeartbeat))} ago` : 'never';
       const badge = s.state === 'silent' ? 'firing' : s.state === 'ok' ? 'ok' : '';
-      return `<tr><td>${e(s.name)}</td><td><span class="badge ${badge}">${e(s.state)}</span></td><td>${e(last)}</td><td class="n">${s.graceSeconds} s</td></tr>`;
+      return `<div class="row"><div class="name">${e(s.name)} <span class="badge ${badge}">${e(s.state)}</span></div>${stats(
+        [
+          ['last heartbeat', last],
+          ['grace', `${s.graceSeconds} s`],
+        ],
+      )}</div>`;
     })
     .join('');
-  return `<section class="panel${v.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2><table class="status"><thead><tr><th>source</th><th>state</th><th>last heartbeat</th><th class="n">grace</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section class="panel${v.deadman.sources.some((s) => s.state === 'silent') ? ' alarm' : ''}"><h2>Dead man's switch</h2>${rows}</section>`;
 }
 
 /** The platform team's one look: is it ready, are queues draining, what reached each channel. */
