@@ -11,6 +11,7 @@
 # run started is stopped again. Stop with scripts/stack-down.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/use-node.sh"
 
 PREPARE_ONLY=0
 while [[ $# -gt 0 ]]; do
@@ -29,6 +30,8 @@ SIGNING_SECRET=$RUN_DIR/secrets/slack-signing-secret
 LOG_DIR=$RUN_DIR/logs
 TIMEOUT=${STACK_TIMEOUT:-60}
 cd "$REPO_DIR"
+# alert-router and the demo run on the supported Node.js, fetched once if this machine's is older.
+use_node
 
 ensure_node_modules() {
   [[ -d node_modules ]] && return
