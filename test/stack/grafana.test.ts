@@ -1,8 +1,9 @@
 /**
  * The Grafana of docker-compose.yml: its provisioning files point at what exists, each dashboard
- * the runbooks link exists with that uid, and every panel's PromQL is accepted by a real
- * Prometheus running the stack's own rules and names only series the stack produces (a recording
- * rule, a metric a rule reads, a demo metric, or Prometheus' own `up` and `ALERTS`).
+ * the runbooks link exists with that uid, alert-router's own dashboard (deploy/grafana) is
+ * provisioned too, and every panel's PromQL is accepted by a real Prometheus running the stack's
+ * own rules and names only series the stack produces (a recording rule, a metric a rule reads, a
+ * demo metric, a metric alert-router registers, or Prometheus' own `up` and `ALERTS`).
  *
  * Run: node --import tsx --test test/stack/grafana.test.ts
  */
@@ -17,10 +18,13 @@ import { createDemoMetrics } from '../../demo/metrics.js';
 import { startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
 import { isObj, list, obj, str, type Obj } from '../helpers/yaml-shape.js';
 import { parseRunbook } from '../../src/runbooks/parse-runbook.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RULES_DIR = join(ROOT, 'prometheus', 'rules');
-const DASHBOARD_UIDS = ['node-exporter', 'service-health', 'slo-overview'];
+/** The dashboards runbooks link, and the platform team's one of alert-router itself. */
+const RUNBOOK_DASHBOARD_UIDS = ['node-exporter', 'service-health', 'slo-overview'];
+const DASHBOARD_UIDS = ['alert-router', ...RUNBOOK_DASHBOARD_UIDS];
 
 const compose = obj(
   parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }),
@@ -56,7 +60,6 @@ interface Dashboard {
   panels: Panel[];
 }
 
-const dashboardsDir = hostPath('/etc/grafana/dashboards');
 const dashboards = new Map<string, Dashboard>();
 
 /** Metric names an expression selects, or an error for a selector without one. */
@@ -87,11 +90,13 @@ async function knownSeries(): Promise<Set<string>> {
       }
     }
   }
-  const demo = createDemoMetrics(new Registry()).registry;
-  for (const { name, type } of await demo.getMetricsAsJSON()) {
-    known.add(name);
-    if (String(type) === 'histogram')
-      for (const suffix of ['_bucket', '_count', '_sum']) known.add(name + suffix);
+  // The demo's metrics, and alert-router's own with Node's defaults (process_*, nodejs_*).
+  for (const registry of [createDemoMetrics(new Registry()).registry, createMetrics().registry]) {
+    for (const { name, type } of await registry.getMetricsAsJSON()) {
+      known.add(name);
+      if (String(type) === 'histogram')
+        for (const suffix of ['_bucket', '_count', '_sum']) known.add(name + suffix);
+    }
   }
   return known;
 }
@@ -125,21 +130,28 @@ void describe('grafana in docker-compose.yml', () => {
     assert.equal(url.port, '9090');
   });
 
-  void it('provisions the dashboards from a mounted folder holding exactly the linked ones', () => {
+  void it('provisions the dashboards from mounted folders holding exactly the shipped ones', () => {
     const dir = hostPath('/etc/grafana/provisioning/dashboards');
     assert.ok(dir && existsSync(dir), 'dashboards provisioning is mounted from the repository');
     const providers = yamlIn(dir).flatMap((f) => list(f.providers, 'providers').map((p) => obj(p, 'p')));
-    assert.equal(providers.length, 1);
-    const path = str(obj(providers[0]?.options, 'options').path, 'options.path');
-    assert.equal(hostPath(path), dashboardsDir);
-    assert.ok(dashboardsDir && existsSync(dashboardsDir));
-    for (const file of readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'))) {
-      const dashboard = JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as Dashboard;
-      assert.equal(`${dashboard.uid}.json`, file, 'file named for its uid');
-      assert.ok(dashboard.panels.length > 0, `${file}: no panels`);
-      dashboards.set(dashboard.uid, dashboard);
+    assert.equal(providers.length, 2, 'the runbooks\' dashboards and alert-router\'s own');
+    for (const provider of providers) {
+      const path = str(obj(provider.options, 'options').path, 'options.path');
+      const dashboardsDir = hostPath(path);
+      assert.ok(dashboardsDir && existsSync(dashboardsDir), `${path} is mounted from the repository`);
+      for (const file of readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'))) {
+        const dashboard = JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as Dashboard;
+        assert.equal(`${dashboard.uid}.json`, file, 'file named for its uid');
+        assert.ok(dashboard.panels.length > 0, `${file}: no panels`);
+        assert.ok(!dashboards.has(dashboard.uid), `${dashboard.uid} is provisioned twice`);
+        dashboards.set(dashboard.uid, dashboard);
+      }
     }
     assert.deepEqual([...dashboards.keys()].sort(), DASHBOARD_UIDS);
+    assert.ok(
+      existsSync(join(ROOT, 'deploy', 'grafana', 'alert-router.json')),
+      'alert-router\'s dashboard lives in deploy/grafana (also a ConfigMap for Kubernetes)',
+    );
     const home = str(obj(grafana.environment, 'env').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH, 'home');
     assert.ok(existsSync(hostPath(home) ?? ''), `home dashboard ${home} is not mounted`);
   });
@@ -152,7 +164,7 @@ void describe('grafana in docker-compose.yml', () => {
         return (parseRunbook(path, readFileSync(path, 'utf8')).dashboards ?? []).map((d) => d.uid);
       });
     assert.ok(uids.length > 0, 'the runbooks name dashboards');
-    for (const uid of uids) assert.ok(DASHBOARD_UIDS.includes(uid), `a runbook names dashboard ${uid}`);
+    for (const uid of uids) assert.ok(RUNBOOK_DASHBOARD_UIDS.includes(uid), `a runbook names dashboard ${uid}`);
   });
 
   void describe('panel queries against a real Prometheus with the stack rules', () => {
