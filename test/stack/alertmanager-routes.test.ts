@@ -24,6 +24,8 @@ const CONFIG = join(ROOT, 'alertmanager', 'alertmanager.yml');
 const WEBHOOK_URL = 'http://alert-router:8080/webhook/alertmanager';
 const TOKEN_PATH = '/etc/alertmanager/secrets/webhook-token';
 const RECEIVERS = ['critical', 'warning', 'info', 'slo-page', 'slo-ticket', 'watchdog-heartbeat', 'default'];
+/** alert-router's own outage by Alertmanager's own email: the one receiver that is not the webhook. */
+const FALLBACK = 'alert-router-fallback';
 
 const run = (binary: string, args: string[]): Promise<ToolResult> =>
   runTool(binary, args, { pkg: 'prometheus-alertmanager', cwd: ROOT, timeoutMs: 60_000 });
@@ -101,6 +103,11 @@ const ROUTE_CASES: Array<{ name: string; receiver: string; labels: Record<string
       service: 'inference-gateway',
       team: 'ml-platform',
     },
+  },
+  {
+    name: "alert-router's own outage: by email too",
+    receiver: `${FALLBACK},critical`,
+    labels: { alertname: 'AlertRouterDown', severity: 'critical', service: 'alert-router', team: 'platform' },
   },
   {
     name: 'warning',
@@ -187,10 +194,12 @@ test('root groups by alertname, service, severity; Watchdog route is first and f
   assert.equal(first.continue, false);
 });
 
-test('every receiver is the alert-router webhook with bearer credentials_file', () => {
+test('every receiver but the fallback is the alert-router webhook with bearer credentials_file', () => {
   const { receivers } = config();
-  assert.deepEqual(receivers.map((r) => r.name).sort(), [...RECEIVERS].sort());
-  for (const receiver of receivers) {
+  assert.deepEqual(receivers.map((r) => r.name).sort(), [FALLBACK, ...RECEIVERS].sort());
+  const fallback = receivers.find((r) => r.name === FALLBACK);
+  assert.deepEqual(Object.keys(fallback ?? {}).sort(), ['email_configs', 'name'], 'the fallback needs no alert-router');
+  for (const receiver of receivers.filter((r) => r.name !== FALLBACK)) {
     assert.deepEqual(
       Object.keys(receiver).sort(),
       ['name', 'webhook_configs'],
@@ -214,9 +223,12 @@ test('every receiver is reachable from some route', () => {
     for (const child of r.routes ?? []) walk(child);
   };
   walk(config().route);
-  assert.deepEqual([...used].sort(), [...RECEIVERS].sort());
+  assert.deepEqual([...used].sort(), [FALLBACK, ...RECEIVERS].sort());
   // Reachable in practice, not only listed: ROUTE_CASES covers each receiver via amtool.
-  assert.deepEqual([...new Set(ROUTE_CASES.map((c) => c.receiver))].sort(), [...RECEIVERS].sort());
+  assert.deepEqual(
+    [...new Set(ROUTE_CASES.flatMap((c) => c.receiver.split(',')))].sort(),
+    [FALLBACK, ...RECEIVERS].sort(),
+  );
 });
 
 test('no inhibition requires equal alertname (the seed rule that could never match)', () => {
