@@ -94,7 +94,11 @@ port_owner() {
   local line
   line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n 1)
   if [[ $line =~ \(\(\"([^\"]+)\",pid=([0-9]+) ]]; then
-    echo "${BASH_REMATCH[1]} (pid ${BASH_REMATCH[2]})"
+    # ss shows the thread name (/proc/pid/comm), which Node 24 sets to "MainThread": the
+    # executable's name says what it is, where we may read it.
+    local exe
+    exe=$(readlink "/proc/${BASH_REMATCH[2]}/exe" 2>/dev/null) || exe=${BASH_REMATCH[1]}
+    echo "${exe##*/} (pid ${BASH_REMATCH[2]})"
   else
     echo "another process"
   fi

@@ -47,6 +47,7 @@ const ALERTNAME = 'SLOAvailabilityBurnRatePage';
 const WINDOWS: Readonly<Record<string, string>> = { '10s': '5m', '15s': '30m', '30s': '1h', '60s': '6h' };
 
 const TOKEN = 'e2e-stack-webhook-token';
+const READ_TOKEN = 'e2e-read-token';
 const PD_KEY = 'E2ESTACKROUTINGKEYE2ESTACKROUT32';
 const PUBLIC_URL = 'http://alert-router.test';
 const BASELINE_MS = 5_000;
@@ -263,6 +264,8 @@ before(async () => {
       PAGERDUTY_ROUTING_KEY: PD_KEY,
       PAGERDUTY_EVENTS_URL: pd.eventsUrl,
       WEBHOOK_BEARER_TOKEN: TOKEN,
+      // The production example requires read protection (http.readAuth.required).
+      READ_BEARER_TOKEN: READ_TOKEN,
       PROMETHEUS_URL: promUrl,
       ALERTMANAGER_URL: amUrl,
       PUBLIC_URL,
@@ -496,7 +499,11 @@ test(
       `e2e: runbook context: ${contextValues.map((v) => `${v.name}=${v.value}${v.unit ? ` ${v.unit}` : ''}`).join(', ')}`,
     );
     // The runbook link leads to a page alert-router actually serves.
-    const runbookPage = await fetch(`${router!.url}/runbooks/${ALERTNAME}`);
+    // (A reader signs in: the production example protects the pages.)
+    assert.equal((await fetch(`${router!.url}/runbooks/${ALERTNAME}`)).status, 401);
+    const runbookPage = await fetch(`${router!.url}/runbooks/${ALERTNAME}`, {
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
+    });
     assert.equal(runbookPage.status, 200, `GET /runbooks/${ALERTNAME}`);
     assert.match(await runbookPage.text(), /availability SLO/i);
     assert.ok(blocksText.includes(`${PUBLIC_URL}/runbooks/${ALERTNAME}`), 'Slack links the runbook');

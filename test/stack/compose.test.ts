@@ -6,7 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -353,9 +355,6 @@ void test('.dockerignore keeps node_modules, git, build output and secrets out o
 void test('the HEALTHCHECK command passes on a 200 from /healthz and fails on a 503 or no server', async () => {
   const hc = (stages.at(-1) ?? []).find((l) => /^HEALTHCHECK\s/.test(l)) ?? '';
   const argv = JSON.parse(hc.slice(hc.indexOf('CMD [') + 4)) as string[];
-  const { createServer } = await import('node:http');
-  const { once } = await import('node:events');
-  const { spawn } = await import('node:child_process');
   const run = (port: number): Promise<number | null> => {
     const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
     return once(child, 'exit').then(([code]) => code as number | null);
