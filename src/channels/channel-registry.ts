@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
 import type { Channel } from './channel.js';
 import { EmailDigestStore } from './email/digest-store.js';
@@ -63,7 +63,7 @@ export function createChannelRegistry(
     timeout: 15_000,
   });
   const interactive = config.slack.signingSecret !== undefined;
-  let mailer: nodemailer.Transporter | undefined;
+  let mailer: Transporter | undefined;
   const channels = new Map<string, Channel>();
   for (const [name, ch] of Object.entries(config.file.channels)) {
     switch (ch.type) {
@@ -93,7 +93,11 @@ export function createChannelRegistry(
         );
         break;
       case 'email': {
-        mailer ??= nodemailer.createTransport(config.email.smtpUrl, {
+        // The timeouts are transport options beside the url: a second argument would be the
+        // messages' defaults, where nodemailer ignores them and waits 30 s for a greeting, 2 min
+        // for a connection and 10 min on a silent socket (https://nodemailer.com/smtp/#connection-options).
+        mailer ??= nodemailer.createTransport({
+          url: config.email.smtpUrl,
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,
