@@ -114,13 +114,7 @@ export function loadConfig(
   // Checked without echoing it: the URL usually carries the check's token.
   let heartbeatPingUrl: string | undefined;
   if (pingRaw !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(pingRaw).protocol);
-    } catch {
-      ok = false;
-    }
-    if (ok) heartbeatPingUrl = pingRaw;
+    if (['http:', 'https:'].includes(URL.parse(pingRaw)?.protocol ?? '')) heartbeatPingUrl = pingRaw;
     else problems.push('env HEARTBEAT_PING_URL: must be an http(s) URL');
   }
   const fileProblems = [...parsed.problems];

@@ -119,7 +119,7 @@ export class FailedJobs {
     const total = (await q.getJobCounts(state))[state] ?? 0;
     const wanted = opts.offset + opts.limit;
     const matched: ProblemJob[] = [];
-    let more = false;
+    let more: boolean;
     if (opts.channel === undefined) {
       const jobs = await q.getJobs([state], opts.offset, wanted - 1, false);
       for (const j of jobs) if (j?.data?.payload) matched.push(summary(queue, state, j as Job<AnyJobData>));

@@ -27,7 +27,7 @@ export function answerParent(metrics: Metrics, workers: readonly Worker[], onPar
   process.on('message', (m: ToWorkerProcess) => {
     // Active jobs carry on (pause(true) does not wait for them); no new ones start meanwhile.
     if (m.type === 'pause') for (const w of workers) void w.pause(true);
-    if (m.type === 'resume') for (const w of workers) w.resume();
+    if (m.type === 'resume') for (const w of workers) void w.resume();
     if (m.type !== 'metrics') return;
     void (async () => {
       const skip = await parentSampled;

@@ -240,7 +240,7 @@ async function waitOrExplain<T>(
   try {
     return await waitFor(fn, what, timeoutMs, 50);
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n${await diagnostics()}`);
+    throw new Error(`${(err as Error).message}\n${await diagnostics()}`, { cause: err });
   }
 }
 
