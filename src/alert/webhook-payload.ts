@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const labelSet = z.record(z.string());
+const labelSet = z.record(z.string(), z.string());
 
 /** One alert as Alertmanager's webhook v4 sends it (notify/webhook/webhook.go). Unknown fields pass through. */
 export const alertSchema = z
@@ -18,7 +18,7 @@ export const alertSchema = z
 /** Webhook v4 body; newer Alertmanagers add fields (notification_reason, routeLabels): accept them. */
 export const webhookPayloadSchema = z
   .object({
-    version: z.literal('4', { errorMap: () => ({ message: 'only webhook version "4" is supported' }) }),
+    version: z.literal('4', { error: 'only webhook version "4" is supported' }),
     groupKey: z.string().min(1),
     truncatedAlerts: z.number().int().min(0).default(0),
     status: z.enum(['firing', 'resolved']),

@@ -13,7 +13,7 @@ const matcher = z
     try {
       parseMatcher(text);
     } catch (err) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   });
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
@@ -63,7 +63,7 @@ const slackChannel = z
         digestIntervalSeconds: z.number().int().min(1).max(600).default(5),
       })
       .strict()
-      .default({}),
+      .prefault({}),
   })
   .strict();
 
@@ -121,7 +121,7 @@ export const heartbeatSourceSchema = z
   .object({
     name: channelName,
     /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
-    labels: z.record(z.string()).default({}),
+    labels: z.record(z.string(), z.string()).prefault({}),
     graceSeconds: z.number().int().positive().optional(),
     /**
      * Page if no heartbeat at all came this long after the source was first expected. Unset, a
@@ -184,13 +184,13 @@ export const fileConfigSchema = z
             protectMetrics: z.boolean().default(false),
           })
           .strict()
-          .default({}),
+          .prefault({}),
       })
       .strict()
       .refine((h) => h.requestTimeoutMs >= h.headersTimeoutMs, {
         message: 'requestTimeoutMs must be at least headersTimeoutMs',
       })
-      .default({}),
+      .prefault({}),
     slack: z
       .object({
         maxAlertsShown: z.number().int().min(1).max(20).default(5),
@@ -205,10 +205,10 @@ export const fileConfigSchema = z
             backoffMs: z.number().int().min(10).max(60_000).default(2000),
           })
           .strict()
-          .default({}),
+          .prefault({}),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     delivery: z
       .object({
         attempts: z.number().int().min(1).max(100).default(12),
@@ -223,7 +223,7 @@ export const fileConfigSchema = z
         lockMs: z.number().int().min(5000).max(600_000).default(30_000),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     enrichment: z
       .object({
         /** Hard limit on live context per notification; past it the notification goes out without. */
@@ -234,7 +234,7 @@ export const fileConfigSchema = z
         cacheTtlMs: z.number().int().min(0).max(300_000).default(10_000),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     heartbeat: z
       .object({
         receiver: z.string().default('watchdog-heartbeat'),
@@ -246,7 +246,7 @@ export const fileConfigSchema = z
         sources: z.array(heartbeatSourceSchema).default([]),
       })
       .strict()
-      .default({}),
+      .prefault({}),
   })
   .strict();
 

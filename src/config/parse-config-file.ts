@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { closestName } from './closest-name.js';
 import { channelSchema, fileConfigSchema, type ChannelConfig, type FileConfig } from './config-schema.js';
+import { zodMessages } from '../lib/zod-messages.js';
 
 export interface ParsedConfigFile {
   /** The whole file, when every part of it is valid. */
@@ -15,9 +16,10 @@ export interface ParsedConfigFile {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const pathText = (path: ReadonlyArray<string | number>): string =>
+const pathText = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    (acc, part) =>
+      typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
     '',
   ) || '(root)';
 
@@ -81,7 +83,7 @@ export function parseConfigFile(text: string): ParsedConfigFile {
       }),
     };
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = fileConfigSchema.safeParse(raw);
+  const parsed = fileConfigSchema.safeParse(raw, zodMessages);
   const problems = parsed.success ? [] : zodProblems(parsed.error);
   const top = isRecord(raw) ? raw : {};
   const declared = isRecord(top.channels) ? top.channels : {};
@@ -89,7 +91,7 @@ export function parseConfigFile(text: string): ParsedConfigFile {
   for (const [path, name] of channelReferences(top))
     if (!Object.hasOwn(declared, name)) problems.push(`${path}: ${unknownChannel(name, known)}`);
   const channels = Object.entries(declared).flatMap(([name, value]) => {
-    const channel = channelSchema.safeParse(value);
+    const channel = channelSchema.safeParse(value, zodMessages);
     return channel.success ? [[name, channel.data] as const] : [];
   });
   return { file: parsed.success ? parsed.data : undefined, channels, problems };

@@ -1,6 +1,7 @@
 import { HttpError } from './http-error.js';
 import { webhookPayloadSchema, type WebhookPayload } from '../alert/webhook-payload.js';
 import { JsonTooDeepError, wellFormedJson } from '../lib/well-formed-json.js';
+import { zodMessages } from '../lib/zod-messages.js';
 
 /**
  * Turns a raw request into a validated webhook v4 payload, or a 400 that says exactly what is wrong.
@@ -34,7 +35,7 @@ export function parseWebhook(contentType: string | undefined, body: Buffer): Web
       cause: err,
     });
   }
-  const result = webhookPayloadSchema.safeParse(json);
+  const result = webhookPayloadSchema.safeParse(json, zodMessages);
   if (!result.success) {
     const problems = result.error.issues
       .slice(0, 20)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessages } from '../lib/zod-messages.js';
 
 /** An active, unsilenced, uninhibited alert as Alertmanager API v2 reports it. */
 export interface FiringAlert {
@@ -25,8 +26,8 @@ const gettableAlerts = z
   .array(
     z.object({
       fingerprint: z.string(),
-      labels: z.record(z.string()),
-      annotations: z.record(z.string()).default({}),
+      labels: z.record(z.string(), z.string()),
+      annotations: z.record(z.string(), z.string()).default({}),
       startsAt: z.string(),
       generatorURL: z.string().optional(),
     }),
@@ -60,7 +61,7 @@ export function alertmanagerFiringAlerts(
           cause: err,
         });
       }
-      const parsed = gettableAlerts.safeParse(body);
+      const parsed = gettableAlerts.safeParse(body, zodMessages);
       if (!parsed.success) throw new AlertmanagerUnavailableError('unexpected Alertmanager response');
       return parsed.data;
     },

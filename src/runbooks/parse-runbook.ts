@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import type { Runbook } from './runbook.js';
 import { RunbookError } from './runbook-error.js';
 import { runbookFrontMatterSchema } from './runbook-front-matter.js';
+import { zodMessages } from '../lib/zod-messages.js';
 
 const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
@@ -28,7 +29,7 @@ export function parseRunbook(path: string, text: string): Runbook {
     const reason = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
     throw new RunbookError(file, `front matter is not valid YAML: ${reason}`, { cause: err });
   }
-  const parsed = runbookFrontMatterSchema.safeParse(raw ?? {});
+  const parsed = runbookFrontMatterSchema.safeParse(raw ?? {}, zodMessages);
   if (!parsed.success) throw new RunbookError(file, zodReason(parsed.error), { cause: parsed.error });
   const fm = parsed.data;
   const body = text.slice(m[0].length).replace(/^\s*\n/, '');

@@ -96,7 +96,7 @@ describe('check-config', () => {
     assert.deepEqual(list, [
       `  - ${file}: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`,
       `  - ${file}: routes[0].channels[0]: unknown channel "slak-critical" (known: outbox, slack-critical; did you mean "slack-critical"?)`,
-      `  - ${file}: routes[0].continue: Expected boolean, received string`,
+      `  - ${file}: routes[0].continue: Invalid input: expected boolean, received string`,
       `  - ${file}: routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")`,
       '  - env SMTP_URL: protocol must be smtp: or smtps:',
     ]);

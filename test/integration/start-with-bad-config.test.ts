@@ -48,7 +48,7 @@ test('a start with a broken config file prints every problem as a list, no stack
     assert.deepEqual(list, [
       `  - ${file}: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`,
       `  - ${file}: routes[0].channels[0]: unknown channel "slak-critical" (known: outbox, slack-critical; did you mean "slack-critical"?)`,
-      `  - ${file}: routes[0].continue: Expected boolean, received string`,
+      `  - ${file}: routes[0].continue: Invalid input: expected boolean, received string`,
       `  - ${file}: routes[0].matchers[0]: not a matcher: "severity critical" (expected name="value", name!="v", name=~"re" or name!~"re")`,
     ]);
     assert.match(r.stderr, /^invalid configuration:\n/m);

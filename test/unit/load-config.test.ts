@@ -156,14 +156,14 @@ test('one run lists every problem, structural and cross-check, each with the fil
   );
   const known = '(known: outbox, slack-critical, pagerduty, mail';
   assert.deepEqual([...problems].sort(), [
-    `${file}: channels.mail.to[0]: Invalid email`,
+    `${file}: channels.mail.to[0]: Invalid email address`,
     `${file}: channels.pagerduty.routingKeyEnv: environment variable PD_KEY (or PD_KEY_FILE) is not set`,
     `${file}: channels.slack-critical: Slack channel needs SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)`,
-    `${file}: heartbeat.defaultGraceSeconds: Number must be greater than 0`,
+    `${file}: heartbeat.defaultGraceSeconds: Too small: expected number to be >0`,
     `${file}: heartbeat.sources[0].channels[0]: unknown channel "pager-duty" ${known}; did you mean "pagerduty"?)`,
     `${file}: routes[1].matchers[0]: not a matcher: "severity warning" (expected name="value", name!="v", name=~"re" or name!~"re")`,
     `${file}: routes[2].channels[0]: unknown channel "slak-critical" ${known}; did you mean "slack-critical"?)`,
-    `${file}: routes[2].continue: Expected boolean, received string`,
+    `${file}: routes[2].continue: Invalid input: expected boolean, received string`,
     'env PORT: must be a port number',
   ]);
 });

@@ -64,7 +64,7 @@ describe('parseRunbook', () => {
     assert.match(reason('# no front matter'), /missing YAML front matter/);
     assert.match(reason('---\ntitle: [unclosed\n---\n'), /not valid YAML/);
     assert.match(reason(VALID.replace(/^summary:.*$/m, '')), /summary: Required/);
-    assert.match(reason(VALID.replace('severity: critical', 'severity: urgent')), /severity: Invalid enum value/);
+    assert.match(reason(VALID.replace('severity: critical', 'severity: urgent')), /severity: Invalid option: expected one of "critical"\|"warning"/);
     assert.match(reason(VALID.replace('team: platform', 'team: platform\nsumary: typo')), /Unrecognized key.*sumary/);
     assert.match(reason(VALID.replace("url: 'https://github.com/prometheus/node_exporter'", "url: 'javascript:alert(1)'")), /links\.0\.url/);
     assert.match(
