@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionJobData, ActionKind } from './action-job.js';
-import { zodMessages } from '../lib/zod-messages.js';
 
 /** The action_ids the controls carry (message-controls.ts); any other click (a link button) is ignored. */
 const KINDS: Readonly<Record<string, ActionKind>> = {
@@ -78,7 +77,7 @@ export function parseClick(raw: string | null, now: number, teamId?: string): Pa
       status: 'ignored',
       reason: `payload type ${typeof type === 'string' ? type.slice(0, 40) : 'unknown'}`,
     };
-  const parsed = blockActions.safeParse(json, zodMessages);
+  const parsed = blockActions.safeParse(json);
   if (!parsed.success) return { status: 'invalid', reason: 'not a block_actions payload we can read' };
   const p = parsed.data;
   const action = p.actions[0]!;

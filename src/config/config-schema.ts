@@ -121,7 +121,7 @@ export const heartbeatSourceSchema = z
   .object({
     name: channelName,
     /** Labels a Watchdog alert must carry to count for this source, e.g. `{cluster: "eu-1"}`. */
-    labels: z.record(z.string(), z.string()).prefault({}),
+    labels: z.record(z.string(), z.string()).default({}),
     graceSeconds: z.number().int().positive().optional(),
     /**
      * Page if no heartbeat at all came this long after the source was first expected. Unset, a

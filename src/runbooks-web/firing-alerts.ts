@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { zodMessages } from '../lib/zod-messages.js';
 
 /** An active, unsilenced, uninhibited alert as Alertmanager API v2 reports it. */
 export interface FiringAlert {
@@ -61,7 +60,7 @@ export function alertmanagerFiringAlerts(
           cause: err,
         });
       }
-      const parsed = gettableAlerts.safeParse(body, zodMessages);
+      const parsed = gettableAlerts.safeParse(body);
       if (!parsed.success) throw new AlertmanagerUnavailableError('unexpected Alertmanager response');
       return parsed.data;
     },

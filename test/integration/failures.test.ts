@@ -66,19 +66,21 @@ function act(path: string, body: unknown, headers: Record<string, string> = {}):
   });
 }
 
-/** Posts a group Slack refuses for both channels (channel_not_found fails a job at once). */
+/** Posts `p` with Slack refusing its `method` call for both channels (channel_not_found fails a job at once). */
+async function postRefused(p: WebhookPayload, method: 'chat.postMessage' | 'chat.update'): Promise<void> {
+  const before = (await failures()).counts.deliveries.failed;
+  slack.respondNext(method, { body: { ok: false, error: 'channel_not_found' } });
+  slack.respondNext(method, { body: { ok: false, error: 'channel_not_found' } });
+  await postWebhook(router.url, p);
+  await waitFor(async () => (await failures()).counts.deliveries.failed === before + 2, 'both deliveries failed');
+  await settled(router);
+}
+
+/** Posts a group Slack refuses for both channels. */
 async function refusedGroup(): Promise<WebhookPayload> {
   const p = uniqueGroup(fixture('firing'));
   p.commonAnnotations = { ...p.commonAnnotations, summary: HOSTILE };
-  const before = (await failures()).counts.deliveries.failed;
-  slack.respondNext('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
-  slack.respondNext('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
-  await postWebhook(router.url, p);
-  await waitFor(
-    async () => (await failures()).counts.deliveries.failed === before + 2,
-    'both deliveries failed',
-  );
-  await settled(router);
+  await postRefused(p, 'chat.postMessage');
   return p;
 }
 
@@ -93,11 +95,7 @@ const postedSince = (mark: number): string[] =>
 
 before(async () => {
   slack = await startFakeSlack();
-  router = await startTestRouter(config, {
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_API_URL: slack.url,
-    WEBHOOK_BEARER_TOKEN: 't',
-  });
+  router = await startTestRouter(config, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, WEBHOOK_BEARER_TOKEN: 't' });
 });
 after(async () => {
   await router?.stop();
@@ -137,9 +135,7 @@ describe('failed deliveries', () => {
 
   it('retries one delivery once Slack is back: it is delivered once, and a second retry finds nothing to do', async () => {
     const p = await refusedGroup();
-    const job = (await failures('?channel=slack-critical&state=failed')).failed.jobs.find(
-      (j) => j.groupKey === p.groupKey,
-    )!;
+    const job = (await failures('?channel=slack-critical&state=failed')).failed.jobs.find((j) => j.groupKey === p.groupKey)!;
     const mark = slack.calls('chat.postMessage').length;
     const res = await act('/api/failures/retry', { queue: 'deliveries', id: job.id });
     assert.equal(res.status, 200);
@@ -150,10 +146,7 @@ describe('failed deliveries', () => {
     const again = await act('/api/failures/retry', { queue: 'deliveries', id: job.id });
     assert.equal(again.status, 404, 'a delivered job is no longer a failure');
     const left = (await failures()).failed.jobs.filter((j) => j.groupKey === p.groupKey);
-    assert.deepEqual(
-      left.map((j) => j.channel),
-      ['slack-warnings'],
-    );
+    assert.deepEqual(left.map((j) => j.channel), ['slack-warnings']);
   });
 
   it('retrying a failed update of a message Slack already has updates it in place: no second message', async () => {
@@ -162,28 +155,16 @@ describe('failed deliveries', () => {
     await postWebhook(router.url, p);
     await waitFor(() => postedSince(firstPost).length === 2, 'the first messages');
     await settled(router);
-    const ts = slack
-      .calls('chat.postMessage')
-      .slice(firstPost)
-      .find((r) => r.body.channel === '#alerts')!.response!.body as { ts: string };
+    const posted = slack.calls('chat.postMessage').slice(firstPost).find((r) => r.body.channel === '#alerts')!;
+    const { ts } = posted.response!.body as { ts: string };
 
     const resolved: WebhookPayload = {
       ...p,
       status: 'resolved',
       alerts: p.alerts.map((a) => ({ ...a, status: 'resolved', endsAt: '2026-11-25T13:20:00Z' })),
     };
-    const before = (await failures()).counts.deliveries.failed;
-    slack.respondNext('chat.update', { body: { ok: false, error: 'channel_not_found' } });
-    slack.respondNext('chat.update', { body: { ok: false, error: 'channel_not_found' } });
-    await postWebhook(router.url, resolved);
-    await waitFor(
-      async () => (await failures()).counts.deliveries.failed === before + 2,
-      'both updates failed',
-    );
-    await settled(router);
-    const job = (await failures('?channel=slack-critical&state=failed')).failed.jobs.find(
-      (j) => j.groupKey === p.groupKey,
-    )!;
+    await postRefused(resolved, 'chat.update');
+    const job = (await failures('?channel=slack-critical&state=failed')).failed.jobs.find((j) => j.groupKey === p.groupKey)!;
 
     const posts = slack.calls('chat.postMessage').length;
     const updates = slack.calls('chat.update').length;
@@ -192,12 +173,9 @@ describe('failed deliveries', () => {
     await settled(router);
     const retried = slack.calls('chat.update').slice(updates);
     assert.equal(retried.length, 1);
-    assert.equal(retried[0]!.body.ts, ts.ts, 'the message already posted, updated in place');
+    assert.equal(retried[0]!.body.ts, ts, 'the message already posted, updated in place');
     assert.equal((retried[0]!.response!.body as { ok: boolean }).ok, true);
-    const newTopLevel = slack
-      .calls('chat.postMessage')
-      .slice(posts)
-      .filter((r) => r.body.thread_ts === undefined);
+    const newTopLevel = slack.calls('chat.postMessage').slice(posts).filter((r) => r.body.thread_ts === undefined);
     assert.deepEqual(newTopLevel, [], 'no second message for the group');
   });
 
@@ -210,39 +188,18 @@ describe('failed deliveries', () => {
         .filter((j) => j.groupKey === p.groupKey || j.groupKey === q.groupKey)
         .map((j) => `${j.groupKey === p.groupKey ? 'p' : 'q'}:${j.channel}`)
         .sort();
-    assert.deepEqual(await mineFailed(), [
-      'p:slack-critical',
-      'p:slack-warnings',
-      'q:slack-critical',
-      'q:slack-warnings',
-    ]);
+    assert.deepEqual(await mineFailed(), ['p:slack-critical', 'p:slack-warnings', 'q:slack-critical', 'q:slack-warnings']);
 
     const mark = slack.calls('chat.postMessage').length;
-    const retried = await act('/api/failures/retry', {
-      queue: 'deliveries',
-      channel: 'slack-critical',
-      all: true,
-    });
+    const retried = await act('/api/failures/retry', { queue: 'deliveries', channel: 'slack-critical', all: true });
     assert.equal(retried.status, 200);
     const r = (await retried.json()) as { done: number };
     assert.ok(r.done >= 2, `retried ${r.done}`);
     await settled(router);
-    assert.deepEqual(
-      await mineFailed(),
-      ['p:slack-warnings', 'q:slack-warnings'],
-      'the other channel untouched',
-    );
-    assert.deepEqual(
-      postedSince(mark),
-      ['#alerts', '#alerts'],
-      'one message per group, to the retried channel',
-    );
+    assert.deepEqual(await mineFailed(), ['p:slack-warnings', 'q:slack-warnings'], 'the other channel untouched');
+    assert.deepEqual(postedSince(mark), ['#alerts', '#alerts'], 'one message per group, to the retried channel');
 
-    const discarded = await act('/api/failures/discard', {
-      queue: 'deliveries',
-      channel: 'slack-warnings',
-      all: true,
-    });
+    const discarded = await act('/api/failures/discard', { queue: 'deliveries', channel: 'slack-warnings', all: true });
     assert.equal(discarded.status, 200);
     assert.ok(((await discarded.json()) as { done: number }).done >= 2);
     assert.deepEqual(await mineFailed(), []);
@@ -250,29 +207,17 @@ describe('failed deliveries', () => {
     assert.equal(postedSince(mark).length, 2, 'discarding sends nothing');
 
     const metrics = await (await fetch(`${router.url}/metrics`)).text();
-    assert.match(
-      metrics,
-      /^alert_router_failed_job_repairs_total\{queue="deliveries",action="retry"\} [2-9]\d*$/m,
-    );
-    assert.match(
-      metrics,
-      /^alert_router_failed_job_repairs_total\{queue="deliveries",action="discard"\} [2-9]\d*$/m,
-    );
+    assert.match(metrics, /^alert_router_failed_job_repairs_total\{queue="deliveries",action="retry"\} [2-9]\d*$/m);
+    assert.match(metrics, /^alert_router_failed_job_repairs_total\{queue="deliveries",action="discard"\} [2-9]\d*$/m);
   });
 
   it("acts from the page's forms with post/redirect/get, and shows only its own notice", async () => {
     const p = await refusedGroup();
-    const job = (await failures()).failed.jobs.find(
-      (j) => j.groupKey === p.groupKey && j.channel === 'slack-warnings',
-    )!;
+    const job = (await failures()).failed.jobs.find((j) => j.groupKey === p.groupKey && j.channel === 'slack-warnings')!;
     const host = new URL(router.url).host;
     const res = await fetch(`${router.url}/failures/discard`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: `http://${host}`,
-        'sec-fetch-site': 'same-origin',
-      },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host}`, 'sec-fetch-site': 'same-origin' },
       body: new URLSearchParams({ queue: 'deliveries', id: job.id }).toString(),
       redirect: 'manual',
     });
@@ -280,9 +225,7 @@ describe('failed deliveries', () => {
     const location = res.headers.get('location') ?? '';
     assert.equal(location, '/failures?done=Discarded%201%20job.');
     assert.match(await (await fetch(`${router.url}${location}`)).text(), /role="status">Discarded 1 job\.</);
-    const forged = await (
-      await fetch(`${router.url}/failures?done=${encodeURIComponent('Call +1 555 0100 now')}`)
-    ).text();
+    const forged = await (await fetch(`${router.url}/failures?done=${encodeURIComponent('Call +1 555 0100 now')}`)).text();
     assert.doesNotMatch(forged, /555 0100/);
     await act('/api/failures/discard', { queue: 'deliveries', all: true });
   });
@@ -291,53 +234,17 @@ describe('failed deliveries', () => {
     await refusedGroup();
     const before = (await failures()).counts.deliveries.failed;
     const cases: Array<[string, unknown, Record<string, string>, number, RegExp]> = [
-      [
-        '/api/failures/retry',
-        { queue: 'outbox', all: true },
-        {},
-        400,
-        /queue must be one of deliveries, notifications/,
-      ],
+      ['/api/failures/retry', { queue: 'outbox', all: true }, {}, 400, /queue must be one of deliveries, notifications/],
       ['/api/failures/retry', { queue: 'deliveries' }, {}, 400, /give the id of a job, or all/],
       ['/api/failures/retry', { queue: 'deliveries', id: '1', all: true }, {}, 400, /either id or all/],
-      [
-        '/api/failures/retry',
-        { queue: 'deliveries', channel: 'slak-critical', all: true },
-        {},
-        400,
-        /unknown channel \(known: slack-critical, slack-warnings\)/,
-      ],
-      [
-        '/api/failures/retry',
-        { queue: 'notifications', channel: 'slack-critical', all: true },
-        {},
-        400,
-        /only deliveries have a channel/,
-      ],
+      ['/api/failures/retry', { queue: 'deliveries', channel: 'slak-critical', all: true }, {}, 400, /unknown channel \(known: slack-critical, slack-warnings\)/],
+      ['/api/failures/retry', { queue: 'notifications', channel: 'slack-critical', all: true }, {}, 400, /only deliveries have a channel/],
       ['/api/failures/discard', { queue: 'deliveries', id: '../../x y' }, {}, 400, /not a job id/],
-      [
-        '/api/failures/discard',
-        { queue: 'deliveries', id: 'no-such-job' },
-        {},
-        404,
-        /no failed, delayed or waiting job/,
-      ],
+      ['/api/failures/discard', { queue: 'deliveries', id: 'no-such-job' }, {}, 404, /no failed, delayed or waiting job/],
       ['/api/failures/discard', '{"queue":', {}, 400, /not JSON/],
       ['/api/failures/discard', '["deliveries"]', {}, 400, /JSON object/],
-      [
-        '/api/failures/discard',
-        'queue=deliveries&all=1',
-        { 'content-type': 'text/plain' },
-        415,
-        /application\/json or a form/,
-      ],
-      [
-        '/api/failures/discard',
-        JSON.stringify({ queue: 'deliveries', all: true, pad: 'x'.repeat(10_000) }),
-        {},
-        413,
-        /exceeds/,
-      ],
+      ['/api/failures/discard', 'queue=deliveries&all=1', { 'content-type': 'text/plain' }, 415, /application\/json or a form/],
+      ['/api/failures/discard', JSON.stringify({ queue: 'deliveries', all: true, pad: 'x'.repeat(10_000) }), {}, 413, /exceeds/],
       [
         '/api/failures/discard',
         { queue: 'deliveries', all: true },
