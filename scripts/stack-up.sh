@@ -217,6 +217,7 @@ Stack is up (state in $RUN_DIR):
   Alertmanager     http://127.0.0.1:$ALERTMANAGER_PORT   (Debian's package has no web UI, so Silence links
                    open an empty page; silence with: amtool --alertmanager.url=http://127.0.0.1:$ALERTMANAGER_PORT silence add alertname=...)
   alert-router     http://127.0.0.1:$ROUTER_PORT/outbox   runbooks: http://127.0.0.1:$ROUTER_PORT/runbooks
+                   its health: http://127.0.0.1:$ROUTER_PORT/status   failed deliveries: http://127.0.0.1:$ROUTER_PORT/failures
   demo gateway     http://127.0.0.1:$DEMO_PORT/metrics
   Grafana          not in the native stack: the dashboards (:3000) run with docker compose up
   webhook token    $RUN_DIR/secrets/webhook-token

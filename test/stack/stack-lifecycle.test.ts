@@ -106,6 +106,7 @@ void describe('native stack lifecycle', { timeout: 600_000 }, () => {
     assert.equal(up.code, 0, `stack-up failed:\n${up.stdout}\n${up.stderr}`);
     assert.match(up.stdout, /Stack is up/);
     assert.match(up.stdout, /Grafana .*docker compose/, 'says where the dashboards run');
+    assert.match(up.stdout, /\/status .*\/failures/, "names the operator's pages");
 
     const groups = recordedGroups(runDir);
     assert.deepEqual([...groups.keys()].sort(), [...SERVICES].sort());
