@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
+import { workerConnection } from '../src/queue/connections.js';
 import { stringify } from 'yaml';
 import { OutboxStore } from '../src/channels/outbox/outbox-store.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -27,7 +27,7 @@ export async function runOutboxReadsBench(): Promise<Record<string, number | str
   const config = loadConfig({ ...process.env, ALERT_ROUTER_CONFIG: file, QUEUE_PREFIX: prefix, ROLE: 'api' });
   rmSync(file);
   const router = await startAlertRouter(config, { logger: createLogger('error'), port: 0 });
-  const redis = new Redis(config.redisUrl);
+  const redis = workerConnection(config.redis);
   try {
     const store = new OutboxStore(redis, prefix);
     const blob = Array.from({ length: ENTRY_BYTES / 100 }, (_, i) => `line ${i} `.padEnd(100, 'x'));

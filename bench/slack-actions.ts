@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
+import { workerConnection } from '../src/queue/connections.js';
 import { stringify } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -138,7 +138,7 @@ export async function runSlackActionsBench(): Promise<Record<string, number | st
   } finally {
     await am.close();
     await router.close();
-    const redis = new Redis(config.redisUrl);
+    const redis = workerConnection(config.redis);
     await deletePrefix(redis, prefix);
     redis.disconnect();
     await slack.close();

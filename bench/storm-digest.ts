@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
+import { workerConnection } from '../src/queue/connections.js';
 import { stringify } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -48,7 +48,7 @@ async function stormRun(slack: FakeSlack, n: number, storm: boolean): Promise<Ru
   });
   rmSync(file);
   const router = await startAlertRouter(config, { logger: createLogger('error'), port: 0 });
-  const redis = new Redis(config.redisUrl);
+  const redis = workerConnection(config.redis);
   try {
     const run = randomUUID().slice(0, 8);
     const startsAt = new Date().toISOString();

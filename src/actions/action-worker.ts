@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import { AlertmanagerError } from '../alertmanager/alertmanager-error.js';
 import { DeliveryError } from '../channels/delivery-error.js';
@@ -9,9 +9,9 @@ import { carryOutClick, type ClickDeps, type ClickResult } from './carry-out-cli
 import { tellUser } from './response-url.js';
 
 export interface ActionWorkerDeps extends ClickDeps {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** For the response_urls (kept apart from job data). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly metrics: Metrics;
   readonly logger: Logger;

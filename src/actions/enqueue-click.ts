@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import { addOnce } from '../lib/add-once.js';
 import { QueueUnavailableError } from '../lib/queue-unavailable-error.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
@@ -23,7 +23,7 @@ const DEDUP_MS = 3600 * 1000;
  */
 export function createClickQueue(
   queue: Queue<ActionJobData>,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   opts: { timeoutMs: number },
 ): ClickQueue {

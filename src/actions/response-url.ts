@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 
 export function responseUrlKey(prefix: string, clickId: string): string {
@@ -25,7 +25,7 @@ export function responseUrlAllowed(url: string, slackApiUrl: string): boolean {
  * Best effort: a lost notice must not undo or repeat the action, so failures are only logged.
  */
 export async function tellUser(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   clickId: string,
   text: string,

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
 import type { Channel } from './channel.js';
@@ -42,7 +42,7 @@ export interface ChannelRegistry {
 /** An explicit list of the configured channels by name: no discovery, no magic. */
 export function createChannelRegistry(
   config: AppConfig,
-  redis: Redis,
+  redis: RedisClient,
   opts: ChannelRegistryOptions = {},
 ): ChannelRegistry {
   const links = {

@@ -1,5 +1,6 @@
 import type { FileConfig } from './config-schema.js';
 import type { Credentials, ReadAccess } from './read-access.js';
+import type { RedisSettings } from '../lib/redis-client.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -9,7 +10,8 @@ export interface AppConfig {
   /** Listen address (HOST); undefined: every interface, Node's default. */
   readonly host: string | undefined;
   readonly role: Role;
-  readonly redisUrl: string;
+  readonly redis: RedisSettings;
+  /** Every key's prefix (QUEUE_PREFIX); on a Redis Cluster, one hash tag (`{alert-router}`). */
   readonly queuePrefix: string;
   readonly publicUrl: string;
   readonly prometheusUrl: string | undefined;

@@ -5,6 +5,7 @@ import { ConfigError } from './config-error.js';
 import { parseConfigFile, sortByPath, type ParsedConfigFile } from './parse-config-file.js';
 import { readAccessConfigured, readAccessFromEnv, readBasicCredentials } from './read-access.js';
 import { readSecret, type Env } from './read-secret.js';
+import { clusterPrefix, readRedisSettings } from './redis-settings.js';
 
 export { readSecret, type Env };
 
@@ -59,10 +60,8 @@ export function loadConfig(
     problems.push('env HOST: must be an address to listen on (0.0.0.0, 127.0.0.1, ::)');
   const role = (env.ROLE ?? 'all') as Role;
   if (!['all', 'api', 'worker'].includes(role)) problems.push('env ROLE: must be all, api or worker');
-  const redisUrl = urlOrProblem(env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'REDIS_URL', problems, [
-    'redis:',
-    'rediss:',
-  ]);
+  const redis = readRedisSettings(env, problems);
+  const prefix = env.QUEUE_PREFIX ?? 'alert-router';
   const publicUrl = urlOrProblem(
     env.PUBLIC_URL ?? `http://localhost:${Number.isInteger(port) ? port : 8080}`,
     'PUBLIC_URL',
@@ -140,8 +139,8 @@ export function loadConfig(
     port,
     host,
     role,
-    redisUrl,
-    queuePrefix: env.QUEUE_PREFIX ?? 'alert-router',
+    redis,
+    queuePrefix: redis.topology.kind === 'cluster' ? clusterPrefix(prefix) : prefix,
     publicUrl: publicUrl.replace(/\/+$/, ''),
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ''),
     alertmanagerUrl: alertmanagerUrls[0],

@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import { runDeadmanCheck, type DeadmanCheckDeps } from './deadman-check.js';
 import { stateOf } from './deadman-status.js';
 
@@ -21,8 +21,8 @@ export interface DeadmanScheduler {
 export function startDeadmanScheduler(
   deps: DeadmanCheckDeps & {
     readonly prefix: string;
-    readonly connection: Redis;
-    readonly workerConnection: Redis;
+    readonly connection: RedisClient;
+    readonly workerConnection: RedisClient;
     /** Called after each successful check (HEARTBEAT_PING_URL); a failed check sends nothing. */
     readonly ping?: () => Promise<void>;
   },

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 
 /** What Redis holds for one heartbeat source (times in ms since the epoch). */
 export interface SourceRecord {
@@ -67,7 +67,7 @@ const num = (v: string | undefined): number | undefined =>
  */
 export class HeartbeatStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

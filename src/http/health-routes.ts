@@ -3,6 +3,8 @@ import { Router } from 'express';
 export interface Readiness {
   /** Reasons the instance is not ready; empty when ready. */
   check(): Promise<string[]>;
+  /** Facts an operator wants beside the verdict (which Redis, its role); shown by /readyz. */
+  details?(): Record<string, unknown>;
 }
 
 /** /healthz: the process answers. /readyz: Redis answers and this instance's workers run. */
@@ -15,7 +17,7 @@ export function healthRoutes(readiness: Readiness): Router {
     const problems = await readiness.check();
     res
       .status(problems.length === 0 ? 200 : 503)
-      .json({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
+      .json({ status: problems.length === 0 ? 'ready' : 'not ready', problems, ...readiness.details?.() });
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -19,7 +19,11 @@ export interface Lease {
  * aborts, because someone else may hold the key by now.
  * Returns undefined when someone else holds the key.
  */
-export async function acquireLease(redis: Redis, key: string, ttlMs: number): Promise<Lease | undefined> {
+export async function acquireLease(
+  redis: RedisClient,
+  key: string,
+  ttlMs: number,
+): Promise<Lease | undefined> {
   const token = randomUUID();
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return undefined;

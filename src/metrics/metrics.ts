@@ -176,6 +176,39 @@ export function createMetrics() {
       aggregator: 'min',
       registers: [registry],
     }),
+    // Only the process that answers webhooks watches Redis; ROLE=all's worker child leaves these
+    // unset, so the merge takes the API's ('max' of one value).
+    redisInfo: new Gauge({
+      name: 'alert_router_redis_info',
+      help: 'The Redis this instance writes to: topology (standalone|sentinel|cluster) and the role (master|replica|unknown) of the server it is connected to. Always 1.',
+      labelNames: ['topology', 'role'] as const,
+      aggregator: 'max',
+      registers: [registry],
+    }),
+    redisReplicas: new Gauge({
+      name: 'alert_router_redis_connected_replicas',
+      help: 'Replicas connected to the Redis primary this instance writes to (for a cluster: of the primary holding its hash slot).',
+      aggregator: 'max',
+      registers: [registry],
+    }),
+    redisFailovers: new Counter({
+      name: 'alert_router_redis_failovers_total',
+      help: 'Times the Redis primary this instance writes to changed address (a Sentinel or cluster failover) since it started.',
+      registers: [registry],
+    }),
+    redisLastFailover: new Gauge({
+      name: 'alert_router_redis_last_failover_timestamp_seconds',
+      help: 'When this instance last saw the Redis primary change (Unix seconds); 0 if it has not.',
+      aggregator: 'max',
+      registers: [registry],
+    }),
+    replicationWait: new Histogram({
+      name: 'alert_router_replication_wait_seconds',
+      help: 'How long an accepted write waited for replicas (Redis WAIT) before the webhook answered, by outcome (confirmed|short).',
+      labelNames: ['outcome'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import type { Channel, DeliveryReceipt } from '../channels/channel.js';
 import { DeliveryError } from '../channels/delivery-error.js';
@@ -8,9 +8,9 @@ import { QUEUE_DELIVERIES, type DeliveryJobData } from './job-types.js';
 import { isSuperseded } from './latest-notification.js';
 
 export interface DeliveryWorkerDeps {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** Shared state (which notification of a group is newest). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly concurrency: number;

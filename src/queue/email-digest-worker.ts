@@ -1,5 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
 import { DeliveryError } from '../channels/delivery-error.js';
@@ -18,7 +18,7 @@ export interface EmailDigests {
   /** For the email channels (createChannelRegistry's scheduleEmailDigest). */
   readonly schedule: ScheduleDigest;
   /** Starts the worker that sends each window's digest when it is due. */
-  start(channels: ReadonlyMap<string, Channel>, connection: Redis): Worker<EmailDigestJobData>;
+  start(channels: ReadonlyMap<string, Channel>, connection: RedisClient): Worker<EmailDigestJobData>;
   close(): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ export interface EmailDigests {
  * @example const digests = createEmailDigests({ connection, prefix, policy, metrics, logger })
  */
 export function createEmailDigests(deps: {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly policy: DeliveryPolicy;
   readonly metrics: Metrics;

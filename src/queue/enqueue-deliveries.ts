@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import type { NotificationContext } from '../alert/notification-context.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
@@ -18,7 +18,7 @@ import { markLatest } from './latest-notification.js';
 export async function enqueueDeliveries(
   queue: Queue<DeliveryJobData>,
   /** Shared state, where the group's newest notification per channel is recorded. */
-  redis: Redis,
+  redis: RedisClient,
   policy: DeliveryPolicy,
   n: { key: string; receivedAt: number; payload: WebhookPayload; context?: NotificationContext },
   channels: readonly string[],

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { groupHash } from '../alert/notification-key.js';
 
@@ -42,7 +42,7 @@ const TTL_SECONDS = 7 * 24 * 3600;
  * Returns the payload without the late alerts, or undefined when no alert is left.
  */
 export async function dropStaleFiring(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   p: WebhookPayload,
 ): Promise<{ payload?: WebhookPayload; dropped: number }> {

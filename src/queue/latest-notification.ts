@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import { groupHash } from '../alert/notification-key.js';
 
 // Keeps, per (channel, alert group), the arrival time and key of the newest notification fanned
@@ -31,7 +31,7 @@ interface NotificationRef {
  * runs, this newer one is known.
  */
 export async function markLatest(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   n: NotificationRef,
   channels: readonly string[],
@@ -48,7 +48,7 @@ export async function markLatest(
  * the newer one says all of it.
  */
 export async function isSuperseded(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   d: NotificationRef & { readonly channel: string },
 ): Promise<boolean> {

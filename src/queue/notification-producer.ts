@@ -3,6 +3,7 @@ import type { WebhookPayload } from '../alert/webhook-payload.js';
 import { addOnce } from '../lib/add-once.js';
 import type { NotificationJobData } from './job-types.js';
 import { notificationKey } from '../alert/notification-key.js';
+import type { ReplicationGate } from './replica-wait.js';
 import { UnstorableNotificationError } from './unstorable-notification-error.js';
 
 export interface Enqueued {
@@ -21,14 +22,16 @@ export interface NotificationProducer {
  * Adds one `notifications` job per distinct notification. BullMQ's deduplication (a Redis key with a
  * TTL, set atomically with the add) makes HA peers and retries within the window a no-op; after the
  * window, the same content is a reminder and is delivered again (addOnce says which call was the
- * no-op).
+ * no-op). With a replication gate, it resolves only once replicas hold the job too.
  */
 export function createNotificationProducer(
   queue: Queue<NotificationJobData>,
-  opts: { dedupWindowMs: number; timeoutMs: number },
+  opts: { dedupWindowMs: number; timeoutMs: number; replication?: ReplicationGate },
 ): NotificationProducer {
   return {
     async enqueue(payload, requestId) {
+      // One budget for the write and its replication: Alertmanager's timeout does not grow.
+      const deadline = Date.now() + opts.timeoutMs;
       const key = notificationKey(payload);
       const data: NotificationJobData = { key, receivedAt: Date.now(), requestId, payload };
       try {
@@ -37,6 +40,7 @@ export function createNotificationProducer(
           ttlMs: opts.dedupWindowMs,
           timeoutMs: opts.timeoutMs,
         });
+        await opts.replication?.confirm(Math.max(1, deadline - Date.now()));
         return { key, duplicate };
       } catch (err) {
         // A RangeError is the data, not Redis (BullMQ's JSON.stringify overflowing the stack, or a

@@ -1,5 +1,5 @@
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import type { NotificationContext } from '../alert/notification-context.js';
 import { dropStaleFiring } from './episode-filter.js';
@@ -14,8 +14,8 @@ import { enqueueDeliveries } from './enqueue-deliveries.js';
 export interface NotificationWorkerDeps {
   readonly prefix: string;
   readonly policy: DeliveryPolicy;
-  readonly connection: Redis;
-  readonly redis: Redis;
+  readonly connection: RedisClient;
+  readonly redis: RedisClient;
   readonly deliveries: Queue<DeliveryJobData>;
   readonly router: Router;
   readonly metrics: Metrics;

@@ -1,5 +1,5 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
 import { DeliveryError } from '../channels/delivery-error.js';
@@ -54,7 +54,7 @@ export function stormScheduler(queue: Queue<StormDigestJobData>): StormScheduler
 }
 
 export interface StormDigestWorkerDeps {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly lockMs: number;

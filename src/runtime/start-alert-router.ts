@@ -17,6 +17,8 @@ import { statusRoutes } from '../http/status-routes.js';
 import { mergedMetrics } from '../metrics/merged-metrics.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { producerConnection, waitUntilReady } from '../queue/connections.js';
+import { replicationGate } from '../queue/replica-wait.js';
+import { redisDetails, watchRedis } from './watch-redis.js';
 import { beforeDeadline } from '../lib/with-deadline.js';
 import { channelList, knownReceivers, renderOptions, webhookAuthKind } from './narrow-config.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
@@ -111,11 +113,13 @@ export async function startAlertRouter(
 ): Promise<RunningAlertRouter | RunningWorkerSide> {
   const { logger, workersElsewhere } = opts;
   const metrics = createMetrics();
-  const producerRedis = producerConnection(config.redisUrl);
-  producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis (producer) error'));
+  const producerRedis = producerConnection(config.redis);
+  producerRedis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis (producer) error'));
   // The producer fails fast while disconnected (no offline queue), so give it a moment to connect
   // before serving; if Redis is down we start anyway and answer 503 until it is back.
   await waitUntilReady(producerRedis, 3000);
+  const redisWatch = watchRedis(producerRedis, config, metrics, logger);
+  await redisWatch.refresh();
   const queueOpts = { connection: producerRedis, prefix: config.queuePrefix };
   const notifications = new Queue<NotificationJobData>(QUEUE_NOTIFICATIONS, {
     ...queueOpts,
@@ -174,6 +178,7 @@ export async function startAlertRouter(
       digests.close(),
       emailDigests.close(),
     ]);
+    redisWatch.close();
     producerRedis.disconnect();
   };
   const queues = { notifications, deliveries, actions };
@@ -190,10 +195,13 @@ export async function startAlertRouter(
       } catch {
         problems.push('redis unreachable');
       }
+      // A standalone REDIS_URL that names a replica (or a primary demoted under us) refuses writes.
+      if (redisWatch.view().role === 'replica') problems.push('redis is a read-only replica');
       if (workers.some((w) => !w.isRunning())) problems.push('a worker is not running');
       if (workersElsewhere) problems.push(...workersElsewhere.problems());
       return problems;
     },
+    details: () => ({ redis: redisDetails(redisWatch.view(), config.redis.waitReplicas) }),
   };
   const sampleQueues = async (): Promise<void> => {
     for (const q of [notifications, deliveries, actions, digests, emailDigests]) {
@@ -214,6 +222,9 @@ export async function startAlertRouter(
       : createNotificationProducer(notifications, {
           dedupWindowMs: config.file.dedupWindowSeconds * 1000,
           timeoutMs: opts.ingestTimeoutMs ?? 1000,
+          replication: replicationGate(redisWatch, config.redis.waitReplicas, (seconds, outcome) =>
+            metrics.replicationWait.observe({ outcome }, seconds),
+          ),
         });
   const http = config.file.http;
   const bodies = new BodyBudget(http.maxBodyBytesInFlight);

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-client.js';
 import type { Logger } from 'pino';
 import { startActionWorker } from '../actions/action-worker.js';
 import { SilencePermission } from '../actions/silence-allowed.js';
@@ -49,10 +49,10 @@ export function startWorkers(deps: {
   readonly pagerdutyAgent?: Agent;
 }): RunningWorkers {
   const { config, metrics, logger, deliveries } = deps;
-  const connections: Redis[] = [];
-  const conn = (): Redis => {
-    const r = workerConnection(config.redisUrl);
-    r.on('error', (err) => logger.warn({ err: err.message }, 'redis (worker) error'));
+  const connections: RedisClient[] = [];
+  const conn = (): RedisClient => {
+    const r = workerConnection(config.redis);
+    r.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis (worker) error'));
     connections.push(r);
     return r;
   };

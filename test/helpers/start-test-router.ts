@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { workerConnection } from '../../src/queue/connections.js';
+import type { RedisClient } from '../../src/lib/redis-client.js';
 import { stringify } from 'yaml';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
@@ -19,7 +20,7 @@ export interface TestRouter extends RunningAlertRouter {
    * another router's prefix instead, which that router's `stop()` cleans.
    */
   readonly prefix: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Closes the router and deletes every Redis key under its prefix. */
   stop(): Promise<void>;
 }
@@ -58,7 +59,7 @@ export async function startTestRouter(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const redis = new Redis(config.redisUrl);
+  const redis = workerConnection(config.redis);
   return {
     ...running,
     prefix,

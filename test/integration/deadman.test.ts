@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runDeadmanCheck, type DeadmanCheckDeps } from '../../src/deadman/deadman-check.js';
@@ -12,7 +13,7 @@ import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerdut
 import { deletePrefix } from '../../support/delete-prefix.js';
 import { fixture } from '../../support/fixtures.js';
 import { sleep, waitFor } from '../../support/wait.js';
-import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
+import { REDIS_URL, startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const PD_KEY = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY12';
 const DEDUP_KEY = createHash('sha256').update('deadmans-switch/lab').digest('hex');
@@ -242,7 +243,7 @@ describe('dead man’s switch against real Redis and a local PagerDuty', () => {
     const r = await start({ ROLE: 'api' }); // no scheduler of its own: the one below is alone
     const lines: Array<{ msg: string; sources?: string[] }> = [];
     const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as never) });
-    const connections = [r.redis.duplicate(), r.redis.duplicate({ maxRetriesPerRequest: null })] as const;
+    const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL, { maxRetriesPerRequest: null })] as const;
     const scheduler = startDeadmanScheduler({
       ...checkDeps(r, config),
       logger,

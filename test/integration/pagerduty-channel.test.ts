@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/lib/redis-client.js';
 import type { WebhookPayload } from '../../src/alert/webhook-payload.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
@@ -177,7 +177,7 @@ describe('PagerDuty channel', () => {
 });
 
 /** Every value under the prefix, whatever the Redis type, as one string per key. */
-async function dumpPrefix(redis: Redis, prefix: string): Promise<Map<string, string>> {
+async function dumpPrefix(redis: RedisClient, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const key of await keysUnder(redis, prefix)) {
     const type = await redis.type(key);

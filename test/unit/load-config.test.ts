@@ -28,7 +28,8 @@ test('the shipped configs: the default needs no credentials; production needs ex
   const config = loadConfig({});
   assert.deepEqual(Object.keys(config.file.channels), ['outbox']);
   assert.equal(config.port, 8080);
-  assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+  assert.deepEqual(config.redis.topology, { kind: 'standalone', url: 'redis://127.0.0.1:6379' });
+  assert.equal(config.redis.waitReplicas, 'auto');
   const problems = problemsOf(() => loadConfig({ ALERT_ROUTER_CONFIG: 'config/production.example.yml' }));
   assert.deepEqual([...problems].sort(), [
     'config/production.example.yml: channels.email-team: email channel needs SMTP_URL and EMAIL_FROM',

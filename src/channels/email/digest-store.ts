@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-client.js';
 import type { DigestEntry, DigestItem } from './digest-entry.js';
 
 // One batch is a hash per (channel, window): per group its latest entry (`e:`), that entry's
@@ -28,7 +28,7 @@ export type AddResult = 'added' | 'repeat' | 'closed';
 /** The batches of an email channel's digest, one per window, in Redis. */
 export class EmailDigestStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-client.js';
 
 export interface OutboxEntry {
   readonly at: string;
@@ -18,7 +18,7 @@ export interface OutboxEntry {
 /** The newest notifications, bounded so a storm cannot fill Redis. */
 export class OutboxStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly limit = 200,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-client.js';
 
 const TTL_SECONDS = 30 * 24 * 3600;
 
@@ -9,7 +9,7 @@ const TTL_SECONDS = 30 * 24 * 3600;
  */
 export class OpenIncidents {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

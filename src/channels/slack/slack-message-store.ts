@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-client.js';
 import { acquireLease, type Lease } from '../../lib/redis-lease.js';
 import { DeliveryError } from '../delivery-error.js';
 import type { SlackMessage } from './format-slack-message.js';
@@ -35,7 +35,7 @@ const TTL_SECONDS = 30 * 24 * 3600;
 /** Redis-backed message state, a per-group lock, and the one-message-per-second-per-channel bucket. */
 export class SlackMessageStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** Lease length of the per-group lock: how long a crashed worker can keep a group blocked. */
     private readonly lockMs = 30_000,

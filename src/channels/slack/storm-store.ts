@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-client.js';
 import { acquireLease, type Lease } from '../../lib/redis-lease.js';
 import type { StormGroupEntry, StormReader, StormSummary, StormView } from './storm-types.js';
 
@@ -86,7 +86,7 @@ const STORM_ID = /^[a-z0-9][a-z0-9-]{0,120}$/;
  */
 export class StormStore implements StormReader {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
