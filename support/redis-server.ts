@@ -14,8 +14,12 @@ export class RedisServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'ar-redis-'));
   private readonly proc: ManagedProcess;
 
-  constructor(readonly port: number) {
-    this.proc = new ManagedProcess('redis-server', 'redis-server', [
+  /** `extraArgs`: more redis-server options (`--replicaof host port`, `--cluster-enabled yes`). */
+  constructor(
+    readonly port: number,
+    extraArgs: readonly string[] = [],
+  ) {
+    this.proc = new ManagedProcess(`redis-server:${port}`, 'redis-server', [
       '--port',
       String(port),
       '--bind',
@@ -28,6 +32,7 @@ export class RedisServer {
       this.dir,
       '--maxmemory-policy',
       'noeviction',
+      ...extraArgs,
     ]);
   }
 
@@ -35,9 +40,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static start(): Promise<RedisServer> {
+  static start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     return onPort(undefined, async (port) => {
-      const s = new RedisServer(port);
+      const s = new RedisServer(port, extraArgs);
       try {
         await s.start();
       } catch (err) {
@@ -52,6 +57,12 @@ export class RedisServer {
     this.proc.start();
     // Generous: a busy 2-core machine can take seconds to replay an AOF after a restart.
     await this.proc.ready(() => this.ping(), 15_000);
+  }
+
+  /** SIGKILL: the server dies at once, as a crashed host would, with no time to replicate. */
+  async kill(): Promise<void> {
+    this.proc.child?.kill('SIGKILL');
+    await this.proc.exited();
   }
 
   /** Stops the server; its data stays for a `start()` again (AOF), until `close()`. */

@@ -60,15 +60,18 @@ export async function startTestRouter(
     rmSync(dir, { recursive: true, force: true });
   }
   const redis = workerConnection(config.redis);
+  redis.on('error', () => undefined); // a test that stops or fails over Redis sees it through the router
+  // On a cluster the prefix is wrapped in a hash tag: the keys live under the wrapped one.
+  const keyPrefix = config.queuePrefix === `{${prefix}}` ? config.queuePrefix : prefix;
   return {
     ...running,
-    prefix,
+    prefix: keyPrefix,
     redis,
     async stop() {
       try {
         await running.close();
       } finally {
-        await deletePrefix(redis, prefix);
+        await deletePrefix(redis, keyPrefix);
         redis.disconnect();
       }
     },
