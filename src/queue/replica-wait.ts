@@ -34,8 +34,10 @@ export function replicationGate(
   let inFlight: Promise<number> | undefined;
   let next: Promise<number> | undefined;
   const send = (node: Redis, n: number, timeoutMs: number): Promise<number> => {
-    // WAIT's timeout 0 would block forever.
-    const wait = node.call('WAIT', n, Math.max(1, Math.floor(timeoutMs))) as Promise<number>;
+    // Redis answers a little before our deadline, so a shortfall is reported with its count (WAIT's
+    // timeout 0 would block forever).
+    const serverMs = Math.max(1, Math.floor(timeoutMs > 200 ? timeoutMs - 100 : timeoutMs / 2));
+    const wait = node.call('WAIT', n, serverMs) as Promise<number>;
     inFlight = wait;
     const done = (): void => {
       if (inFlight === wait) inFlight = undefined;

@@ -32,6 +32,8 @@ interface FailoverRun {
   refusals: number;
   refusalSeconds: number;
   failovers: unknown;
+  /** Answers that waited for the replica (alert_router_replication_wait_seconds_count). */
+  confirmedWaits: number;
 }
 
 /** Traffic for `seconds`, the primary killed after `killAfterMs`; what Slack received, per group. */
@@ -81,6 +83,8 @@ async function failoverRun(slack: FakeSlack, waitReplicas: string): Promise<Fail
     await sleep(1_000); // a late duplicate would show by now
     const posted = posts();
     const delays = acked.map((i) => ((firstPost.get(i) ?? Infinity) - report.sent.get(i)!.firstAt) / 1000);
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    const confirmed = /^alert_router_replication_wait_seconds_count\{outcome="confirmed"\} (\d+)$/m.exec(metrics);
     const ready2 = (await (await fetch(`${router.url}/readyz`)).json()) as { redis: { failovers: number } };
     return {
       acked: acked.length,
@@ -91,6 +95,7 @@ async function failoverRun(slack: FakeSlack, waitReplicas: string): Promise<Fail
       refusals: report.refusals.length,
       refusalSeconds: refusalSeconds(report),
       failovers: ready2.redis.failovers,
+      confirmedWaits: Number(confirmed?.[1] ?? 0),
     };
   } finally {
     await router.stop();
@@ -112,6 +117,7 @@ describe('Sentinel failover under traffic', () => {
     assert.deepEqual(r.lost, [], 'no acknowledged notification is lost');
     assert.ok(r.refusals > 0, 'the senders saw 503s while the Sentinels promoted the replica');
     assert.equal(r.failovers, 1, '/readyz counts the failover');
+    assert.ok(r.confirmedWaits >= 100, `the answers before the kill waited for the replica (${r.confirmedWaits})`);
     assert.deepEqual(r.duplicates, [], 'each notification reaches Slack once');
   });
 
@@ -119,5 +125,6 @@ describe('Sentinel failover under traffic', () => {
     const r = await failoverRun(slack, '0');
     t.diagnostic(`wait off: ${JSON.stringify(r)}`);
     assert.ok(r.acked >= 390, `most notifications were acknowledged (${r.acked})`);
+    assert.equal(r.confirmedWaits, 0, 'nothing waited');
   });
 });
