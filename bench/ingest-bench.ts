@@ -9,7 +9,7 @@ import { deletePrefix } from '../support/delete-prefix.js';
 import { fixturePath, fixtureText } from '../support/fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+export const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const fixture = fixtureText('firing');
 // A distinct fingerprint per request: every request is a new notification, never a duplicate.
@@ -17,7 +17,7 @@ let sequence = 0;
 const nextBody = (): string =>
   fixture.replace('"fingerprint":"', `"fingerprint":"${(sequence++).toString(36)}-`);
 
-interface Result {
+export interface Result {
   readonly name: string;
   readonly rps: number;
   readonly p50: number;
@@ -26,7 +26,7 @@ interface Result {
   readonly errors: number;
 }
 
-function startChild(
+export function startChild(
   script: string,
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; port: number }> {
@@ -91,7 +91,7 @@ function loadWithWrk(name: string, port: number, seconds: number): Result {
   };
 }
 
-async function load(name: string, port: number, seconds: number): Promise<Result> {
+export async function load(name: string, port: number, seconds: number): Promise<Result> {
   if (hasWrk) return loadWithWrk(name, port, seconds);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook/alertmanager`,
@@ -111,10 +111,10 @@ async function load(name: string, port: number, seconds: number): Promise<Result
   };
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** The run with the median req/s (its own p50/p99 with it), so one noisy run does not decide. */
-function median(name: string, runs: readonly Result[]): Result {
+export function median(name: string, runs: readonly Result[]): Result {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   return { ...sorted[Math.floor(sorted.length / 2)]!, name };
 }

@@ -76,7 +76,7 @@ describe('the replication wait (Redis WAIT) before the webhook answers', () => {
       assert.equal((await post(r, payload)).status, 503, 'the retry waits again');
       assert.equal(await waits(r, 'short'), 2);
       const counts = await r.queues.notifications.getJobCounts('waiting', 'active', 'completed');
-      assert.equal(counts.waiting + counts.active + counts.completed, 1, 'one job for both attempts');
+      assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 1, 'one job for both attempts');
     } finally {
       await r.stop();
     }
