@@ -73,6 +73,19 @@ void test('docker-compose config -q accepts the file', () => {
   assert.equal(result.status, 0, `docker-compose config -q failed:\n${result.stderr}${result.stdout}`);
 });
 
+void test('the Sentinel example (deploy/sentinel) is valid and points alert-router at its three Sentinels', () => {
+  const file = join(ROOT, 'deploy/sentinel/docker-compose.yml');
+  const result = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: ROOT, encoding: 'utf8' });
+  assert.ifError(result.error);
+  assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}${result.stdout}`);
+  const sentinel = parse(result.stdout) as { services: Record<string, { environment?: Record<string, string> }> };
+  const env = sentinel.services['alert-router']?.environment ?? {};
+  assert.equal(env.REDIS_SENTINELS, 'sentinel-1:26379,sentinel-2:26379,sentinel-3:26379');
+  assert.equal(env.REDIS_SENTINEL_NAME, 'mymaster');
+  for (const name of ['sentinel-1', 'sentinel-2', 'sentinel-3', 'redis-primary', 'redis-replica'])
+    assert.ok(sentinel.services[name], `service ${name}`);
+});
+
 void test('uses the compose specification: no obsolete top-level `version` key', () => {
   assert.ok(
     !('version' in compose),
