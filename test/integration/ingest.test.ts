@@ -92,7 +92,7 @@ describe('POST /webhook/alertmanager', () => {
 });
 
 describe('Redis trouble at ingest', () => {
-  test('Redis stopped: 503 within about a second, and OK again once it is back', async () => {
+  test('Redis stopped: 503 within about a second, OK again once it is back, and its AOF kept what was accepted', async () => {
     const redis = await RedisServer.start();
     const r = await startTestRouter(outboxConfig, {
       WEBHOOK_BEARER_TOKEN: TOKEN,
@@ -115,6 +115,9 @@ describe('Redis trouble at ingest', () => {
         15_000,
         200,
       );
+      // No snapshot (--save ''): only the append-only file brought the first job back.
+      const { waiting } = await r.queues.notifications.getJobCounts('waiting');
+      assert.equal(waiting, 2, 'the notification accepted before the restart, and the one after');
     } finally {
       await r.close();
       r.redis.disconnect();
