@@ -68,6 +68,7 @@ export class RedisWatch {
   private lastFailoverAt: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private looking: Promise<void> | undefined;
+  private readonly onReady = (): void => void this.refresh();
 
   constructor(
     private readonly redis: RedisClient,
@@ -80,7 +81,7 @@ export class RedisWatch {
     },
   ) {
     this.timer = setInterval(() => void this.refresh(), opts.intervalMs).unref();
-    redis.on('ready', () => void this.refresh());
+    redis.on('ready', this.onReady);
   }
 
   view(): RedisView {
@@ -107,6 +108,7 @@ export class RedisWatch {
 
   close(): void {
     clearInterval(this.timer);
+    this.redis.off('ready', this.onReady);
   }
 
   private async lookNow(): Promise<void> {

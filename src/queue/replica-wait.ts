@@ -14,6 +14,16 @@ export interface ReplicationGate {
 }
 
 /**
+ * How many replicas a write waits for now. auto: one whenever the primary has one connected. A
+ * primary left alone (its replica lost, or after a failover until the old primary rejoins) is
+ * accepted as it is: nothing to wait for, and refusing every page until a replica returns would be
+ * worse.
+ */
+export function replicasToWaitFor(wanted: ReplicaWait, connected: number): number {
+  return wanted === 'auto' ? Math.min(1, connected) : wanted;
+}
+
+/**
  * Acknowledged means replicated. Redis replication is asynchronous: a primary that dies right after
  * answering a write can lose it in the failover. `WAIT n ms` blocks until `n` replicas have every
  * write of this connection so far (https://redis.io/docs/latest/commands/wait/), so the webhook
@@ -57,10 +67,7 @@ export function replicationGate(
   };
   return {
     async confirm(timeoutMs) {
-      // auto: one replica whenever the primary has one connected. A primary left alone (its replica
-      // lost, or after a failover until the old primary rejoins) is accepted as it is: nothing to
-      // wait for, and refusing every page until a replica returns would be worse.
-      const n = wanted === 'auto' ? Math.min(1, watch.view().replicas) : wanted;
+      const n = replicasToWaitFor(wanted, watch.view().replicas);
       if (n === 0) return;
       const started = performance.now();
       const node = watch.primaryNode();

@@ -118,8 +118,6 @@ export async function startAlertRouter(
   // The producer fails fast while disconnected (no offline queue), so give it a moment to connect
   // before serving; if Redis is down we start anyway and answer 503 until it is back.
   await waitUntilReady(producerRedis, 3000);
-  const redisWatch = watchRedis(producerRedis, config, metrics, logger);
-  await redisWatch.refresh();
   const queueOpts = { connection: producerRedis, prefix: config.queuePrefix };
   const notifications = new Queue<NotificationJobData>(QUEUE_NOTIFICATIONS, {
     ...queueOpts,
@@ -178,7 +176,6 @@ export async function startAlertRouter(
       digests.close(),
       emailDigests.close(),
     ]);
-    redisWatch.close();
     producerRedis.disconnect();
   };
   const queues = { notifications, deliveries, actions };
@@ -186,6 +183,9 @@ export async function startAlertRouter(
     logger.info({ role: config.role }, 'workers started; no HTTP server in this process');
     return { metrics, runbooks, queues, workers, close: closeAll };
   }
+  // Only the process that answers webhooks and probes watches Redis (ROLE=all's worker child does not).
+  const watch = watchRedis(producerRedis, config, metrics, logger);
+  await watch.refresh();
 
   const readiness = {
     async check(): Promise<string[]> {
@@ -196,12 +196,12 @@ export async function startAlertRouter(
         problems.push('redis unreachable');
       }
       // A standalone REDIS_URL that names a replica (or a primary demoted under us) refuses writes.
-      if (redisWatch.view().role === 'replica') problems.push('redis is a read-only replica');
+      if (watch.view().role === 'replica') problems.push('redis is a read-only replica');
       if (workers.some((w) => !w.isRunning())) problems.push('a worker is not running');
       if (workersElsewhere) problems.push(...workersElsewhere.problems());
       return problems;
     },
-    details: () => ({ redis: redisDetails(redisWatch.view(), config.redis.waitReplicas) }),
+    details: () => ({ redis: redisDetails(watch.view(), config.redis.waitReplicas) }),
   };
   const sampleQueues = async (): Promise<void> => {
     for (const q of [notifications, deliveries, actions, digests, emailDigests]) {
@@ -222,7 +222,7 @@ export async function startAlertRouter(
       : createNotificationProducer(notifications, {
           dedupWindowMs: config.file.dedupWindowSeconds * 1000,
           timeoutMs: opts.ingestTimeoutMs ?? 1000,
-          replication: replicationGate(redisWatch, config.redis.waitReplicas, (seconds, outcome) =>
+          replication: replicationGate(watch, config.redis.waitReplicas, (seconds, outcome) =>
             metrics.replicationWait.observe({ outcome }, seconds),
           ),
         });
@@ -357,6 +357,7 @@ export async function startAlertRouter(
       });
     });
   } catch (err) {
+    watch.close();
     await closeAll();
     throw err;
   }
@@ -388,6 +389,7 @@ export async function startAlertRouter(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      watch.close();
       await closeAll();
     },
   };

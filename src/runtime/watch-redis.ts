@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
-import type { ReplicaWait } from '../lib/redis-client.js';
-import type { RedisClient } from '../lib/redis-client.js';
+import type { RedisClient, ReplicaWait } from '../lib/redis-client.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { RedisWatch, type RedisView } from '../queue/redis-watch.js';
+import { replicasToWaitFor } from '../queue/replica-wait.js';
 
 /** How often the producer looks at Redis's role and replicas between reconnections. */
 const LOOK_EVERY_MS = 2000;
@@ -50,7 +50,7 @@ export function redisDetails(view: RedisView, wanted: ReplicaWait): Record<strin
     role: view.role,
     primary: view.primary,
     replicas: view.replicas,
-    waitReplicas: wanted === 'auto' ? Math.min(1, view.replicas) : wanted,
+    waitReplicas: replicasToWaitFor(wanted, view.replicas),
     failovers: view.failovers,
     ...(view.lastFailoverAt ? { lastFailoverAt: new Date(view.lastFailoverAt).toISOString() } : {}),
   };
