@@ -1,0 +1,156 @@
+/**
+ * The ML-platform demo the seed's exporters watch: a model registry speaking the MLflow REST
+ * subset (port 5000, MLflow's default), a feature pipeline writing the PostgreSQL feature store,
+ * and the faults `npm run demo:fault` injects into them (stale feature view, hot GPU, database
+ * pool exhaustion, a slow query).
+ *
+ *   ML_DEMO_PORT=5000 FEATURE_STORE_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+ *     GPU_QUERY_FILE=.run/gpu/nvidia-smi.csv node --import tsx demo/ml-platform.ts
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { FeatureWorkload } from './feature-workload.js';
+import { clearGpuFault, writeGpuFault } from './gpu-fault.js';
+import { countDownloads, demoModels, mlflowRoutes } from './mlflow-registry.js';
+import { MlFaultError, parseMlFault, type MlPlatformFault } from './ml-platform-faults.js';
+import { PgFaults } from './pg-faults.js';
+
+export interface MlPlatformOptions {
+  port: number;
+  host?: string;
+  databaseUrl: string;
+  schema?: string;
+  /** Where the GPU fault writes nvidia-smi output; unset: no GPU fault. */
+  gpuQueryFile?: string;
+  materializeIntervalMs?: number;
+  views?: ReadonlyArray<{ name: string; entity: string; ttlSeconds: number }>;
+}
+
+export interface RunningMlPlatform {
+  url: string;
+  workload: FeatureWorkload;
+  stop(): Promise<void>;
+}
+
+export async function startMlPlatform(options: MlPlatformOptions): Promise<RunningMlPlatform> {
+  const models = demoModels();
+  const workload = new FeatureWorkload({
+    databaseUrl: options.databaseUrl,
+    schema: options.schema,
+    intervalMs: options.materializeIntervalMs,
+    views: options.views,
+  });
+  const pgFaults = new PgFaults(options.databaseUrl);
+  let gpu: MlPlatformFault = {};
+  // PostgreSQL may come up after us: the pipeline keeps trying, the registry serves meanwhile.
+  let started = false;
+  const startWorkload = async (): Promise<void> => {
+    try {
+      await workload.start();
+      started = true;
+    } catch (err) {
+      workload.lastError = (err as Error).message;
+    }
+  };
+  await startWorkload();
+  const retry = setInterval(() => void (started ? clearInterval(retry) : startWorkload()), 10_000);
+  const downloads = setInterval(() => countDownloads(models), 15_000);
+
+  const view = (): Record<string, unknown> => ({
+    staleFeatureViews: workload.staleViews(),
+    gpu: options.gpuQueryFile ? { ...gpu, queryFile: options.gpuQueryFile } : 'no GPU_QUERY_FILE: GPU faults off',
+    database: pgFaults.view(),
+    featureStoreError: workload.lastError ?? null,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '4kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(mlflowRoutes(models));
+  app.get('/fault', (_req, res) => {
+    res.json(view());
+  });
+  app.post('/fault', async (req, res) => {
+    const fault = parseMlFault(req.body, workload.viewNames());
+    if ((fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) && !options.gpuQueryFile)
+      throw new MlFaultError(['this demo has no GPU_QUERY_FILE: it runs against a real nvidia-smi']);
+    if (fault.staleFeatureView) await workload.makeStale(fault.staleFeatureView);
+    if (fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) {
+      gpu = { ...gpu, ...fault };
+      delete gpu.staleFeatureView;
+      delete gpu.dbPoolExhaustion;
+      delete gpu.slowQuery;
+      await writeGpuFault(options.gpuQueryFile!, { temperatureC: gpu.gpuTemperature, memoryUsedRatio: gpu.gpuMemoryUsedRatio });
+    }
+    if (fault.dbPoolExhaustion) await pgFaults.exhaustPool();
+    if (fault.slowQuery) await pgFaults.startSlowQuery();
+    res.json(view());
+  });
+  app.delete('/fault', async (_req, res) => {
+    await workload.clearStale();
+    await pgFaults.clear();
+    gpu = {};
+    if (options.gpuQueryFile) await clearGpuFault(options.gpuQueryFile);
+    res.json(view());
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof MlFaultError) {
+      res.status(400).json({ error: err.message, problems: err.problems });
+      return;
+    }
+    const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
+    res.status(status >= 400 && status < 600 ? status : 500).json({ error: (err as Error).message ?? String(err) });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    workload,
+    stop: async () => {
+      clearInterval(retry);
+      clearInterval(downloads);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pgFaults.clear();
+      if (options.gpuQueryFile) await clearGpuFault(options.gpuQueryFile);
+      await workload.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const raw = process.env.ML_DEMO_PORT ?? '5000';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`ML_DEMO_PORT must be a port number, got "${raw}"`);
+  const demo = await startMlPlatform({
+    port,
+    host: process.env.ML_DEMO_HOST ?? '127.0.0.1',
+    databaseUrl: process.env.FEATURE_STORE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
+    gpuQueryFile: process.env.GPU_QUERY_FILE || undefined,
+  });
+  process.stdout.write(`ml-platform demo on ${demo.url} (MLflow API: ${demo.url}/api/2.0/mlflow/, faults: ${demo.url}/fault)\n`);
+  const shutdown = (): void => {
+    void demo.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`ml-platform demo: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}
