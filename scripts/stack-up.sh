@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Starts the monitoring stack natively (no Docker): Redis, Prometheus, Alertmanager, the demo
-# inference gateway and alert-router, each in the background with logs in .run/logs/.
+# inference gateway and alert-router, node-exporter, the Pushgateway, the ML-platform demo, the
+# feature-store, model-registry and GPU exporters and postgres-exporter (against the machine's
+# PostgreSQL, PG_URL), each in the background with logs in .run/logs/.
 #
 #   bash scripts/stack-up.sh                    # start (or confirm) the whole stack
 #   bash scripts/stack-up.sh --prepare-only     # only generate .run/ configs (used by tests)
 #   RUN_DIR=/tmp/x bash scripts/stack-up.sh --prepare-only
 #
-# Ports: PROMETHEUS_PORT ALERTMANAGER_PORT ROUTER_PORT DEMO_PORT REDIS_PORT; STACK_TIMEOUT (s).
+# Ports: PROMETHEUS_PORT ALERTMANAGER_PORT ROUTER_PORT DEMO_PORT REDIS_PORT NODE_EXPORTER_PORT
+# PUSHGATEWAY_PORT FEATURE_STORE_EXPORTER_PORT MODEL_REGISTRY_EXPORTER_PORT GPU_EXPORTER_PORT
+# DB_EXPORTER_PORT ML_DEMO_PORT; STACK_TIMEOUT (s).
 # Running it again keeps what it started earlier and starts the rest. If a start fails, what this
 # run started is stopped again. Stop with scripts/stack-down.sh.
 set -euo pipefail
@@ -18,7 +22,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --prepare-only | --dry-run) PREPARE_ONLY=1 ;;
     --run-dir) [[ $# -ge 2 ]] || die "--run-dir needs a directory"; RUN_DIR=$2; shift ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
   shift
@@ -45,6 +49,9 @@ ensure_binaries() {
   command -v prometheus >/dev/null || missing+=(prometheus)
   command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
+  command -v prometheus-postgres-exporter >/dev/null || missing+=(prometheus-postgres-exporter)
   [[ ${#missing[@]} -eq 0 ]] && return
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     info "installing ${missing[*]} with apt-get"
@@ -60,7 +67,10 @@ prepare_configs() {
   info "generating native configs in $RUN_DIR"
   node_modules/.bin/tsx scripts/lib/prepare-run-config.ts --repo "$REPO_DIR" --run-dir "$RUN_DIR" \
     --port "prometheus=$PROMETHEUS_PORT" --port "alertmanager=$ALERTMANAGER_PORT" \
-    --port "alert-router=$ROUTER_PORT" --port "inference-gateway=$DEMO_PORT" --port "redis=$REDIS_PORT"
+    --port "alert-router=$ROUTER_PORT" --port "inference-gateway=$DEMO_PORT" --port "redis=$REDIS_PORT" \
+    --port "node-exporter=$NODE_EXPORTER_PORT" --port "pushgateway=$PUSHGATEWAY_PORT" \
+    --port "feature-store-exporter=$FEATURE_STORE_EXPORTER_PORT" --port "model-registry-exporter=$MODEL_REGISTRY_EXPORTER_PORT" \
+    --port "gpu-exporter=$GPU_EXPORTER_PORT" --port "postgres-exporter=$DB_EXPORTER_PORT" --port "ml-platform=$ML_DEMO_PORT"
 }
 
 # The demo's Slack signing secret: with one, alert-router's Slack messages carry Slack actions
@@ -84,6 +94,13 @@ health_url() {
     alertmanager) echo "http://127.0.0.1:$ALERTMANAGER_PORT/-/ready" ;;
     inference-gateway) echo "http://127.0.0.1:$DEMO_PORT/healthz" ;;
     alert-router) echo "http://127.0.0.1:$ROUTER_PORT/healthz" ;;
+    node-exporter) echo "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics" ;;
+    pushgateway) echo "http://127.0.0.1:$PUSHGATEWAY_PORT/-/ready" ;;
+    ml-platform) echo "http://127.0.0.1:$ML_DEMO_PORT/healthz" ;;
+    feature-store-exporter) echo "http://127.0.0.1:$FEATURE_STORE_EXPORTER_PORT/healthz" ;;
+    model-registry-exporter) echo "http://127.0.0.1:$MODEL_REGISTRY_EXPORTER_PORT/healthz" ;;
+    gpu-exporter) echo "http://127.0.0.1:$GPU_EXPORTER_PORT/healthz" ;;
+    postgres-exporter) echo "http://127.0.0.1:$DB_EXPORTER_PORT/metrics" ;;
   esac
 }
 
@@ -138,6 +155,46 @@ service_command() {
       CMD=(env "PORT=$ROUTER_PORT" "WEBHOOK_BEARER_TOKEN_FILE=$token" "SLACK_SIGNING_SECRET_FILE=$SIGNING_SECRET"
         "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT" "ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT"
         "PUBLIC_URL=http://127.0.0.1:$ROUTER_PORT" "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" node --import tsx src/main.ts) ;;
+    node-exporter)
+      CMD=(prometheus-node-exporter "--web.listen-address=127.0.0.1:$NODE_EXPORTER_PORT") ;;
+    pushgateway)
+      CMD=(prometheus-pushgateway "--web.listen-address=127.0.0.1:$PUSHGATEWAY_PORT"
+        "--persistence.file=$RUN_DIR/data/pushgateway/persistence" --persistence.interval=5m) ;;
+    ml-platform)
+      CMD=(env "ML_DEMO_PORT=$ML_DEMO_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL" "GPU_QUERY_FILE=$GPU_QUERY_FILE"
+        node --import tsx demo/ml-platform.ts) ;;
+    feature-store-exporter)
+      CMD=(env "EXPORTER_PORT=$FEATURE_STORE_EXPORTER_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL"
+        node --import tsx exporters/feature-store/main.ts) ;;
+    model-registry-exporter)
+      CMD=(env "EXPORTER_PORT=$MODEL_REGISTRY_EXPORTER_PORT" "MLFLOW_TRACKING_URI=http://127.0.0.1:$ML_DEMO_PORT"
+        node --import tsx exporters/model-registry/main.ts) ;;
+    gpu-exporter)
+      CMD=(env "EXPORTER_PORT=$GPU_EXPORTER_PORT" "GPU_QUERY_FILE=$GPU_QUERY_FILE" node --import tsx exporters/gpu/main.ts) ;;
+    postgres-exporter)
+      # The exporter takes its connection string from the environment only.
+      CMD=(env "DATA_SOURCE_NAME=$(pg_dsn)" prometheus-postgres-exporter "--web.listen-address=127.0.0.1:$DB_EXPORTER_PORT") ;;
+  esac
+}
+
+# postgres-exporter's libpq URL: PG_URL with sslmode=disable unless PG_URL sets one (a local
+# server has no TLS, and the exporter's driver otherwise insists on it).
+pg_dsn() {
+  if [[ $PG_URL == *sslmode=* ]]; then echo "$PG_URL"
+  elif [[ $PG_URL == *\?* ]]; then echo "$PG_URL&sslmode=disable"
+  else echo "$PG_URL?sslmode=disable"; fi
+}
+
+# Without a GPU here, the GPU exporter reads nvidia-smi output from a file the demo's GPU fault
+# writes (no file: "no devices"); with nvidia-smi on the machine it reads the real GPUs.
+if command -v nvidia-smi >/dev/null 2>&1; then GPU_QUERY_FILE=; else GPU_QUERY_FILE=$RUN_DIR/gpu/nvidia-smi.csv; fi
+
+# Debian's packaged exporters may already run as system services on their default ports; one
+# answering there is used as it is, like a Redis already on its port.
+reusable() {
+  case $1 in
+    redis | node-exporter | pushgateway) return 0 ;;
+    *) return 1 ;;
   esac
 }
 
@@ -159,8 +216,8 @@ start_service() {
   legacy_hint "$name" || return 1
   rm -f "$PID_DIR/$name.pid"
   if port_open "$port"; then
-    if [[ $name == redis ]] && healthy redis; then
-      info "redis: using the Redis already answering on 127.0.0.1:$port (not ours; stack-down leaves it and its data)"
+    if reusable "$name" && healthy "$name"; then
+      info "$name: using the $name already answering on 127.0.0.1:$port (not ours; stack-down leaves it and its data)"
       return 0
     fi
     echo "error: port $port ($name) is taken by $(port_owner "$port"), which stack-up did not start; stop it or set $var to a free port" >&2
@@ -198,7 +255,7 @@ ensure_signing_secret
 if ((PREPARE_ONLY)); then exit 0; fi
 
 ensure_binaries
-mkdir -p "$PID_DIR" "$LOG_DIR" "$RUN_DIR/data" "$RUN_DIR/redis"
+mkdir -p "$PID_DIR" "$LOG_DIR" "$RUN_DIR/data" "$RUN_DIR/redis" "$RUN_DIR/gpu"
 # One stack-up or stack-down at a time per run directory.
 exec 9>"$RUN_DIR/.lock"
 flock -n 9 || die "another stack-up or stack-down is running on $RUN_DIR"
@@ -219,12 +276,15 @@ Stack is up (state in $RUN_DIR):
   alert-router     http://127.0.0.1:$ROUTER_PORT/outbox   runbooks: http://127.0.0.1:$ROUTER_PORT/runbooks
                    its health: http://127.0.0.1:$ROUTER_PORT/status   failed deliveries: http://127.0.0.1:$ROUTER_PORT/failures
   demo gateway     http://127.0.0.1:$DEMO_PORT/metrics
+  ML platform demo http://127.0.0.1:$ML_DEMO_PORT/fault   (MLflow API: /api/2.0/mlflow/; feature store in PostgreSQL, PG_URL)
+  exporters        node :$NODE_EXPORTER_PORT  pushgateway :$PUSHGATEWAY_PORT  feature-store :$FEATURE_STORE_EXPORTER_PORT  model-registry :$MODEL_REGISTRY_EXPORTER_PORT  gpu :$GPU_EXPORTER_PORT  postgres :$DB_EXPORTER_PORT
   Grafana          not in the native stack: the dashboards (:3000) run with docker compose up
   webhook token    $RUN_DIR/secrets/webhook-token
   Slack signing    $SIGNING_SECRET   (Slack actions on: the outbox shows Acknowledge and Silence)
   logs             $LOG_DIR/
 
 Inject a fault:    npm run demo:fault -- --error-rate 0.2 --duration 600 --url http://127.0.0.1:$DEMO_PORT
+Exporter faults:   npm run demo:fault -- --stale-feature-view driver_hourly_stats   (or --gpu-temp 92, --db-pool-exhaustion, --slow-query)
 Clear it:          npm run demo:fault -- --clear --url http://127.0.0.1:$DEMO_PORT
 Old demo state:    npm run reset -- --yes    (after stack:down: deletes alert-router's keys in Redis; without --yes it lists them)
 Stop the stack:    npm run stack:down        (add -- --purge to delete data)

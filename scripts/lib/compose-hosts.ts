@@ -11,18 +11,26 @@ export interface LocalService {
   localPort: number;
 }
 
-export type PortOverrides = Partial<
-  Record<'prometheus' | 'alertmanager' | 'alert-router' | 'inference-gateway' | 'redis', number>
->;
+const DEFAULTS = [
+  ['prometheus', 9090],
+  ['alertmanager', 9093],
+  ['alert-router', 8080],
+  ['inference-gateway', 8000],
+  ['redis', 6379],
+  ['node-exporter', 9100],
+  ['pushgateway', 9091],
+  ['feature-store-exporter', 9101],
+  ['model-registry-exporter', 9102],
+  ['gpu-exporter', 9103],
+  ['postgres-exporter', 9104],
+  ['ml-platform', 5000],
+] as const;
+
+export type ServiceName = (typeof DEFAULTS)[number][0];
+export type PortOverrides = Partial<Record<ServiceName, number>>;
 
 export function localServices(ports: PortOverrides = {}): LocalService[] {
-  const defaults = [
-    ['prometheus', 9090],
-    ['alertmanager', 9093],
-    ['alert-router', 8080],
-    ['inference-gateway', 8000],
-    ['redis', 6379],
-  ] as const;
+  const defaults = DEFAULTS;
   return defaults.map(([name, composePort]) => ({
     name,
     composePort,
@@ -55,7 +63,7 @@ export function rewriteHosts(text: string, services: LocalService[]): string {
 
 /**
  * host:port pairs whose host is neither loopback nor an IP: compose names the rewrite did not
- * know about (node-exporter, cadvisor, ...) which cannot resolve on this machine.
+ * know about (cadvisor, ...) which cannot resolve on this machine.
  */
 export function unresolvedHosts(text: string): string[] {
   const found = new Set<string>();

@@ -17,9 +17,19 @@ ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-9093}
 ROUTER_PORT=${ROUTER_PORT:-8080}
 DEMO_PORT=${DEMO_PORT:-8000}
 REDIS_PORT=${REDIS_PORT:-6379}
+NODE_EXPORTER_PORT=${NODE_EXPORTER_PORT:-9100}
+PUSHGATEWAY_PORT=${PUSHGATEWAY_PORT:-9091}
+FEATURE_STORE_EXPORTER_PORT=${FEATURE_STORE_EXPORTER_PORT:-9101}
+MODEL_REGISTRY_EXPORTER_PORT=${MODEL_REGISTRY_EXPORTER_PORT:-9102}
+GPU_EXPORTER_PORT=${GPU_EXPORTER_PORT:-9103}
+DB_EXPORTER_PORT=${DB_EXPORTER_PORT:-9104}
+ML_DEMO_PORT=${ML_DEMO_PORT:-5000}
+# The machine's PostgreSQL: the demo's feature store lives in it, postgres-exporter watches it.
+PG_URL=${PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 
 # Services in start order; stack-down stops them in reverse (Redis, started first, stops last).
-SERVICES=(prometheus alertmanager inference-gateway alert-router)
+SERVICES=(prometheus alertmanager inference-gateway alert-router node-exporter pushgateway ml-platform
+  feature-store-exporter model-registry-exporter gpu-exporter postgres-exporter)
 
 die() { echo "error: $*" >&2; exit 1; }
 info() { echo "==> $*"; }
@@ -32,6 +42,13 @@ service_port() {
     inference-gateway) echo "$DEMO_PORT DEMO_PORT" ;;
     alert-router) echo "$ROUTER_PORT ROUTER_PORT" ;;
     redis) echo "$REDIS_PORT REDIS_PORT" ;;
+    node-exporter) echo "$NODE_EXPORTER_PORT NODE_EXPORTER_PORT" ;;
+    pushgateway) echo "$PUSHGATEWAY_PORT PUSHGATEWAY_PORT" ;;
+    feature-store-exporter) echo "$FEATURE_STORE_EXPORTER_PORT FEATURE_STORE_EXPORTER_PORT" ;;
+    model-registry-exporter) echo "$MODEL_REGISTRY_EXPORTER_PORT MODEL_REGISTRY_EXPORTER_PORT" ;;
+    gpu-exporter) echo "$GPU_EXPORTER_PORT GPU_EXPORTER_PORT" ;;
+    postgres-exporter) echo "$DB_EXPORTER_PORT DB_EXPORTER_PORT" ;;
+    ml-platform) echo "$ML_DEMO_PORT ML_DEMO_PORT" ;;
     *) die "unknown service $1" ;;
   esac
 }
