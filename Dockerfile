@@ -12,12 +12,27 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY demo ./demo
+COPY exporters ./exporters
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# The seed's exporters (feature-store, model-registry, gpu): `docker build --target exporters`; each
+# compose service picks its program with `command`. Node handles SIGTERM itself (each exporter
+# closes its server), so no tini here.
+FROM ${NODE_IMAGE} AS exporters
+ENV NODE_ENV=production EXPORTER_HOST=0.0.0.0
+WORKDIR /app
+COPY package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/exporters ./dist/exporters
+COPY exporters/gpu/recorded ./dist/exporters/gpu/recorded
+USER 1000:1000
+EXPOSE 9101 9102 9103
+CMD ["node", "dist/exporters/feature-store/main.js"]
 
 FROM ${NODE_IMAGE} AS runtime
 # Set by the build (docker build --build-arg VERSION=$(git describe) --build-arg REVISION=$(git rev-parse HEAD)).
@@ -43,8 +58,13 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The demo's GPU fault starts from this recorded nvidia-smi output (demo/gpu-fault.ts).
+COPY exporters/gpu/recorded ./dist/exporters/gpu/recorded
 COPY config ./config
 COPY runbooks ./runbooks
+# The compose stack's gpu-fault volume mounts here; a new named volume takes this ownership, so the
+# ML-platform demo (uid 1000) can write its GPU fault into it.
+RUN mkdir -p /var/lib/gpu-fault && chown 1000:1000 /var/lib/gpu-fault
 # uid 1000 is the image's `node` user. Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8080

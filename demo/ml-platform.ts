@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { settingOrFile } from '../exporters/lib/env.js';
 import { FeatureWorkload } from './feature-workload.js';
 import { clearGpuFault, writeGpuFault } from './gpu-fault.js';
 import { countDownloads, demoModels, mlflowRoutes } from './mlflow-registry.js';
@@ -136,7 +137,8 @@ async function main(): Promise<void> {
   const demo = await startMlPlatform({
     port,
     host: process.env.ML_DEMO_HOST ?? '127.0.0.1',
-    databaseUrl: process.env.FEATURE_STORE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    databaseUrl:
+      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
     gpuQueryFile: process.env.GPU_QUERY_FILE || undefined,
   });

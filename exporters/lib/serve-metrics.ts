@@ -80,7 +80,8 @@ export function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number)
 
 /** Runs an exporter as a program: prints where it listens, stops on SIGTERM/SIGINT. */
 export function runExporter(name: string, start: () => Promise<RunningExporter>): void {
-  start().then(
+  // Through a promise, so a setting that throws while the options are read is reported like any start failure.
+  Promise.resolve().then(start).then(
     (exporter) => {
       process.stdout.write(`${name} listening on ${exporter.url}/metrics\n`);
       const stop = (): void => {

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { startDemo, type RunningDemo } from '../../demo/inference-gateway.js';
 import { startFakePagerDuty, type FakePagerDuty, type PagerDutyRequest } from '../helpers/fake-pagerduty.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
@@ -36,6 +36,7 @@ import {
 import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
 import { requireBinary } from '../../support/require-binary.js';
 import { sleep, waitFor } from '../../support/wait.js';
+import { shippedAlertmanagerConfig, shippedPrometheusConfig, shippedRouterConfig } from '../helpers/shipped-stack.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,97 +80,6 @@ const toShippedWindows = (expr: string): string =>
     /(burn_rate:|ratio_rate|\[)(10s|15s|30s|60s)\b/g,
     (_m, prefix: string, w: string) => `${prefix}${WINDOWS[w]}`,
   );
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// Configs derived from the shipped ones
-// ---------------------------------------------------------------------------------------------
-
-type Yaml = Record<string, unknown>;
-
-/**
- * The shipped prometheus.yml, narrowed to the inference-gateway job (its relabelling kept as
- * shipped) pointed at the demo, 1 s scrape and evaluation, and the test Alertmanager;
- * external_labels and alert_relabel_configs are kept. Rules: the test-only page alert, plus the
- * shipped SLO recording rules (recording only: the shipped alert of the same name would be a
- * duplicate) so the runbook's live-context queries (slo:burn_rate:1h, budget) have data.
- */
-function prometheusConfig(demoAddress: string, alertmanagerAddress: string): string {
-  const shipped = parse(readFileSync(join(REPO, 'prometheus/prometheus.yml'), 'utf8')) as Yaml;
-  const global = {
-    ...(shipped.global as Yaml),
-    scrape_interval: '1s',
-    scrape_timeout: '1s',
-    evaluation_interval: '1s',
-  };
-  const jobs = shipped.scrape_configs as Yaml[];
-  const job = jobs.find((j) => j.job_name === 'inference-gateway');
-  assert.ok(job, 'prometheus/prometheus.yml has no inference-gateway job');
-  const { file_sd_configs: _sd, ...rest } = job;
-  const alerting = shipped.alerting as Yaml;
-  return stringify({
-    global,
-    rule_files: [FIXTURE_RULES, SHIPPED_RECORDING],
-    alerting: {
-      alert_relabel_configs: alerting.alert_relabel_configs,
-      alertmanagers: [
-        { api_version: 'v2', timeout: '5s', static_configs: [{ targets: [alertmanagerAddress] }] },
-      ],
-    },
-    scrape_configs: [
-      { ...rest, scrape_interval: '1s', scrape_timeout: '1s', static_configs: [{ targets: [demoAddress] }] },
-    ],
-  });
-}
-
-/**
- * The shipped alertmanager.yml with routes, receivers and inhibitions unchanged except: every
- * webhook URL points at the in-test router, every credentials_file at a temp token file, and
- * group_wait / group_interval shortened to 1 s (repeat_interval and matchers as shipped).
- */
-function alertmanagerConfig(routerUrl: string, tokenFile: string): string {
-  const cfg = parse(readFileSync(join(REPO, 'alertmanager/alertmanager.yml'), 'utf8')) as Yaml;
-  const shorten = (route: Yaml): void => {
-    if (route.group_wait !== undefined) route.group_wait = '1s';
-    if (route.group_interval !== undefined) route.group_interval = '1s';
-    for (const child of (route.routes as Yaml[] | undefined) ?? []) shorten(child);
-  };
-  shorten(cfg.route as Yaml);
-  let webhooks = 0;
-  for (const receiver of cfg.receivers as Yaml[]) {
-    for (const hook of (receiver.webhook_configs as Yaml[] | undefined) ?? []) {
-      assert.match(String(hook.url), /\/webhook\/alertmanager$/);
-      hook.url = `${routerUrl}/webhook/alertmanager`;
-      const auth = (hook.http_config as Yaml | undefined)?.authorization as Yaml | undefined;
-      assert.ok(auth?.credentials_file, `receiver ${String(receiver.name)} has no credentials_file`);
-      auth.credentials_file = tokenFile;
-      webhooks += 1;
-    }
-  }
-  assert.ok(webhooks > 0, 'alertmanager/alertmanager.yml has no webhook receivers');
-  return stringify(cfg);
-}
-
-/**
- * config/production.example.yml with the email channel (no SMTP in this test) and the heartbeat
- * (no Watchdog rule here) left out; info goes to the warnings channel instead. The critical
- * route (pagerduty-oncall + slack-critical) is as shipped.
- */
-function routerConfig(): Yaml {
-  const cfg = parse(readFileSync(join(REPO, 'config/production.example.yml'), 'utf8')) as Yaml;
-  const channels = { ...(cfg.channels as Record<string, Yaml>) };
-  const dropped = Object.keys(channels).filter((name) => channels[name]!.type === 'email');
-  for (const name of dropped) delete channels[name];
-  const routes = (cfg.routes as Array<Yaml & { channels: string[] }>).map((r) => {
-    const kept = r.channels.filter((c) => !dropped.includes(c));
-    return { ...r, channels: kept.length > 0 ? kept : ['slack-warnings'] };
-  });
-  const { heartbeat: _hb, ...rest } = cfg;
-  return { ...rest, channels, routes, delivery: { attempts: 6, backoffMs: 200, concurrency: 20 } };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Suite state
@@ -257,7 +167,7 @@ before(async () => {
   slack = await startFakeSlack();
   pd = await startFakePagerDuty();
   router = await startTestRouter(
-    routerConfig(),
+    shippedRouterConfig(),
     {
       SLACK_BOT_TOKEN: 'xoxb-e2e-stack',
       SLACK_API_URL: slack.url,
@@ -275,9 +185,17 @@ before(async () => {
 
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  alertmanager = await startAlertmanager(alertmanagerConfig(router.url, tokenFile), { port: amPort });
+  alertmanager = await startAlertmanager(shippedAlertmanagerConfig(router.url, tokenFile), { port: amPort });
   prometheus = await startPrometheus({
-    config: prometheusConfig(new URL(demo.url).host, `127.0.0.1:${amPort}`),
+    config: shippedPrometheusConfig({
+      job: 'inference-gateway',
+      target: new URL(demo.url).host,
+      alertmanager: `127.0.0.1:${amPort}`,
+      // The test-only page alert, plus the shipped SLO recording rules (recording only: the
+      // shipped alert of the same name would be a duplicate) so the runbook's live-context queries
+      // (slo:burn_rate:1h, budget) have data.
+      ruleFiles: [FIXTURE_RULES, SHIPPED_RECORDING],
+    }),
     port: promPort,
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isObj, list, obj, str, type Obj } from '../helpers/yaml-shape.js';
@@ -105,9 +105,45 @@ void test('declares every service of the stack', () => {
     'inference-gateway',
     'mailpit',
     'grafana',
+    'postgres',
+    'ml-platform',
+    'feature-store-exporter',
+    'model-registry-exporter',
+    'gpu-exporter',
+    'postgres-exporter',
   ]) {
     assert.ok(isObj(services[name]), `service ${name} is missing`);
   }
+});
+
+void test("every Prometheus file_sd target is a compose service (cadvisor's on its container port)", () => {
+  const dir = join(ROOT, 'prometheus', 'targets');
+  const hosts = readdirSync(dir).flatMap((file) =>
+    (parse(readFileSync(join(dir, file), 'utf8')) as Array<{ targets: string[] }>).flatMap((g) => g.targets),
+  );
+  assert.ok(hosts.length >= 10, `only ${hosts.length} targets`);
+  for (const target of hosts) {
+    const [host] = target.split(':');
+    assert.ok(isObj(services[host ?? '']), `prometheus target ${target}: no compose service ${host}`);
+  }
+});
+
+void test('the three exporters run from the Dockerfile\'s exporters stage on the ports Prometheus scrapes', () => {
+  for (const [name, program, port] of [
+    ['feature-store-exporter', 'feature-store', '9101'],
+    ['model-registry-exporter', 'model-registry', '9102'],
+    ['gpu-exporter', 'gpu', '9103'],
+  ] as const) {
+    const svc = service(name);
+    assert.equal(obj(svc.build, `${name}.build`).target, 'exporters', `${name} builds the exporters stage`);
+    assert.equal(asCommandLine(svc.command), `node dist/exporters/${program}/main.js`);
+    assert.equal(envOf(svc).get('EXPORTER_PORT'), port);
+  }
+  assert.match(dockerfile, /^FROM \$\{NODE_IMAGE\} AS exporters$/m);
+  // The database exporter is the maintained one, reading its password from a secret file.
+  const pg = service('postgres-exporter');
+  assert.match(str(pg.image, 'postgres-exporter.image'), /^quay\.io\/prometheuscommunity\/postgres-exporter:v/);
+  assert.equal(envOf(pg).get('DATA_SOURCE_PASS_FILE'), '/run/secrets/postgres-password');
 });
 
 void test('every service has a health check that is not disabled', () => {
