@@ -10,7 +10,7 @@
 #
 # Ports: PROMETHEUS_PORT ALERTMANAGER_PORT ROUTER_PORT DEMO_PORT REDIS_PORT NODE_EXPORTER_PORT
 # PUSHGATEWAY_PORT FEATURE_STORE_EXPORTER_PORT MODEL_REGISTRY_EXPORTER_PORT GPU_EXPORTER_PORT
-# DB_EXPORTER_PORT ML_DEMO_PORT; STACK_TIMEOUT (s).
+# DB_EXPORTER_PORT ML_DEMO_PORT; PG_URL, FEATURE_STORE_SCHEMA; STACK_TIMEOUT (s).
 # Running it again keeps what it started earlier and starts the rest. If a start fails, what this
 # run started is stopped again. Stop with scripts/stack-down.sh.
 set -euo pipefail
@@ -161,10 +161,10 @@ service_command() {
       CMD=(prometheus-pushgateway "--web.listen-address=127.0.0.1:$PUSHGATEWAY_PORT"
         "--persistence.file=$RUN_DIR/data/pushgateway/persistence" --persistence.interval=5m) ;;
     ml-platform)
-      CMD=(env "ML_DEMO_PORT=$ML_DEMO_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL" "GPU_QUERY_FILE=$GPU_QUERY_FILE"
+      CMD=(env "ML_DEMO_PORT=$ML_DEMO_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL" "FEATURE_STORE_SCHEMA=$FEATURE_STORE_SCHEMA" "GPU_QUERY_FILE=$GPU_QUERY_FILE"
         node --import tsx demo/ml-platform.ts) ;;
     feature-store-exporter)
-      CMD=(env "EXPORTER_PORT=$FEATURE_STORE_EXPORTER_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL"
+      CMD=(env "EXPORTER_PORT=$FEATURE_STORE_EXPORTER_PORT" "FEATURE_STORE_DATABASE_URL=$PG_URL" "FEATURE_STORE_SCHEMA=$FEATURE_STORE_SCHEMA"
         node --import tsx exporters/feature-store/main.ts) ;;
     model-registry-exporter)
       CMD=(env "EXPORTER_PORT=$MODEL_REGISTRY_EXPORTER_PORT" "MLFLOW_TRACKING_URI=http://127.0.0.1:$ML_DEMO_PORT"

@@ -26,6 +26,7 @@ DB_EXPORTER_PORT=${DB_EXPORTER_PORT:-9104}
 ML_DEMO_PORT=${ML_DEMO_PORT:-5000}
 # The machine's PostgreSQL: the demo's feature store lives in it, postgres-exporter watches it.
 PG_URL=${PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
+FEATURE_STORE_SCHEMA=${FEATURE_STORE_SCHEMA:-feature_store}
 
 # Services in start order; stack-down stops them in reverse (Redis, started first, stops last).
 SERVICES=(prometheus alertmanager inference-gateway alert-router node-exporter pushgateway ml-platform

@@ -81,9 +81,7 @@ void describe('compose host rewriting', () => {
   });
 
   void it('reports hosts the native stack cannot resolve, ignoring comments', () => {
-    assert.deepEqual(unresolvedHosts('- node-exporter:9100\n# cadvisor:8080\nurl: http://x'), [
-      'node-exporter:9100',
-    ]);
+    assert.deepEqual(unresolvedHosts('- cadvisor:8080\n# mailpit:1025\nurl: http://x'), ['cadvisor:8080']);
   });
 });
 
@@ -107,6 +105,7 @@ void describe('config generation against a seed-style fixture', () => {
         '  - { job_name: prometheus, static_configs: [{ targets: [localhost:9090] }] }',
         "  - { job_name: gateway, file_sd_configs: [{ files: ['targets/inference-gateway.json'] }] }",
         "  - { job_name: node, file_sd_configs: [{ files: ['targets/node-exporter.yml'] }] }",
+        "  - { job_name: cadvisor, file_sd_configs: [{ files: ['targets/cadvisor.yml'] }] }",
         '',
       ].join('\n'),
     );
@@ -122,6 +121,7 @@ void describe('config generation against a seed-style fixture', () => {
       join(repo, 'prometheus', 'targets', 'node-exporter.yml'),
       "- targets: ['node-exporter:9100']\n",
     );
+    writeFileSync(join(repo, 'prometheus', 'targets', 'cadvisor.yml'), "- targets: ['cadvisor:8080']\n");
     writeFileSync(
       join(repo, 'alertmanager', 'alertmanager.yml'),
       [
@@ -152,11 +152,14 @@ void describe('config generation against a seed-style fixture', () => {
       readFileSync(join(runDir, 'prometheus/targets/inference-gateway.json'), 'utf8'),
     ) as unknown;
     assert.deepEqual(gateway, [{ targets: ['127.0.0.1:8000'], labels: { env: 'lab' } }]);
-    assert.doesNotMatch(
+    // node-exporter runs natively (Debian's package); cadvisor has no native counterpart.
+    assert.match(
       readFileSync(join(runDir, 'prometheus/targets/node-exporter.yml'), 'utf8'),
-      /node-exporter:9100/,
+      /- 127\.0\.0\.1:9100/,
     );
-    assert.ok(result.warnings.some((w) => w.includes('node-exporter:9100')));
+    assert.doesNotMatch(readFileSync(join(runDir, 'prometheus/targets/cadvisor.yml'), 'utf8'), /cadvisor:8080/);
+    assert.ok(result.warnings.some((w) => w.includes('cadvisor:8080')));
+    assert.ok(!result.warnings.some((w) => w.includes('node-exporter')));
     assert.equal(existsSync(join(runDir, 'prometheus', 'data')), false, 'TSDB data dirs are not copied');
 
     const am = readFileSync(result.alertmanagerConfig, 'utf8');
@@ -198,6 +201,18 @@ void describe('stack-up --prepare-only on the repository configs', () => {
       'alertmanager posts to the overridden alert-router port',
     );
     assert.ok(!existsSync(join(runDir, 'pids')), '--prepare-only starts nothing');
+    // Every seed target but cadvisor (no native package) is scraped natively, on its own port.
+    for (const [job, port] of [
+      ['node-exporter', 9100],
+      ['pushgateway', 9091],
+      ['feature-store', 9101],
+      ['model-registry', 9102],
+      ['gpu', 9103],
+      ['database', 9104],
+    ] as const) {
+      const targets = readFileSync(join(runDir, `prometheus/targets/${job}.yml`), 'utf8');
+      assert.match(targets, new RegExp(`- 127\\.0\\.0\\.1:${port}\\b`), `${job}: ${targets}`);
+    }
   });
 
   void it('passes promtool check config', () => {

@@ -14,28 +14,47 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { freePort } from '../../support/free-port.js';
 import { waitFor } from '../../support/wait.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const SERVICES = ['redis', 'prometheus', 'alertmanager', 'inference-gateway', 'alert-router'];
+const SERVICES = [
+  'redis',
+  'prometheus',
+  'alertmanager',
+  'inference-gateway',
+  'alert-router',
+  'node-exporter',
+  'pushgateway',
+  'ml-platform',
+  'feature-store-exporter',
+  'model-registry-exporter',
+  'gpu-exporter',
+  'postgres-exporter',
+];
+const PORT_VARS = [
+  'PROMETHEUS_PORT',
+  'ALERTMANAGER_PORT',
+  'DEMO_PORT',
+  'ROUTER_PORT',
+  'REDIS_PORT',
+  'NODE_EXPORTER_PORT',
+  'PUSHGATEWAY_PORT',
+  'ML_DEMO_PORT',
+  'FEATURE_STORE_EXPORTER_PORT',
+  'MODEL_REGISTRY_EXPORTER_PORT',
+  'GPU_EXPORTER_PORT',
+  'DB_EXPORTER_PORT',
+] as const;
+type Ports = Record<(typeof PORT_VARS)[number], number>;
 
-type Ports = Record<
-  'PROMETHEUS_PORT' | 'ALERTMANAGER_PORT' | 'DEMO_PORT' | 'ROUTER_PORT' | 'REDIS_PORT',
-  number
->;
-
+/** A free port for every service, so the test never meets a stack a user runs on the defaults. */
 async function freePorts(): Promise<Ports> {
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort());
-  const [PROMETHEUS_PORT, ALERTMANAGER_PORT, DEMO_PORT, ROUTER_PORT, REDIS_PORT] = [...ports] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return { PROMETHEUS_PORT, ALERTMANAGER_PORT, DEMO_PORT, ROUTER_PORT, REDIS_PORT };
+  while (ports.size < PORT_VARS.length) ports.add(await freePort());
+  const list = [...ports];
+  return Object.fromEntries(PORT_VARS.map((name, i) => [name, list[i]!])) as Ports;
 }
 
 interface Result {
@@ -45,7 +64,7 @@ interface Result {
 }
 
 function script(name: string, runDir: string, ports: Ports): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RUN_DIR: runDir, STACK_TIMEOUT: '120' };
+  const env: NodeJS.ProcessEnv = { ...process.env, RUN_DIR: runDir, STACK_TIMEOUT: '120', FEATURE_STORE_SCHEMA: SCHEMA };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
   return new Promise((done) => {
     execFile('bash', [join(REPO, 'scripts', name)], { env, cwd: REPO }, (err, stdout, stderr) =>
@@ -84,18 +103,24 @@ function recordedGroups(runDir: string): Map<string, number> {
   return groups;
 }
 
+// The demo's feature store goes into the machine's PostgreSQL: a schema of this run's own, dropped after.
+const SCHEMA = `fs_lifecycle_${process.pid}`;
 const runDirs: string[] = [];
 const newRunDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'stack-lifecycle-'));
   runDirs.push(dir);
   return dir;
 };
-after(() => {
+after(async () => {
   // Whatever a failed assertion left running: killed, so no test leaves processes behind.
   for (const dir of runDirs) {
     for (const pgid of recordedGroups(dir).values()) if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+  const client = new pg.Client({ connectionString: process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await client.end();
 });
 
 void describe('native stack lifecycle', { timeout: 600_000 }, () => {
