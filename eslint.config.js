@@ -27,11 +27,13 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   // Imports run one way: support/ serves test/, bench/ and scripts/ and uses none of them; bench/ and
-  // scripts/ never reach into test/; demo/ ships in the image, which has no support/ or test/.
+  // scripts/ never reach into test/; demo/ ships in the image, which has no support/ or test/;
+  // exporters/ are programs of their own (their own image stage): nothing of ours but themselves.
   ...[
     { files: ['bench/**', 'scripts/**'], banned: ['test'] },
     { files: ['support/**'], banned: ['test', 'bench', 'scripts'] },
     { files: ['demo/**'], banned: ['test', 'support', 'bench', 'scripts'] },
+    { files: ['exporters/**'], banned: ['src', 'demo', 'test', 'support', 'bench', 'scripts'] },
   ].map(({ files, banned }) => ({
     files,
     rules: {

@@ -116,7 +116,9 @@ function parseCommand(argv: string[]): Command {
   if (values['prometheus-url'] !== undefined && !values.clear)
     throw new UsageError('--prometheus-url only goes with --clear');
   if (durationSeconds !== undefined && !gatewayFault)
-    throw new UsageError('--duration goes with --error-rate or --latency-ms (ML-platform faults last until --clear)');
+    throw new UsageError(
+      '--duration goes with --error-rate or --latency-ms (ML-platform faults last until --clear)',
+    );
   if (values.clear || values.status) {
     const method = values.clear ? 'DELETE' : 'GET';
     return {
@@ -128,7 +130,9 @@ function parseCommand(argv: string[]): Command {
     };
   }
   if (!gatewayFault && !mlFault)
-    throw new UsageError('nothing to do: pass a fault flag (--error-rate, --stale-feature-view, ...), or --clear, or --status');
+    throw new UsageError(
+      'nothing to do: pass a fault flag (--error-rate, --stale-feature-view, ...), or --clear, or --status',
+    );
   const calls: Call[] = [];
   if (gatewayFault) {
     const body: Record<string, number> = {};
@@ -152,10 +156,14 @@ async function send(call: Call): Promise<{ ok: boolean; message: string }> {
     });
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    return { ok: false, message: `cannot reach the ${call.demo} at ${call.url} (${cause}); is the stack up? (npm run stack:up)` };
+    return {
+      ok: false,
+      message: `cannot reach the ${call.demo} at ${call.url} (${cause}); is the stack up? (npm run stack:up)`,
+    };
   }
   const text = await response.text();
-  if (!response.ok) return { ok: false, message: `${call.method} ${call.url} -> ${response.status}: ${text}` };
+  if (!response.ok)
+    return { ok: false, message: `${call.method} ${call.url} -> ${response.status}: ${text}` };
   return { ok: true, message: `${call.method} ${call.url} -> ${response.status}\n${text}` };
 }
 

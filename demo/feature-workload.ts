@@ -31,7 +31,11 @@ export class FeatureWorkload {
   constructor(private readonly options: FeatureWorkloadOptions) {
     this.schema = checkSchemaName(options.schema ?? 'feature_store');
     this.views = options.views ?? DEMO_VIEWS;
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, application_name: 'demo-feature-workload' });
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 2,
+      application_name: 'demo-feature-workload',
+    });
     this.pool.on('error', () => undefined);
   }
 

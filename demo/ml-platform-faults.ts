@@ -18,7 +18,8 @@ export class MlFaultError extends Error {
 }
 
 export function parseMlFault(body: unknown, views: string[]): MlPlatformFault {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MlFaultError(['body must be a JSON object']);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new MlFaultError(['body must be a JSON object']);
   const input = body as Record<string, unknown>;
   const problems: string[] = [];
   const known = ['staleFeatureView', 'gpuTemperature', 'gpuMemoryUsedRatio', 'dbPoolExhaustion', 'slowQuery'];

@@ -61,7 +61,9 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
 
   const view = (): Record<string, unknown> => ({
     staleFeatureViews: workload.staleViews(),
-    gpu: options.gpuQueryFile ? { ...gpu, queryFile: options.gpuQueryFile } : 'no GPU_QUERY_FILE: GPU faults off',
+    gpu: options.gpuQueryFile
+      ? { ...gpu, queryFile: options.gpuQueryFile }
+      : 'no GPU_QUERY_FILE: GPU faults off',
     database: pgFaults.view(),
     featureStoreError: workload.lastError ?? null,
   });
@@ -78,7 +80,10 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
   });
   app.post('/fault', async (req, res) => {
     const fault = parseMlFault(req.body, workload.viewNames());
-    if ((fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) && !options.gpuQueryFile)
+    if (
+      (fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) &&
+      !options.gpuQueryFile
+    )
       throw new MlFaultError(['this demo has no GPU_QUERY_FILE: it runs against a real nvidia-smi']);
     if (fault.staleFeatureView) await workload.makeStale(fault.staleFeatureView);
     if (fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) {
@@ -86,7 +91,10 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
       delete gpu.staleFeatureView;
       delete gpu.dbPoolExhaustion;
       delete gpu.slowQuery;
-      await writeGpuFault(options.gpuQueryFile!, { temperatureC: gpu.gpuTemperature, memoryUsedRatio: gpu.gpuMemoryUsedRatio });
+      await writeGpuFault(options.gpuQueryFile!, {
+        temperatureC: gpu.gpuTemperature,
+        memoryUsedRatio: gpu.gpuMemoryUsedRatio,
+      });
     }
     if (fault.dbPoolExhaustion) await pgFaults.exhaustPool();
     if (fault.slowQuery) await pgFaults.startSlowQuery();
@@ -105,7 +113,9 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
       return;
     }
     const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
-    res.status(status >= 400 && status < 600 ? status : 500).json({ error: (err as Error).message ?? String(err) });
+    res
+      .status(status >= 400 && status < 600 ? status : 500)
+      .json({ error: (err as Error).message ?? String(err) });
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -133,16 +143,20 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
 async function main(): Promise<void> {
   const raw = process.env.ML_DEMO_PORT ?? '5000';
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`ML_DEMO_PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`ML_DEMO_PORT must be a port number, got "${raw}"`);
   const demo = await startMlPlatform({
     port,
     host: process.env.ML_DEMO_HOST ?? '127.0.0.1',
     databaseUrl:
-      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ??
+      'postgresql://postgres@127.0.0.1:5432/postgres',
     schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
     gpuQueryFile: process.env.GPU_QUERY_FILE || undefined,
   });
-  process.stdout.write(`ml-platform demo on ${demo.url} (MLflow API: ${demo.url}/api/2.0/mlflow/, faults: ${demo.url}/fault)\n`);
+  process.stdout.write(
+    `ml-platform demo on ${demo.url} (MLflow API: ${demo.url}/api/2.0/mlflow/, faults: ${demo.url}/fault)\n`,
+  );
   const shutdown = (): void => {
     void demo.stop().then(() => process.exit(0));
   };

@@ -15,7 +15,13 @@ export interface DemoModel extends RegisteredModel {
 
 /** Three models: stages only, aliases only (MLflow >= 2.9), and both. */
 export function demoModels(now = Date.now()): DemoModel[] {
-  const version = (name: string, v: number, stage: string, ageDays: number, downloads: number): ModelVersion => ({
+  const version = (
+    name: string,
+    v: number,
+    stage: string,
+    ageDays: number,
+    downloads: number,
+  ): ModelVersion => ({
     name,
     version: String(v),
     current_stage: stage,
@@ -37,7 +43,10 @@ export function demoModels(now = Date.now()): DemoModel[] {
     {
       name: 'churn-predictor',
       aliases: [{ alias: 'production', version: '2' }],
-      versions: [version('churn-predictor', 1, 'None', 20, 300), version('churn-predictor', 2, 'None', 6, 950)],
+      versions: [
+        version('churn-predictor', 1, 'None', 20, 300),
+        version('churn-predictor', 2, 'None', 6, 950),
+      ],
     },
     {
       name: 'demand-forecast',
@@ -85,7 +94,9 @@ export function mlflowRoutes(models: DemoModel[], pageSize = 2): express.Router 
 /** Someone pulls a production model now and then: its version's `downloads` tag counts up. */
 export function countDownloads(models: DemoModel[]): void {
   for (const model of models) {
-    for (const v of model.versions.filter((x) => x.current_stage === 'Production' || model.aliases?.some((a) => a.version === x.version))) {
+    for (const v of model.versions.filter(
+      (x) => x.current_stage === 'Production' || model.aliases?.some((a) => a.version === x.version),
+    )) {
       const tag = v.tags?.find((t) => t.key === 'downloads');
       if (tag && Math.random() < 0.5) tag.value = String(Number(tag.value) + 1);
     }

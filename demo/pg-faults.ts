@@ -13,7 +13,11 @@ export class PgFaults {
   constructor(private readonly databaseUrl: string) {}
 
   view(): { poolExhaustion: boolean; heldConnections: number; slowQuery: boolean } {
-    return { poolExhaustion: this.held.length > 0, heldConnections: this.held.length, slowQuery: this.slow !== undefined };
+    return {
+      poolExhaustion: this.held.length > 0,
+      heldConnections: this.held.length,
+      slowQuery: this.slow !== undefined,
+    };
   }
 
   async exhaustPool(targetRatio = 0.9): Promise<number> {

@@ -14,7 +14,8 @@ runExporter('feature-store-exporter', () =>
     port: portFrom(process.env, 'EXPORTER_PORT', 9101),
     host: process.env.EXPORTER_HOST ?? '127.0.0.1',
     databaseUrl:
-      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ??
+      'postgresql://postgres@127.0.0.1:5432/postgres',
     schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
   }),
 );

@@ -30,7 +30,9 @@ const FIELDS: Array<[string, string, (g: GpuReading) => number | undefined]> = [
     'Framebuffer memory free (in MiB).',
     (g) =>
       g.memoryFreeMiB ??
-      (g.memoryTotalMiB !== undefined && g.memoryUsedMiB !== undefined ? g.memoryTotalMiB - g.memoryUsedMiB : undefined),
+      (g.memoryTotalMiB !== undefined && g.memoryUsedMiB !== undefined
+        ? g.memoryTotalMiB - g.memoryUsedMiB
+        : undefined),
   ],
   ['DCGM_FI_DEV_GPU_TEMP', 'GPU temperature (in C).', (g) => g.temperatureC],
   ['DCGM_FI_DEV_POWER_USAGE', 'Power draw (in W).', (g) => g.powerDrawW],
@@ -67,7 +69,8 @@ export async function startGpuExporter(options: GpuExporterOptions): Promise<Run
     for (const [gauge] of gauges) gauge.reset();
     state.reset();
     const reason = read.state === 'ok' ? '' : read.reason;
-    for (const s of STATES) state.set({ state: s, reason: s === read.state ? reason : '' }, s === read.state ? 1 : 0);
+    for (const s of STATES)
+      state.set({ state: s, reason: s === read.state ? reason : '' }, s === read.state ? 1 : 0);
     if (read.state === 'error') {
       errors.inc();
       process.stderr.write(`gpu-exporter: read failed: ${read.reason}\n`);
@@ -77,7 +80,13 @@ export async function startGpuExporter(options: GpuExporterOptions): Promise<Run
     if (read.state !== 'ok') return;
     devices.set(read.gpus.length);
     for (const gpu of read.gpus) {
-      const labels = { gpu: gpu.index, UUID: gpu.uuid, device: `nvidia${gpu.index}`, modelName: gpu.name, Hostname: host };
+      const labels = {
+        gpu: gpu.index,
+        UUID: gpu.uuid,
+        device: `nvidia${gpu.index}`,
+        modelName: gpu.name,
+        Hostname: host,
+      };
       for (const [gauge, value] of gauges) {
         const v = value(gpu);
         if (v !== undefined) gauge.set(labels, v);

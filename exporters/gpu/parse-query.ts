@@ -56,7 +56,9 @@ export function parseGpuQuery(output: string): GpuReading[] {
   return rows.map((row, n) => {
     const cells = row.split(',').map((c) => c.trim());
     if (cells.length !== columns.length)
-      throw new QueryParseError(`nvidia-smi line ${n + 2} has ${cells.length} values for ${columns.length} columns`);
+      throw new QueryParseError(
+        `nvidia-smi line ${n + 2} has ${cells.length} values for ${columns.length} columns`,
+      );
     const text = (field: string): string => cells[at(field)] ?? '';
     const num = (field: string): number | undefined => {
       const i = at(field);

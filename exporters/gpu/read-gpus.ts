@@ -37,7 +37,9 @@ export async function readGpus(source: GpuSource): Promise<GpuRead> {
   }
   try {
     const gpus = parseGpuQuery(output);
-    return gpus.length === 0 ? { state: 'no_devices', reason: 'nvidia-smi listed no GPU' } : { state: 'ok', gpus };
+    return gpus.length === 0
+      ? { state: 'no_devices', reason: 'nvidia-smi listed no GPU' }
+      : { state: 'ok', gpus };
   } catch (err) {
     return { state: 'error', reason: (err as Error).message };
   }
@@ -55,7 +57,8 @@ function runNvidiaSmi(
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         return resolve({ state: 'no_devices', reason: `${binary} not found` });
       // What nvidia-smi prints on a machine with the driver but no GPU.
-      if (/No devices were found/i.test(said)) return resolve({ state: 'no_devices', reason: 'No devices were found' });
+      if (/No devices were found/i.test(said))
+        return resolve({ state: 'no_devices', reason: 'No devices were found' });
       resolve({ state: 'error', reason: `${binary} failed: ${said.split('\n')[0] || err.message}` });
     });
   });

@@ -14,6 +14,8 @@ export function settingOrFile(env: NodeJS.ProcessEnv, name: string): string | un
   try {
     return readFileSync(file, 'utf8').trim() || undefined;
   } catch (err) {
-    throw new Error(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: err,
+    });
   }
 }

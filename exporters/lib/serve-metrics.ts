@@ -81,18 +81,20 @@ export function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number)
 /** Runs an exporter as a program: prints where it listens, stops on SIGTERM/SIGINT. */
 export function runExporter(name: string, start: () => Promise<RunningExporter>): void {
   // Through a promise, so a setting that throws while the options are read is reported like any start failure.
-  Promise.resolve().then(start).then(
-    (exporter) => {
-      process.stdout.write(`${name} listening on ${exporter.url}/metrics\n`);
-      const stop = (): void => {
-        void exporter.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${name}: ${(err as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  Promise.resolve()
+    .then(start)
+    .then(
+      (exporter) => {
+        process.stdout.write(`${name} listening on ${exporter.url}/metrics\n`);
+        const stop = (): void => {
+          void exporter.close().then(() => process.exit(0));
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      },
+      (err: unknown) => {
+        process.stderr.write(`${name}: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
 }

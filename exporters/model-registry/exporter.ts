@@ -20,12 +20,17 @@ export interface ModelRegistryOptions {
 
 export async function startModelRegistryExporter(options: ModelRegistryOptions): Promise<RunningExporter> {
   const client = new MlflowClient(options.trackingUri, options.auth, options.timeoutMs);
-  const aliases = new Set((options.productionAliases ?? ['production', 'champion']).map((a) => a.toLowerCase()));
+  const aliases = new Set(
+    (options.productionAliases ?? ['production', 'champion']).map((a) => a.toLowerCase()),
+  );
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = ['model']): Gauge =>
     new Gauge({ name, help, labelNames, registers: [registry] });
   const models = gauge('model_registry_models', 'Registered models.', []);
-  const versions = gauge('model_registry_model_versions', 'Versions of the model in each stage.', ['model', 'stage']);
+  const versions = gauge('model_registry_model_versions', 'Versions of the model in each stage.', [
+    'model',
+    'stage',
+  ]);
   const production = gauge(
     'model_registry_production_versions',
     'Versions of the model in production (Production stage or a production alias).',
@@ -55,7 +60,11 @@ export async function startModelRegistryExporter(options: ModelRegistryOptions):
     help: 'Reads of the registry that failed.',
     registers: [registry],
   });
-  const duration = gauge('model_registry_scrape_duration_seconds', 'How long the last read of the registry took.', []);
+  const duration = gauge(
+    'model_registry_scrape_duration_seconds',
+    'How long the last read of the registry took.',
+    [],
+  );
   errors.inc(0);
 
   const refresh = async (): Promise<void> => {
@@ -64,7 +73,15 @@ export async function startModelRegistryExporter(options: ModelRegistryOptions):
       const found = await client.registeredModels();
       const summaries = [];
       for (const model of found) summaries.push(summarise(model, await client.versions(model.name), aliases));
-      for (const metric of [versions, production, lastDeployment, sinceDeployment, failed, latestFailed, downloads])
+      for (const metric of [
+        versions,
+        production,
+        lastDeployment,
+        sinceDeployment,
+        failed,
+        latestFailed,
+        downloads,
+      ])
         metric.reset();
       const now = Date.now() / 1000;
       for (const s of summaries) {

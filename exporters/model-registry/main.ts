@@ -21,6 +21,9 @@ runExporter('model-registry-exporter', () =>
       username: env.MLFLOW_TRACKING_USERNAME,
       password: settingOrFile(env, 'MLFLOW_TRACKING_PASSWORD'),
     },
-    productionAliases: (env.PRODUCTION_ALIASES ?? 'production,champion').split(',').map((a) => a.trim()).filter(Boolean),
+    productionAliases: (env.PRODUCTION_ALIASES ?? 'production,champion')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
   }),
 );

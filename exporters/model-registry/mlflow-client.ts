@@ -44,7 +44,11 @@ export class MlflowClient {
   }
 
   async registeredModels(): Promise<RegisteredModel[]> {
-    return this.paged<RegisteredModel>('registered-models/search', { max_results: '100' }, 'registered_models');
+    return this.paged<RegisteredModel>(
+      'registered-models/search',
+      { max_results: '100' },
+      'registered_models',
+    );
   }
 
   async versions(model: string): Promise<ModelVersion[]> {
@@ -63,7 +67,7 @@ export class MlflowClient {
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const params = new URLSearchParams(query);
       if (token) params.set('page_token', token);
-      const url = `${this.baseUrl.replace(/\/+$/, '')}/api/2.0/mlflow/${path}?${params}`;
+      const url = `${this.baseUrl.replace(/\/+$/, '')}/api/2.0/mlflow/${path}?${params.toString()}`;
       const res = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
       if (!res.ok) {
         const text = (await res.text()).slice(0, 200);
@@ -71,9 +75,11 @@ export class MlflowClient {
       }
       const body = (await res.json()) as Record<string, unknown>;
       const items = body[key];
-      if (items !== undefined && !Array.isArray(items)) throw new Error(`GET ${path}: "${key}" is not a list`);
+      if (items !== undefined && !Array.isArray(items))
+        throw new Error(`GET ${path}: "${key}" is not a list`);
       out.push(...((items ?? []) as T[]));
-      token = typeof body.next_page_token === 'string' && body.next_page_token ? body.next_page_token : undefined;
+      token =
+        typeof body.next_page_token === 'string' && body.next_page_token ? body.next_page_token : undefined;
       if (!token) return out;
     }
     throw new Error(`GET ${path}: more than ${MAX_PAGES} pages`);

@@ -33,7 +33,7 @@ export function summarise(
   const aliased = new Set(
     (model.aliases ?? []).filter((a) => productionAliases.has(a.alias.toLowerCase())).map((a) => a.version),
   );
-  let production: ModelVersion[] = [];
+  const production: ModelVersion[] = [];
   let failed = 0;
   let downloads: number | undefined;
   for (const v of versions) {
@@ -46,7 +46,9 @@ export function summarise(
     if (Number.isFinite(count) && count >= 0) downloads = (downloads ?? 0) + count;
   }
   const newest = [...versions].sort((a, b) => Number(b.version) - Number(a.version))[0];
-  const lastUpdate = Math.max(...production.map((v) => v.last_updated_timestamp ?? v.creation_timestamp ?? 0));
+  const lastUpdate = Math.max(
+    ...production.map((v) => v.last_updated_timestamp ?? v.creation_timestamp ?? 0),
+  );
   return {
     model: model.name,
     versionsByStage: byStage,

@@ -25,7 +25,11 @@ import { parse, stringify } from 'yaml';
 import { startMlPlatform, type RunningMlPlatform } from '../../demo/ml-platform.js';
 import { startFeatureStoreExporter } from '../../exporters/feature-store/exporter.js';
 import type { RunningExporter } from '../../exporters/lib/serve-metrics.js';
-import { ALERTMANAGER_BIN, startAlertmanager, type LocalAlertmanager } from '../../support/alertmanager-server.js';
+import {
+  ALERTMANAGER_BIN,
+  startAlertmanager,
+  type LocalAlertmanager,
+} from '../../support/alertmanager-server.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { freePort } from '../../support/free-port.js';
 import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
@@ -73,22 +77,38 @@ function featureStoreRules(): string {
     groups: Array<{ name: string; rules: Rule[] }>;
   };
   const group = shipped.groups.find((g) => g.name === 'feature-store');
-  assert.ok(group && group.rules.some((r) => r.alert === ALERTNAME), `no ${ALERTNAME} in the feature-store group`);
-  return stringify({ groups: [{ ...group, rules: group.rules.map((r) => (r.for ? { ...r, for: '2s' } : r)) }] });
+  assert.ok(
+    group && group.rules.some((r) => r.alert === ALERTNAME),
+    `no ${ALERTNAME} in the feature-store group`,
+  );
+  return stringify({
+    groups: [{ ...group, rules: group.rules.map((r) => (r.for ? { ...r, for: '2s' } : r)) }],
+  });
 }
 
-async function promQuery(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+async function promQuery(
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as { data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await res.json()) as {
+    data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   return body.data?.result ?? [];
 }
 
-async function explain<T>(fn: () => Promise<T> | T, what: string, timeoutMs: number): Promise<NonNullable<T>> {
+async function explain<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeoutMs: number,
+): Promise<NonNullable<T>> {
   try {
     return await waitFor(fn, what, timeoutMs, 100);
   } catch (err) {
     const alerts = await promQuery('ALERTS').catch(() => []);
-    const amAlerts = await fetch(`${amUrl}/api/v2/alerts`).then((r) => r.text(), (e: Error) => e.message);
+    const amAlerts = await fetch(`${amUrl}/api/v2/alerts`).then(
+      (r) => r.text(),
+      (e: Error) => e.message,
+    );
     throw new Error(
       [
         (err as Error).message,
@@ -110,7 +130,13 @@ before(async () => {
   promUrl = `http://127.0.0.1:${promPort}`;
   amUrl = `http://127.0.0.1:${amPort}`;
 
-  demo = await startMlPlatform({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA, views: VIEWS, materializeIntervalMs: 500 });
+  demo = await startMlPlatform({
+    port: 0,
+    databaseUrl: DATABASE_URL,
+    schema: SCHEMA,
+    views: VIEWS,
+    materializeIntervalMs: 500,
+  });
   exporter = await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA });
   slack = await startFakeSlack();
   router = await startTestRouter(shippedRouterConfig(), {
@@ -163,68 +189,86 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('a stale feature view pages #alerts-warnings with live context, and clearing it resolves the message', { timeout: 120_000 }, async () => {
-  await explain(
-    async () => (await promQuery('feature_store_feature_view_freshness_seconds{job="feature-store",service="feature-store"}')).length === 2,
-    'Prometheus scraping both views through the shipped relabelling',
-    20_000,
-  );
-  // Healthy: materialised every 0.5 s, far inside the 5 s ttl.
-  await sleep(4_000);
-  assert.deepEqual(await promQuery(`ALERTS{alertname="${ALERTNAME}"}`), [], 'nothing fires while the views are fresh');
-  assert.equal(slack!.calls('chat.postMessage').length, 0);
+test(
+  'a stale feature view pages #alerts-warnings with live context, and clearing it resolves the message',
+  { timeout: 120_000 },
+  async () => {
+    await explain(
+      async () =>
+        (
+          await promQuery(
+            'feature_store_feature_view_freshness_seconds{job="feature-store",service="feature-store"}',
+          )
+        ).length === 2,
+      'Prometheus scraping both views through the shipped relabelling',
+      20_000,
+    );
+    // Healthy: materialised every 0.5 s, far inside the 5 s ttl.
+    await sleep(4_000);
+    assert.deepEqual(
+      await promQuery(`ALERTS{alertname="${ALERTNAME}"}`),
+      [],
+      'nothing fires while the views are fresh',
+    );
+    assert.equal(slack!.calls('chat.postMessage').length, 0);
 
-  const inject = await fetch(`${demo!.url}/fault`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ staleFeatureView: 'driver_hourly_stats' }),
-  });
-  assert.equal(inject.status, 200, await inject.text());
-  const faultAt = Date.now();
+    const inject = await fetch(`${demo!.url}/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ staleFeatureView: 'driver_hourly_stats' }),
+    });
+    assert.equal(inject.status, 200, await inject.text());
+    const faultAt = Date.now();
 
-  const post = await explain(
-    () => slack!.calls('chat.postMessage').find((p) => String(p.body.text).includes(ALERTNAME)),
-    'the Slack message',
-    45_000,
-  );
-  console.log(`e2e: stale feature view to Slack in ${((post.at - faultAt) / 1000).toFixed(1)} s`);
-  assert.equal(post.body.channel, '#alerts-warnings', 'warning route as shipped');
-  assert.match(String(post.body.text), new RegExp(`^FIRING 1/1 \\[WARNING\\] ${ALERTNAME}: Feature view driver_hourly_stats is stale`));
-  const blocks = JSON.stringify(post.body.blocks);
-  assert.ok(!blocks.includes('customer_profile'), 'only the stale view alerts');
-  const section = (post.body.blocks as Array<{ type: string; text?: { text: string } }>).find(
-    (b) => b.type === 'section' && b.text?.text.includes('Now:') === true,
-  );
-  assert.ok(section?.text, `no alert section in ${blocks}`);
-  const text = section.text.text;
-  console.log(`e2e: the alert as Slack shows it: ${JSON.stringify(text)}`);
-  // The alert's own value (freshness, over 65 s) and the runbook's context queries (runbooks/FeatureViewStale.md).
-  const now = /\nNow: \*([^*\n]+)\*/.exec(text);
-  assert.ok(now, `the enrichment line is missing: ${text}`);
-  assert.ok(Number.parseFloat(now[1]!.replace(/[^\d.]/g, '')) >= 60, `freshness now ${now[1]}`);
-  for (const name of ['freshness', 'ttl', 'rows_ingested_1h']) {
-    const value = new RegExp(`${name}: \\*([^*]+)\\*`).exec(text)?.[1];
-    assert.ok(value && value !== 'no data', `runbook context ${name} in: ${text}`);
-  }
-  assert.match(text, /ttl: \*5(\.0+)?\s*s/, `the view's own ttl: ${text}`);
-  assert.ok(blocks.includes('http://alert-router.test/runbooks/FeatureViewStale'), 'links the runbook');
-  const runbook = await fetch(`${router!.url}/runbooks/${ALERTNAME}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
-  assert.equal(runbook.status, 200);
+    const post = await explain(
+      () => slack!.calls('chat.postMessage').find((p) => String(p.body.text).includes(ALERTNAME)),
+      'the Slack message',
+      45_000,
+    );
+    console.log(`e2e: stale feature view to Slack in ${((post.at - faultAt) / 1000).toFixed(1)} s`);
+    assert.equal(post.body.channel, '#alerts-warnings', 'warning route as shipped');
+    assert.match(
+      String(post.body.text),
+      new RegExp(`^FIRING 1/1 \\[WARNING\\] ${ALERTNAME}: Feature view driver_hourly_stats is stale`),
+    );
+    const blocks = JSON.stringify(post.body.blocks);
+    assert.ok(!blocks.includes('customer_profile'), 'only the stale view alerts');
+    const section = (post.body.blocks as Array<{ type: string; text?: { text: string } }>).find(
+      (b) => b.type === 'section' && b.text?.text.includes('Now:') === true,
+    );
+    assert.ok(section?.text, `no alert section in ${blocks}`);
+    const text = section.text.text;
+    console.log(`e2e: the alert as Slack shows it: ${JSON.stringify(text)}`);
+    // The alert's own value (freshness, over 65 s) and the runbook's context queries (runbooks/FeatureViewStale.md).
+    const now = /\nNow: \*([^*\n]+)\*/.exec(text);
+    assert.ok(now, `the enrichment line is missing: ${text}`);
+    assert.ok(Number.parseFloat(now[1]!.replace(/[^\d.]/g, '')) >= 60, `freshness now ${now[1]}`);
+    for (const name of ['freshness', 'ttl', 'rows_ingested_1h']) {
+      const value = new RegExp(`${name}: \\*([^*]+)\\*`).exec(text)?.[1];
+      assert.ok(value && value !== 'no data', `runbook context ${name} in: ${text}`);
+    }
+    assert.match(text, /ttl: \*5(\.0+)?\s*s/, `the view's own ttl: ${text}`);
+    assert.ok(blocks.includes('http://alert-router.test/runbooks/FeatureViewStale'), 'links the runbook');
+    const runbook = await fetch(`${router!.url}/runbooks/${ALERTNAME}`, {
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
+    });
+    assert.equal(runbook.status, 200);
 
-  // ---- clear ----
-  assert.equal((await fetch(`${demo!.url}/fault`, { method: 'DELETE' })).status, 200);
-  const clearAt = Date.now();
-  const update = await explain(
-    () => slack!.calls('chat.update').find((u) => String(u.body.text).startsWith('RESOLVED')),
-    'the Slack update to RESOLVED',
-    45_000,
-  );
-  console.log(`e2e: clear to RESOLVED in ${((update.at - clearAt) / 1000).toFixed(1)} s`);
-  assert.equal(update.body.channel, SLACK_CHANNEL_ID);
-  assert.equal(update.body.ts, slack!.tsOf(post), 'the message is updated in place');
-  assert.equal(
-    slack!.calls('chat.postMessage').filter((p) => !p.body.thread_ts).length,
-    1,
-    'one message for the incident',
-  );
-});
+    // ---- clear ----
+    assert.equal((await fetch(`${demo!.url}/fault`, { method: 'DELETE' })).status, 200);
+    const clearAt = Date.now();
+    const update = await explain(
+      () => slack!.calls('chat.update').find((u) => String(u.body.text).startsWith('RESOLVED')),
+      'the Slack update to RESOLVED',
+      45_000,
+    );
+    console.log(`e2e: clear to RESOLVED in ${((update.at - clearAt) / 1000).toFixed(1)} s`);
+    assert.equal(update.body.channel, SLACK_CHANNEL_ID);
+    assert.equal(update.body.ts, slack!.tsOf(post), 'the message is updated in place');
+    assert.equal(
+      slack!.calls('chat.postMessage').filter((p) => !p.body.thread_ts).length,
+      1,
+      'one message for the incident',
+    );
+  },
+);

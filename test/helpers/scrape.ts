@@ -18,6 +18,8 @@ export async function scrape(url: string): Promise<Map<string, number>> {
 export function sample(metrics: Map<string, number>, series: string): number {
   const value = metrics.get(series);
   if (value === undefined)
-    throw new Error(`no series ${series}; have: ${[...metrics.keys()].filter((k) => k.startsWith(series.split('{')[0] ?? '')).join(', ') || 'none like it'}`);
+    throw new Error(
+      `no series ${series}; have: ${[...metrics.keys()].filter((k) => k.startsWith(series.split('{')[0] ?? '')).join(', ') || 'none like it'}`,
+    );
   return value;
 }

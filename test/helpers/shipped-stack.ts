@@ -44,7 +44,12 @@ export function shippedPrometheusConfig(options: {
       ],
     },
     scrape_configs: [
-      { ...rest, scrape_interval: '1s', scrape_timeout: '1s', static_configs: [{ targets: [options.target] }] },
+      {
+        ...rest,
+        scrape_interval: '1s',
+        scrape_timeout: '1s',
+        static_configs: [{ targets: [options.target] }],
+      },
     ],
   });
 }

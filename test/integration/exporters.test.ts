@@ -50,7 +50,15 @@ void describe('feature-store exporter on PostgreSQL', () => {
   let demo: RunningMlPlatform;
   let exporter: RunningExporter;
   before(async () => {
-    demo = keep(await startMlPlatform({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA, views: VIEWS, materializeIntervalMs: 200 }));
+    demo = keep(
+      await startMlPlatform({
+        port: 0,
+        databaseUrl: DATABASE_URL,
+        schema: SCHEMA,
+        views: VIEWS,
+        materializeIntervalMs: 200,
+      }),
+    );
     exporter = keep(await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA }));
   });
 
@@ -58,21 +66,32 @@ void describe('feature-store exporter on PostgreSQL', () => {
     const first = await scrape(exporter.url);
     assert.equal(sample(first, 'feature_store_up'), 1);
     assert.equal(sample(first, 'feature_store_feature_views'), 2);
-    assert.equal(sample(first, 'feature_store_feature_view_ttl_seconds{feature_view="driver_hourly_stats"}'), 600);
-    assert.ok(sample(first, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') < 5);
+    assert.equal(
+      sample(first, 'feature_store_feature_view_ttl_seconds{feature_view="driver_hourly_stats"}'),
+      600,
+    );
+    assert.ok(
+      sample(first, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') < 5,
+    );
     // The pipeline lands events 2-5 s after they happen.
     const lag = sample(first, 'feature_store_ingestion_lag_seconds{feature_view="customer_profile"}');
     assert.ok(lag >= 2 && lag <= 5.5, `lag ${lag}`);
     const rows = sample(first, 'feature_store_rows_ingested_total{feature_view="customer_profile"}');
     const grown = await waitFor(
-      async () => sample(await scrape(exporter.url), 'feature_store_rows_ingested_total{feature_view="customer_profile"}') > rows,
+      async () =>
+        sample(
+          await scrape(exporter.url),
+          'feature_store_rows_ingested_total{feature_view="customer_profile"}',
+        ) > rows,
       'rows ingested to grow',
     );
     assert.ok(grown);
     // Checked against the table itself, not only against the exporter's own numbers.
     const client = new pg.Client({ connectionString: DATABASE_URL });
     await client.connect();
-    const { rows: [total] } = await client.query<{ n: string }>(
+    const {
+      rows: [total],
+    } = await client.query<{ n: string }>(
       `SELECT sum(row_count) AS n FROM ${SCHEMA}.ingestion_batches WHERE feature_view = 'customer_profile'`,
     );
     await client.end();
@@ -87,11 +106,17 @@ void describe('feature-store exporter on PostgreSQL', () => {
     });
     assert.equal(res.status, 200);
     const stale = await scrape(exporter.url);
-    assert.ok(sample(stale, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') > 600);
-    assert.ok(sample(stale, 'feature_store_feature_view_freshness_seconds{feature_view="customer_profile"}') < 5);
+    assert.ok(
+      sample(stale, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') > 600,
+    );
+    assert.ok(
+      sample(stale, 'feature_store_feature_view_freshness_seconds{feature_view="customer_profile"}') < 5,
+    );
     assert.equal((await fetch(`${demo.url}/fault`, { method: 'DELETE' })).status, 200);
     const fresh = await scrape(exporter.url);
-    assert.ok(sample(fresh, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') < 5);
+    assert.ok(
+      sample(fresh, 'feature_store_feature_view_freshness_seconds{feature_view="driver_hourly_stats"}') < 5,
+    );
   });
 
   void it('refuses faults it cannot carry out, listing every problem, and changes nothing', async () => {
@@ -112,7 +137,9 @@ void describe('feature-store exporter on PostgreSQL', () => {
   });
 
   void it('a schema without the tables is feature_store_up 0 and a counted error, not a failed scrape', async () => {
-    const missing = keep(await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: 'no_such_schema_here' }));
+    const missing = keep(
+      await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: 'no_such_schema_here' }),
+    );
     const stderr = captureStderr();
     let metrics: Map<string, number>;
     try {
@@ -122,7 +149,10 @@ void describe('feature-store exporter on PostgreSQL', () => {
     }
     assert.equal(sample(metrics, 'feature_store_up'), 0);
     assert.equal(sample(metrics, 'feature_store_scrape_errors_total'), 1);
-    assert.equal([...metrics.keys()].some((k) => k.startsWith('feature_store_feature_view_')), false);
+    assert.equal(
+      [...metrics.keys()].some((k) => k.startsWith('feature_store_feature_view_')),
+      false,
+    );
     assert.match(stderr.text(), /relation "no_such_schema_here.feature_views" does not exist/);
   });
 
@@ -131,7 +161,11 @@ void describe('feature-store exporter on PostgreSQL', () => {
     const stderr = captureStderr();
     try {
       const unreachable = keep(
-        await startFeatureStoreExporter({ port: 0, databaseUrl: `postgresql://u:s3cret-pw@127.0.0.1:${port}/x`, queryTimeoutMs: 2000 }),
+        await startFeatureStoreExporter({
+          port: 0,
+          databaseUrl: `postgresql://u:s3cret-pw@127.0.0.1:${port}/x`,
+          queryTimeoutMs: 2000,
+        }),
       );
       assert.equal(sample(await scrape(unreachable.url), 'feature_store_up'), 0);
     } finally {
@@ -151,7 +185,9 @@ void describe('feature-store exporter on PostgreSQL', () => {
 
 void describe('model-registry exporter on the MLflow REST subset', () => {
   void it("reads every model through the demo registry's pages", async () => {
-    const demo = keep(await startMlPlatform({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA, views: VIEWS }));
+    const demo = keep(
+      await startMlPlatform({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA, views: VIEWS }),
+    );
     const exporter = keep(await startModelRegistryExporter({ port: 0, trackingUri: demo.url }));
     const m = await scrape(exporter.url);
     assert.equal(sample(m, 'model_registry_up'), 1);
@@ -173,15 +209,27 @@ void describe('model-registry exporter on the MLflow REST subset', () => {
     const registry = await listen((req, res) => {
       seen.push(`${req.headers.authorization ?? ''} ${req.url ?? ''}`);
       if (status !== 200) return res.writeHead(status).end('{"error_code":"INTERNAL_ERROR"}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        req.url?.includes('registered-models') ? '{"registered_models":[{"name":"only"}]}' : '{"model_versions":[]}',
-      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          req.url?.includes('registered-models')
+            ? '{"registered_models":[{"name":"only"}]}'
+            : '{"model_versions":[]}',
+        );
     });
-    const exporter = keep(await startModelRegistryExporter({ port: 0, trackingUri: registry.url, auth: { token: 'tok-123' } }));
+    const exporter = keep(
+      await startModelRegistryExporter({ port: 0, trackingUri: registry.url, auth: { token: 'tok-123' } }),
+    );
     const ok = await scrape(exporter.url);
     assert.equal(sample(ok, 'model_registry_production_versions{model="only"}'), 0);
-    assert.ok(seen.every((s) => s.startsWith('Bearer tok-123 /api/2.0/mlflow/')), seen.join('\n'));
-    assert.ok(seen.some((s) => s.includes("filter=name%3D%27only%27")), seen.join('\n'));
+    assert.ok(
+      seen.every((s) => s.startsWith('Bearer tok-123 /api/2.0/mlflow/')),
+      seen.join('\n'),
+    );
+    assert.ok(
+      seen.some((s) => s.includes('filter=name%3D%27only%27')),
+      seen.join('\n'),
+    );
     status = 503;
     const stderr = captureStderr();
     let failed: Map<string, number>;
@@ -219,9 +267,12 @@ void describe('GPU exporter', () => {
       readFileSync(`${smi}.args`, 'utf8').trim(),
       '--query-gpu=index,uuid,name,utilization.gpu,utilization.memory,memory.used,memory.free,memory.total,temperature.gpu,power.draw,clocks.sm --format=csv,nounits',
     );
-    const labels = '{gpu="0",UUID="GPU-00000000-0000-0000-0000-000000000000",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-1"}';
+    const labels =
+      '{gpu="0",UUID="GPU-00000000-0000-0000-0000-000000000000",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-1"}';
     assert.deepEqual(
-      ['GPU_UTIL', 'MEM_COPY_UTIL', 'FB_USED', 'FB_FREE', 'GPU_TEMP', 'POWER_USAGE', 'SM_CLOCK'].map((f) => sample(m, `DCGM_FI_DEV_${f}${labels}`)),
+      ['GPU_UTIL', 'MEM_COPY_UTIL', 'FB_USED', 'FB_FREE', 'GPU_TEMP', 'POWER_USAGE', 'SM_CLOCK'].map((f) =>
+        sample(m, `DCGM_FI_DEV_${f}${labels}`),
+      ),
       [100, 11, 19818, 61263, 59, 631.95, 1980],
     );
     assert.equal(sample(m, 'gpu_exporter_devices'), 1);
@@ -232,17 +283,33 @@ void describe('GPU exporter', () => {
     const none = keep(await startGpuExporter({ port: 0, nvidiaSmi: join(dir, 'not-installed') }));
     const m = await scrape(none.url);
     assert.equal(sample(m, 'gpu_exporter_devices'), 0);
-    assert.equal(sample(m, `gpu_exporter_state{state="no_devices",reason="${join(dir, 'not-installed')} not found"}`), 1);
+    assert.equal(
+      sample(m, `gpu_exporter_state{state="no_devices",reason="${join(dir, 'not-installed')} not found"}`),
+      1,
+    );
     assert.equal(sample(m, 'gpu_exporter_scrape_errors_total'), 0);
-    assert.equal([...m.keys()].some((k) => k.startsWith('DCGM_')), false);
+    assert.equal(
+      [...m.keys()].some((k) => k.startsWith('DCGM_')),
+      false,
+    );
     // What nvidia-smi prints (exit 6) with a driver but no GPU.
-    const empty = keep(await startGpuExporter({ port: 0, nvidiaSmi: fakeSmi('smi-empty', 'No devices were found\n', 6) }));
-    assert.equal(sample(await scrape(empty.url), 'gpu_exporter_state{state="no_devices",reason="No devices were found"}'), 1);
+    const empty = keep(
+      await startGpuExporter({ port: 0, nvidiaSmi: fakeSmi('smi-empty', 'No devices were found\n', 6) }),
+    );
+    assert.equal(
+      sample(
+        await scrape(empty.url),
+        'gpu_exporter_state{state="no_devices",reason="No devices were found"}',
+      ),
+      1,
+    );
   });
 
   void it('a broken driver is an error with its reason, counted', async () => {
     const said = 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.';
-    const broken = keep(await startGpuExporter({ port: 0, nvidiaSmi: fakeSmi('smi-broken', `${said}\n`, 9) }));
+    const broken = keep(
+      await startGpuExporter({ port: 0, nvidiaSmi: fakeSmi('smi-broken', `${said}\n`, 9) }),
+    );
     const stderr = captureStderr();
     let m: Map<string, number>;
     try {
@@ -259,11 +326,26 @@ void describe('GPU exporter', () => {
     const file = join(dir, 'gpu-query.csv');
     const exporter = keep(await startGpuExporter({ port: 0, queryFile: file, hostname: 'h' }));
     assert.equal(sample(await scrape(exporter.url), 'gpu_exporter_devices'), 0);
-    const demo = keep(await startMlPlatform({ port: 0, databaseUrl: DATABASE_URL, schema: SCHEMA, views: VIEWS, gpuQueryFile: file }));
-    await fetch(`${demo.url}/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"gpuTemperature":92}' });
+    const demo = keep(
+      await startMlPlatform({
+        port: 0,
+        databaseUrl: DATABASE_URL,
+        schema: SCHEMA,
+        views: VIEWS,
+        gpuQueryFile: file,
+      }),
+    );
+    await fetch(`${demo.url}/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"gpuTemperature":92}',
+    });
     const hot = await scrape(exporter.url);
     assert.equal(
-      sample(hot, 'DCGM_FI_DEV_GPU_TEMP{gpu="0",UUID="GPU-00000000-0000-0000-0000-000000000000",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="h"}'),
+      sample(
+        hot,
+        'DCGM_FI_DEV_GPU_TEMP{gpu="0",UUID="GPU-00000000-0000-0000-0000-000000000000",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="h"}',
+      ),
       92,
     );
     await fetch(`${demo.url}/fault`, { method: 'DELETE' });
@@ -271,7 +353,9 @@ void describe('GPU exporter', () => {
   });
 });
 
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
@@ -295,6 +379,6 @@ function captureStderr(): { text(): string; restore(): void } {
   process.stderr.write = ((chunk: string | Uint8Array) => {
     text += String(chunk);
     return true;
-  }) as typeof process.stderr.write;
+  });
   return { text: () => text, restore: () => void (process.stderr.write = original) };
 }
