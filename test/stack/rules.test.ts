@@ -205,6 +205,8 @@ test('prometheus.yml: jobs, file_sd targets/<job>.yml, relabeling, alerting, rul
     'model-registry',
     'pushgateway',
     'alert-router',
+    'gpu',
+    'database',
   ];
   assert.deepEqual([...jobs.keys()].sort(), [...expected].sort());
   for (const name of expected.filter((j) => j !== 'prometheus')) {
