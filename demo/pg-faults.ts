@@ -8,7 +8,7 @@ import pg from 'pg';
 
 export class PgFaults {
   private held: pg.Client[] = [];
-  private slow: pg.Client | undefined;
+  private slow: { client: pg.Client; pid: number } | undefined;
 
   constructor(private readonly databaseUrl: string) {}
 
@@ -38,16 +38,30 @@ export class PgFaults {
   async startSlowQuery(seconds = 3600): Promise<void> {
     if (this.slow) return;
     const client = await this.connect('demo-slow-query');
-    this.slow = client;
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    this.slow = { client, pid: rows[0]!.pid };
     // Ends with an error when clear() closes the connection; that is the point.
     client.query('SELECT pg_sleep($1)', [seconds]).catch(() => undefined);
   }
 
   async clear(): Promise<void> {
-    const clients = [...this.held, ...(this.slow ? [this.slow] : [])];
+    const slow = this.slow;
+    const clients = [...this.held, ...(slow ? [slow.client] : [])];
     this.held = [];
     this.slow = undefined;
+    // The server does not notice a client that goes away while pg_sleep runs: the query would
+    // run on for its hour. Cancel it there first, from a connection of its own.
+    if (slow) await this.cancel(slow.pid);
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  }
+
+  private async cancel(pid: number): Promise<void> {
+    const client = await this.connect('demo-pg-faults');
+    try {
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await client.end();
+    }
   }
 
   private async connect(name: string): Promise<pg.Client> {

@@ -136,6 +136,30 @@ void describe('feature-store exporter on PostgreSQL', () => {
     assert.deepEqual(status.staleFeatureViews, []);
   });
 
+  void it('the slow-query fault runs a query on the server, and clearing it ends it there too', async () => {
+    const running = async (): Promise<number> => {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demo-slow-query' AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      await client.end();
+      return rows[0]?.n ?? 0;
+    };
+    // A demo stack on this machine may run its own slow query: count ours on top of it.
+    const before = await running();
+    const post = await fetch(`${demo.url}/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"slowQuery":true}',
+    });
+    assert.equal(post.status, 200);
+    await waitFor(async () => (await running()) === before + 1, 'the slow query to run');
+    assert.equal((await fetch(`${demo.url}/fault`, { method: 'DELETE' })).status, 200);
+    // Closing the client alone would leave pg_sleep running on the server for its hour.
+    await waitFor(async () => (await running()) === before, 'the slow query to end on the server', 5_000);
+  });
+
   void it('a schema without the tables is feature_store_up 0 and a counted error, not a failed scrape', async () => {
     const missing = keep(
       await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: 'no_such_schema_here' }),
