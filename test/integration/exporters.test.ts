@@ -400,9 +400,9 @@ async function closedPort(): Promise<number> {
 function captureStderr(): { text(): string; restore(): void } {
   const original = process.stderr.write.bind(process.stderr);
   let text = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     text += String(chunk);
     return true;
-  });
+  };
   return { text: () => text, restore: () => void (process.stderr.write = original) };
 }
