@@ -35,6 +35,7 @@ export interface RunningMlPlatform {
   stop(): Promise<void>;
 }
 
+/** @example const demo = await startMlPlatform({ port: 0, databaseUrl }); await fetch(`${demo.url}/fault`); */
 export async function startMlPlatform(options: MlPlatformOptions): Promise<RunningMlPlatform> {
   const models = demoModels();
   const workload = new FeatureWorkload({

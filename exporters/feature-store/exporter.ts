@@ -20,6 +20,9 @@ export interface FeatureStoreOptions {
   queryTimeoutMs?: number;
 }
 
+/**
+ * @example const exporter = await startFeatureStoreExporter({ port: 9101, databaseUrl: 'postgresql://postgres@127.0.0.1/postgres' });
+ */
 export async function startFeatureStoreExporter(options: FeatureStoreOptions): Promise<RunningExporter> {
   const schema = checkSchemaName(options.schema ?? 'feature_store');
   const timeout = options.queryTimeoutMs ?? 10_000;

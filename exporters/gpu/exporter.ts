@@ -39,6 +39,7 @@ const FIELDS: Array<[string, string, (g: GpuReading) => number | undefined]> = [
   ['DCGM_FI_DEV_SM_CLOCK', 'SM clock frequency (in MHz).', (g) => g.smClockMHz],
 ];
 
+/** @example const exporter = await startGpuExporter({ port: 9103 }); // runs nvidia-smi from PATH on each scrape */
 export async function startGpuExporter(options: GpuExporterOptions): Promise<RunningExporter> {
   const registry = new Registry();
   const host = options.hostname ?? hostname();

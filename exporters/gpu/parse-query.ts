@@ -41,6 +41,7 @@ export class QueryParseError extends Error {
   override name = 'QueryParseError';
 }
 
+/** @example parseGpuQuery('index, uuid, name, temperature.gpu\n0, GPU-a, Tesla T4, 48\n')[0]?.temperatureC // 48 */
 export function parseGpuQuery(output: string): GpuReading[] {
   const lines = output.split(/\r?\n/).filter((line) => line.trim() !== '');
   const [header, ...rows] = lines;

@@ -18,6 +18,7 @@ export interface ModelRegistryOptions {
   timeoutMs?: number;
 }
 
+/** @example const exporter = await startModelRegistryExporter({ port: 9102, trackingUri: 'http://127.0.0.1:5000' }); */
 export async function startModelRegistryExporter(options: ModelRegistryOptions): Promise<RunningExporter> {
   const client = new MlflowClient(options.trackingUri, options.auth, options.timeoutMs);
   const aliases = new Set(

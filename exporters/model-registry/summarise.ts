@@ -24,6 +24,7 @@ export interface ModelSummary {
 
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 
+/** @example summarise({ name: 'm' }, versions, new Set(['production'])).productionVersions */
 export function summarise(
   model: RegisteredModel,
   versions: ModelVersion[],
