@@ -29,6 +29,8 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/exporters ./dist/exporters
+# src/lib imports nothing else of ours; the exporters read their secrets with its read-secret.js.
+COPY --from=build /app/dist/src/lib ./dist/src/lib
 COPY exporters/gpu/recorded ./dist/exporters/gpu/recorded
 USER 1000:1000
 EXPOSE 9101 9102 9103

@@ -1,21 +1,15 @@
 /**
  * A setting from the environment, or from the file named by `<NAME>_FILE` (compose and Kubernetes
- * secrets), so a password never has to sit in an environment listing. Both set is a mistake.
+ * secrets): alert-router's own reader (src/lib/read-secret.ts), with an unreadable file stopping
+ * the exporter at start.
  *
  * @example settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') // reads FEATURE_STORE_DATABASE_URL_FILE if set
  */
-import { readFileSync } from 'node:fs';
+import { readSecret } from '../../src/lib/read-secret.js';
 
 export function settingOrFile(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const file = env[`${name}_FILE`];
-  const value = env[name];
-  if (file && value) throw new Error(`set ${name} or ${name}_FILE, not both`);
-  if (!file) return value || undefined;
-  try {
-    return readFileSync(file, 'utf8').trim() || undefined;
-  } catch (err) {
-    throw new Error(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: err,
-    });
-  }
+  const problems: string[] = [];
+  const value = readSecret(env, name, problems);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return value || undefined;
 }

@@ -1,4 +1,4 @@
-import type { Env } from '../config/read-secret.js';
+import type { Env } from '../lib/read-secret.js';
 
 /** What a command gets from the process: its environment and where to write. Tests run the real process. */
 export interface CliContext {

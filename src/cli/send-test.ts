@@ -1,5 +1,5 @@
 import type { WebhookPayload } from '../alert/webhook-payload.js';
-import { readSecret, type Env } from '../config/read-secret.js';
+import { readSecret, type Env } from '../lib/read-secret.js';
 import type { Command } from './cli-context.js';
 import { loadLastTest, saveLastTest } from './last-test.js';
 import { parseLabels } from './parse-labels.js';

@@ -1,5 +1,5 @@
 import type { ChannelConfig } from './config-schema.js';
-import { readSecret, type Env } from './read-secret.js';
+import { readSecret, type Env } from '../lib/read-secret.js';
 
 /**
  * Checks that each channel has the credentials it sends with, and returns the PagerDuty routing

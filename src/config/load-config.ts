@@ -4,7 +4,7 @@ import { channelCredentials } from './channel-credentials.js';
 import { ConfigError } from './config-error.js';
 import { parseConfigFile, sortByPath, type ParsedConfigFile } from './parse-config-file.js';
 import { readAccessConfigured, readAccessFromEnv, readBasicCredentials } from './read-access.js';
-import { readSecret, type Env } from './read-secret.js';
+import { readSecret, type Env } from '../lib/read-secret.js';
 import { clusterPrefix, readRedisSettings } from './redis-settings.js';
 
 export { readSecret, type Env };

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { readSecret, type Env } from './read-secret.js';
+import { readSecret, type Env } from '../lib/read-secret.js';
 
 /** Bearer token and/or basic credentials, as a client sends them in Authorization. */
 export interface Credentials {

@@ -1,5 +1,5 @@
 import type { HostPort, RedisSettings, RedisTopology, ReplicaWait } from '../lib/redis-client.js';
-import { readSecret, type Env } from './read-secret.js';
+import { readSecret, type Env } from '../lib/read-secret.js';
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
 

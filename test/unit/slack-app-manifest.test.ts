@@ -17,7 +17,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOC = readFileSync(join(ROOT, 'docs', 'slack-app.md'), 'utf8');
 const LOAD_CONFIG = readFileSync(join(ROOT, 'src', 'config', 'load-config.ts'), 'utf8');
-const READ_SECRET = readFileSync(join(ROOT, 'src', 'config', 'read-secret.ts'), 'utf8');
+const READ_SECRET = readFileSync(join(ROOT, 'src', 'lib', 'read-secret.ts'), 'utf8');
 
 const FENCE = /^```[^\n]*\n([\s\S]*?)^```\s*$/gm;
 
