@@ -26,6 +26,7 @@ export class FeatureWorkload {
   private readonly views: ReadonlyArray<{ name: string; entity: string; ttlSeconds: number }>;
   private timer: NodeJS.Timeout | undefined;
   private readonly stale = new Set<string>();
+  private ready = false;
   lastError: string | undefined;
 
   constructor(private readonly options: FeatureWorkloadOptions) {
@@ -47,8 +48,30 @@ export class FeatureWorkload {
     return [...this.stale].sort();
   }
 
-  /** Creates the tables and the views (ttl as configured), then materialises on a timer. */
+  /**
+   * Materialises now and then on a timer. Never throws: until PostgreSQL answers, each tick tries
+   * again to create the tables, and `lastError` says why it could not.
+   */
   async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 5000);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (!this.ready) {
+        await this.createTables();
+        this.ready = true;
+      }
+      await this.materialiseAll();
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+    }
+  }
+
+  /** The tables and the views (ttl as configured). */
+  private async createTables(): Promise<void> {
     await this.pool.query(schemaDdl(this.schema));
     for (const view of this.views) {
       await this.pool.query(
@@ -57,28 +80,21 @@ export class FeatureWorkload {
         [view.name, view.entity, view.ttlSeconds],
       );
     }
-    await this.materialiseAll();
-    this.timer = setInterval(() => void this.materialiseAll(), this.options.intervalMs ?? 5000);
   }
 
-  async materialiseAll(): Promise<void> {
-    try {
-      for (const view of this.views) {
-        if (this.stale.has(view.name)) continue;
-        // Events of the last interval, landing a few seconds after they happened.
-        const lagSeconds = 2 + Math.random() * 3;
-        const rows = 50 + Math.floor(Math.random() * 100);
-        await this.pool.query(
-          `WITH batch AS (
-             INSERT INTO ${this.schema}.ingestion_batches (feature_view, row_count, max_event_time)
-             VALUES ($1, $2, now() - make_interval(secs => $3)) RETURNING ingested_at)
-           UPDATE ${this.schema}.feature_views SET last_materialized_at = (SELECT ingested_at FROM batch) WHERE name = $1`,
-          [view.name, rows, lagSeconds],
-        );
-      }
-      this.lastError = undefined;
-    } catch (err) {
-      this.lastError = (err as Error).message;
+  private async materialiseAll(): Promise<void> {
+    for (const view of this.views) {
+      if (this.stale.has(view.name)) continue;
+      // Events of the last interval, landing a few seconds after they happened.
+      const lagSeconds = 2 + Math.random() * 3;
+      const rows = 50 + Math.floor(Math.random() * 100);
+      await this.pool.query(
+        `WITH batch AS (
+           INSERT INTO ${this.schema}.ingestion_batches (feature_view, row_count, max_event_time)
+           VALUES ($1, $2, now() - make_interval(secs => $3)) RETURNING ingested_at)
+         UPDATE ${this.schema}.feature_views SET last_materialized_at = (SELECT ingested_at FROM batch) WHERE name = $1`,
+        [view.name, rows, lagSeconds],
+      );
     }
   }
 
@@ -95,7 +111,7 @@ export class FeatureWorkload {
 
   async clearStale(): Promise<void> {
     this.stale.clear();
-    await this.materialiseAll();
+    await this.tick();
   }
 
   async stop(): Promise<void> {

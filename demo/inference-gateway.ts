@@ -5,10 +5,9 @@
  *   npm run demo                        # port 8000 (PORT or DEMO_PORT to change)
  *   npm run demo:fault -- --error-rate 0.2
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
+import { listen, runProgram } from '../src/lib/listen.js';
 import { createDemoApp } from './app.js';
 import { FaultState } from './fault-state.js';
 import { createDemoMetrics } from './metrics.js';
@@ -36,24 +35,15 @@ export async function startDemo(options: {
   const traffic = new TrafficGenerator(metrics, faults, {
     requestsPerSecond: options.requestsPerSecond ?? 20,
   });
-  const app = createDemoApp({ metrics, faults });
-  const host = options.host ?? '127.0.0.1';
-  // node:http directly: Express 5's app.listen() also calls its callback on EADDRINUSE.
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
+  const served = await listen(createDemoApp({ metrics, faults }), options);
   traffic.start();
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}`,
+    url: served.url,
     faults,
     traffic,
     stop: async () => {
       traffic.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
     },
   };
 }
@@ -67,20 +57,12 @@ function portFromEnv(): number {
   return port;
 }
 
-async function main(): Promise<void> {
-  const demo = await startDemo({ port: portFromEnv(), host: process.env.DEMO_HOST ?? '127.0.0.1' });
-  process.stdout.write(`inference-gateway demo listening on ${demo.url} (metrics: ${demo.url}/metrics)\n`);
-  const shutdown = (): void => {
-    void demo.stop().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-}
-
 // Run only as the entry point, so tests can import startDemo without binding port 8000.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`demo failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  runProgram(
+    'demo failed to start',
+    () => startDemo({ port: portFromEnv(), host: process.env.DEMO_HOST ?? '127.0.0.1' }),
+    (demo) => demo.stop(),
+    (url) => `inference-gateway demo listening on ${url} (metrics: ${url}/metrics)`,
+  );
 }

@@ -8,14 +8,13 @@
  *     GPU_QUERY_FILE=.run/gpu/nvidia-smi.csv node --import tsx demo/ml-platform.ts
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { settingOrFile } from '../exporters/lib/env.js';
+import { listen, portFrom, runProgram } from '../src/lib/listen.js';
 import { FeatureWorkload } from './feature-workload.js';
-import { clearGpuFault, writeGpuFault } from './gpu-fault.js';
+import { clearGpuFault, writeGpuFault, type GpuFault } from './gpu-fault.js';
 import { countDownloads, demoModels, mlflowRoutes } from './mlflow-registry.js';
-import { MlFaultError, parseMlFault, type MlPlatformFault } from './ml-platform-faults.js';
+import { MlFaultError, parseMlFault } from './ml-platform-faults.js';
 import { PgFaults } from './pg-faults.js';
 
 export interface MlPlatformOptions {
@@ -45,25 +44,19 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
     views: options.views,
   });
   const pgFaults = new PgFaults(options.databaseUrl);
-  let gpu: MlPlatformFault = {};
-  // PostgreSQL may come up after us: the pipeline keeps trying, the registry serves meanwhile.
-  let started = false;
-  const startWorkload = async (): Promise<void> => {
-    try {
-      await workload.start();
-      started = true;
-    } catch (err) {
-      workload.lastError = (err as Error).message;
-    }
-  };
-  await startWorkload();
-  const retry = setInterval(() => void (started ? clearInterval(retry) : startWorkload()), 10_000);
+  let gpu: GpuFault = {};
+  // Never throws: a PostgreSQL that comes up after us is found by a later tick.
+  await workload.start();
   const downloads = setInterval(() => countDownloads(models), 15_000);
 
   const view = (): Record<string, unknown> => ({
     staleFeatureViews: workload.staleViews(),
     gpu: options.gpuQueryFile
-      ? { ...gpu, queryFile: options.gpuQueryFile }
+      ? {
+          gpuTemperature: gpu.temperatureC,
+          gpuMemoryUsedRatio: gpu.memoryUsedRatio,
+          queryFile: options.gpuQueryFile,
+        }
       : 'no GPU_QUERY_FILE: GPU faults off',
     database: pgFaults.view(),
     featureStoreError: workload.lastError ?? null,
@@ -88,14 +81,12 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
       throw new MlFaultError(['this demo has no GPU_QUERY_FILE: it runs against a real nvidia-smi']);
     if (fault.staleFeatureView) await workload.makeStale(fault.staleFeatureView);
     if (fault.gpuTemperature !== undefined || fault.gpuMemoryUsedRatio !== undefined) {
-      gpu = { ...gpu, ...fault };
-      delete gpu.staleFeatureView;
-      delete gpu.dbPoolExhaustion;
-      delete gpu.slowQuery;
-      await writeGpuFault(options.gpuQueryFile!, {
-        temperatureC: gpu.gpuTemperature,
-        memoryUsedRatio: gpu.gpuMemoryUsedRatio,
-      });
+      // A second GPU fault adds to the first (hot, then also full).
+      gpu = {
+        temperatureC: fault.gpuTemperature ?? gpu.temperatureC,
+        memoryUsedRatio: fault.gpuMemoryUsedRatio ?? gpu.memoryUsedRatio,
+      };
+      await writeGpuFault(options.gpuQueryFile!, gpu);
     }
     if (fault.dbPoolExhaustion) await pgFaults.exhaustPool();
     if (fault.slowQuery) await pgFaults.startSlowQuery();
@@ -119,21 +110,13 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
       .json({ error: (err as Error).message ?? String(err) });
   });
 
-  const host = options.host ?? '127.0.0.1';
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const served = await listen(app, options);
   return {
-    url: `http://${host}:${port}`,
+    url: served.url,
     workload,
     stop: async () => {
-      clearInterval(retry);
       clearInterval(downloads);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
       await pgFaults.clear();
       if (options.gpuQueryFile) await clearGpuFault(options.gpuQueryFile);
       await workload.stop();
@@ -141,33 +124,20 @@ export async function startMlPlatform(options: MlPlatformOptions): Promise<Runni
   };
 }
 
-async function main(): Promise<void> {
-  const raw = process.env.ML_DEMO_PORT ?? '5000';
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`ML_DEMO_PORT must be a port number, got "${raw}"`);
-  const demo = await startMlPlatform({
-    port,
-    host: process.env.ML_DEMO_HOST ?? '127.0.0.1',
-    databaseUrl:
-      settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ??
-      'postgresql://postgres@127.0.0.1:5432/postgres',
-    schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
-    gpuQueryFile: process.env.GPU_QUERY_FILE || undefined,
-  });
-  process.stdout.write(
-    `ml-platform demo on ${demo.url} (MLflow API: ${demo.url}/api/2.0/mlflow/, faults: ${demo.url}/fault)\n`,
-  );
-  const shutdown = (): void => {
-    void demo.stop().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`ml-platform demo: ${(err as Error).message}\n`);
-    process.exit(1);
-  });
+  runProgram(
+    'ml-platform demo',
+    () =>
+      startMlPlatform({
+        port: portFrom(process.env, 'ML_DEMO_PORT', 5000),
+        host: process.env.ML_DEMO_HOST ?? '127.0.0.1',
+        databaseUrl:
+          settingOrFile(process.env, 'FEATURE_STORE_DATABASE_URL') ??
+          'postgresql://postgres@127.0.0.1:5432/postgres',
+        schema: process.env.FEATURE_STORE_SCHEMA ?? 'feature_store',
+        gpuQueryFile: process.env.GPU_QUERY_FILE || undefined,
+      }),
+    (demo) => demo.stop(),
+    (url) => `ml-platform demo on ${url} (MLflow API: ${url}/api/2.0/mlflow/, faults: ${url}/fault)`,
+  );
 }

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { serveMetrics, type RunningExporter } from '../lib/serve-metrics.js';
+import { trackReads } from '../lib/track-reads.js';
 import { checkSchemaName, viewsQuery, type ViewRow } from './schema.js';
 
 export interface FeatureStoreOptions {
@@ -68,49 +69,32 @@ export async function startFeatureStoreExporter(options: FeatureStoreOptions): P
     help: 'Feature views in the store.',
     registers: [registry],
   });
-  const up = new Gauge({
-    name: 'feature_store_up',
-    help: '1 if the last read of the feature store succeeded, 0 if it failed.',
-    registers: [registry],
+  const tracked = trackReads(registry, {
+    prefix: 'feature_store',
+    source: 'the feature store',
+    logName: 'feature-store-exporter',
   });
-  const errors = new Counter({
-    name: 'feature_store_scrape_errors_total',
-    help: 'Reads of the feature store that failed.',
-    registers: [registry],
-  });
-  const duration = new Gauge({
-    name: 'feature_store_scrape_duration_seconds',
-    help: 'How long the last read of the feature store took.',
-    registers: [registry],
-  });
-  errors.inc(0);
 
-  const refresh = async (): Promise<void> => {
-    const started = performance.now();
-    try {
-      const result = await pool.query<ViewRow>(viewsQuery(schema));
-      // Views deleted from the store disappear from the metrics too.
-      for (const metric of [freshness, ttl, rows, lag]) metric.reset();
-      for (const row of result.rows) {
-        const labels = { feature_view: row.name };
-        freshness.set(labels, Math.max(0, row.freshness_seconds));
-        ttl.set(labels, row.ttl_seconds);
-        rows.inc(labels, row.rows_ingested);
-        if (row.lag_seconds !== null) lag.set(labels, Math.max(0, row.lag_seconds));
-      }
-      views.set(result.rows.length);
-      up.set(1);
-    } catch (err) {
-      up.set(0);
-      errors.inc();
-      // The message names the table or the connection problem; pg never puts the password in it.
-      process.stderr.write(`feature-store-exporter: read failed: ${(err as Error).message}\n`);
-    } finally {
-      duration.set((performance.now() - started) / 1000);
+  const read = async (): Promise<void> => {
+    const result = await pool.query<ViewRow>(viewsQuery(schema));
+    // Views deleted from the store disappear from the metrics too.
+    for (const metric of [freshness, ttl, rows, lag]) metric.reset();
+    for (const row of result.rows) {
+      const labels = { feature_view: row.name };
+      freshness.set(labels, Math.max(0, row.freshness_seconds));
+      ttl.set(labels, row.ttl_seconds);
+      rows.inc(labels, row.rows_ingested);
+      if (row.lag_seconds !== null) lag.set(labels, Math.max(0, row.lag_seconds));
     }
+    views.set(result.rows.length);
   };
 
-  const served = await serveMetrics({ port: options.port, host: options.host, registry, refresh });
+  const served = await serveMetrics({
+    port: options.port,
+    host: options.host,
+    registry,
+    refresh: () => tracked(read),
+  });
   return {
     url: served.url,
     close: async () => {

@@ -4,7 +4,8 @@
  *   GPU_QUERY_FILE    read nvidia-smi output from this file instead (a missing file: no devices)
  *   EXPORTER_PORT / EXPORTER_HOST  where to listen (default 9103 on 127.0.0.1)
  */
-import { portFrom, runExporter } from '../lib/serve-metrics.js';
+import { portFrom } from '../../src/lib/listen.js';
+import { runExporter } from '../lib/serve-metrics.js';
 import { startGpuExporter } from './exporter.js';
 
 runExporter('gpu-exporter', () =>

@@ -5,8 +5,9 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { serveMetrics, type RunningExporter } from '../lib/serve-metrics.js';
+import { trackReads } from '../lib/track-reads.js';
 import { MlflowClient, type MlflowAuth } from './mlflow-client.js';
-import { STAGES, summarise } from './summarise.js';
+import { summarise } from './summarise.js';
 
 export interface ModelRegistryOptions {
   port: number;
@@ -55,58 +56,41 @@ export async function startModelRegistryExporter(options: ModelRegistryOptions):
     labelNames: ['model'],
     registers: [registry],
   });
-  const up = gauge('model_registry_up', '1 if the last read of the registry succeeded, 0 if it failed.', []);
-  const errors = new Counter({
-    name: 'model_registry_scrape_errors_total',
-    help: 'Reads of the registry that failed.',
-    registers: [registry],
+  const tracked = trackReads(registry, {
+    prefix: 'model_registry',
+    source: 'the registry',
+    logName: 'model-registry-exporter',
   });
-  const duration = gauge(
-    'model_registry_scrape_duration_seconds',
-    'How long the last read of the registry took.',
-    [],
-  );
-  errors.inc(0);
 
-  const refresh = async (): Promise<void> => {
-    const started = performance.now();
-    try {
-      const found = await client.registeredModels();
-      const summaries = [];
-      for (const model of found) summaries.push(summarise(model, await client.versions(model.name), aliases));
-      for (const metric of [
-        versions,
-        production,
-        lastDeployment,
-        sinceDeployment,
-        failed,
-        latestFailed,
-        downloads,
-      ])
-        metric.reset();
-      const now = Date.now() / 1000;
-      for (const s of summaries) {
-        const labels = { model: s.model };
-        for (const stage of new Set([...STAGES, ...s.versionsByStage.keys()]))
-          versions.set({ model: s.model, stage }, s.versionsByStage.get(stage) ?? 0);
-        production.set(labels, s.productionVersions);
-        if (s.lastDeploymentSeconds !== undefined) {
-          lastDeployment.set(labels, s.lastDeploymentSeconds);
-          sinceDeployment.set(labels, Math.max(0, now - s.lastDeploymentSeconds));
-        }
-        failed.set(labels, s.failedVersions);
-        latestFailed.set(labels, s.latestVersionFailed ? 1 : 0);
-        if (s.downloads !== undefined) downloads.inc(labels, s.downloads);
+  const read = async (): Promise<void> => {
+    const found = await client.registeredModels();
+    const summaries = [];
+    for (const model of found) summaries.push(summarise(model, await client.versions(model.name), aliases));
+    for (const metric of [
+      versions,
+      production,
+      lastDeployment,
+      sinceDeployment,
+      failed,
+      latestFailed,
+      downloads,
+    ])
+      metric.reset();
+    const now = Date.now() / 1000;
+    for (const s of summaries) {
+      const labels = { model: s.model };
+      // summarise() lists every stage, so a stage with no version is a 0, not a missing series.
+      for (const [stage, count] of s.versionsByStage) versions.set({ model: s.model, stage }, count);
+      production.set(labels, s.productionVersions);
+      if (s.lastDeploymentSeconds !== undefined) {
+        lastDeployment.set(labels, s.lastDeploymentSeconds);
+        sinceDeployment.set(labels, Math.max(0, now - s.lastDeploymentSeconds));
       }
-      models.set(summaries.length);
-      up.set(1);
-    } catch (err) {
-      up.set(0);
-      errors.inc();
-      process.stderr.write(`model-registry-exporter: read failed: ${(err as Error).message}\n`);
-    } finally {
-      duration.set((performance.now() - started) / 1000);
+      failed.set(labels, s.failedVersions);
+      latestFailed.set(labels, s.latestVersionFailed ? 1 : 0);
+      if (s.downloads !== undefined) downloads.inc(labels, s.downloads);
     }
+    models.set(summaries.length);
   };
-  return serveMetrics({ port: options.port, host: options.host, registry, refresh });
+  return serveMetrics({ port: options.port, host: options.host, registry, refresh: () => tracked(read) });
 }

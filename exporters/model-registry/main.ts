@@ -7,7 +7,8 @@
  *   EXPORTER_PORT / EXPORTER_HOST  where to listen (default 9102 on 127.0.0.1)
  */
 import { settingOrFile } from '../lib/env.js';
-import { portFrom, runExporter } from '../lib/serve-metrics.js';
+import { portFrom } from '../../src/lib/listen.js';
+import { runExporter } from '../lib/serve-metrics.js';
 import { startModelRegistryExporter } from './exporter.js';
 
 const env = process.env;

@@ -46,7 +46,10 @@ export function summarise(
     const count = tag ? Number(tag.value) : NaN;
     if (Number.isFinite(count) && count >= 0) downloads = (downloads ?? 0) + count;
   }
-  const newest = [...versions].sort((a, b) => Number(b.version) - Number(a.version))[0];
+  const newest = versions.reduce<ModelVersion | undefined>(
+    (best, v) => (best === undefined || Number(v.version) > Number(best.version) ? v : best),
+    undefined,
+  );
   const lastUpdate = Math.max(
     ...production.map((v) => v.last_updated_timestamp ?? v.creation_timestamp ?? 0),
   );

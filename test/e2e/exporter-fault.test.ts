@@ -20,7 +20,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { startMlPlatform, type RunningMlPlatform } from '../../demo/ml-platform.js';
 import { startFeatureStoreExporter } from '../../exporters/feature-store/exporter.js';
@@ -41,9 +40,11 @@ import {
   shippedPrometheusConfig,
   shippedRouterConfig,
 } from '../helpers/shipped-stack.js';
+import { cleanUp } from '../helpers/clean-up.js';
+import { dropSchema, TEST_DATABASE_URL } from '../helpers/pg-schema.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DATABASE_URL = TEST_DATABASE_URL;
 const SCHEMA = `fs_e2e_${process.pid}_${Date.now() % 100_000}`;
 const ALERTNAME = 'FeatureViewStale';
 const TOKEN = 'e2e-exporter-webhook-token';
@@ -166,26 +167,15 @@ before(async () => {
 });
 
 after(async () => {
-  for (const step of [
+  await cleanUp([
     () => prometheus?.close(),
     () => alertmanager?.close(),
     () => router?.stop(),
     () => slack?.close(),
     () => exporter?.close(),
     () => demo?.stop(),
-    async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-      await client.end();
-    },
-  ]) {
-    try {
-      await step();
-    } catch (err) {
-      process.stderr.write(`cleanup: ${(err as Error).message}\n`);
-    }
-  }
+    () => dropSchema(SCHEMA),
+  ]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

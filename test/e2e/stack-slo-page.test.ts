@@ -36,7 +36,12 @@ import {
 import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
 import { requireBinary } from '../../support/require-binary.js';
 import { sleep, waitFor } from '../../support/wait.js';
-import { shippedAlertmanagerConfig, shippedPrometheusConfig, shippedRouterConfig } from '../helpers/shipped-stack.js';
+import { cleanUp } from '../helpers/clean-up.js';
+import {
+  shippedAlertmanagerConfig,
+  shippedPrometheusConfig,
+  shippedRouterConfig,
+} from '../helpers/shipped-stack.js';
 import { startTestRouter, type TestRouter } from '../helpers/start-test-router.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -202,20 +207,14 @@ before(async () => {
 
 after(async () => {
   // Each step on its own, so one failure does not leave the rest running.
-  for (const step of [
+  await cleanUp([
     () => prometheus?.close(),
     () => alertmanager?.close(),
     () => router?.stop(),
     () => slack?.close(),
     () => pd?.close(),
     () => demo?.stop(),
-  ]) {
-    try {
-      await step();
-    } catch (err) {
-      process.stderr.write(`cleanup: ${(err as Error).message}\n`);
-    }
-  }
+  ]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

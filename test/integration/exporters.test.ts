@@ -9,8 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,10 +18,13 @@ import { startFeatureStoreExporter } from '../../exporters/feature-store/exporte
 import { startGpuExporter } from '../../exporters/gpu/exporter.js';
 import type { RunningExporter } from '../../exporters/lib/serve-metrics.js';
 import { startModelRegistryExporter } from '../../exporters/model-registry/exporter.js';
+import { listen } from '../../src/lib/listen.js';
+import { freePort } from '../../support/free-port.js';
 import { waitFor } from '../../support/wait.js';
+import { dropSchema, TEST_DATABASE_URL } from '../helpers/pg-schema.js';
 import { sample, scrape } from '../helpers/scrape.js';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DATABASE_URL = TEST_DATABASE_URL;
 const SCHEMA = `fs_test_${process.pid}_${Date.now() % 100_000}`;
 const RECORDED = join(import.meta.dirname, '../../exporters/gpu/recorded/h100-load.csv');
 const VIEWS = [
@@ -39,10 +40,7 @@ const keep = <T extends { close(): Promise<void> } | { stop(): Promise<void> }>(
 };
 after(async () => {
   for (const x of closing.reverse()) await ('close' in x ? x.close() : x.stop());
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client.end();
+  await dropSchema(SCHEMA);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -164,39 +162,29 @@ void describe('feature-store exporter on PostgreSQL', () => {
     const missing = keep(
       await startFeatureStoreExporter({ port: 0, databaseUrl: DATABASE_URL, schema: 'no_such_schema_here' }),
     );
-    const stderr = captureStderr();
-    let metrics: Map<string, number>;
-    try {
-      metrics = await scrape(missing.url);
-    } finally {
-      stderr.restore();
-    }
+    const [metrics, stderr] = await withStderr(() => scrape(missing.url));
     assert.equal(sample(metrics, 'feature_store_up'), 0);
     assert.equal(sample(metrics, 'feature_store_scrape_errors_total'), 1);
     assert.equal(
       [...metrics.keys()].some((k) => k.startsWith('feature_store_feature_view_')),
       false,
     );
-    assert.match(stderr.text(), /relation "no_such_schema_here.feature_views" does not exist/);
+    assert.match(stderr, /relation "no_such_schema_here.feature_views" does not exist/);
   });
 
   void it('an unreachable database with a password in its URL fails the same way and never prints the password', async () => {
-    const port = await closedPort();
-    const stderr = captureStderr();
-    try {
-      const unreachable = keep(
-        await startFeatureStoreExporter({
-          port: 0,
-          databaseUrl: `postgresql://u:s3cret-pw@127.0.0.1:${port}/x`,
-          queryTimeoutMs: 2000,
-        }),
-      );
-      assert.equal(sample(await scrape(unreachable.url), 'feature_store_up'), 0);
-    } finally {
-      stderr.restore();
-    }
-    assert.match(stderr.text(), /feature-store-exporter: read failed: .*ECONNREFUSED/);
-    assert.doesNotMatch(stderr.text(), /s3cret-pw/);
+    const unreachable = keep(
+      await startFeatureStoreExporter({
+        port: 0,
+        // freePort(): a port nothing listens on.
+        databaseUrl: `postgresql://u:s3cret-pw@127.0.0.1:${await freePort()}/x`,
+        queryTimeoutMs: 2000,
+      }),
+    );
+    const [metrics, stderr] = await withStderr(() => scrape(unreachable.url));
+    assert.equal(sample(metrics, 'feature_store_up'), 0);
+    assert.match(stderr, /feature-store-exporter: read failed: .*ECONNREFUSED/);
+    assert.doesNotMatch(stderr, /s3cret-pw/);
   });
 
   void it('refuses a schema name that is not an identifier', async () => {
@@ -230,17 +218,20 @@ void describe('model-registry exporter on the MLflow REST subset', () => {
   void it('sends the MLflow token as a bearer token, and reports a registry that fails without failing the scrape', async () => {
     const seen: string[] = [];
     let status = 200;
-    const registry = await listen((req, res) => {
-      seen.push(`${req.headers.authorization ?? ''} ${req.url ?? ''}`);
-      if (status !== 200) return res.writeHead(status).end('{"error_code":"INTERNAL_ERROR"}');
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          req.url?.includes('registered-models')
-            ? '{"registered_models":[{"name":"only"}]}'
-            : '{"model_versions":[]}',
-        );
-    });
+    const registry = await listen(
+      (req, res) => {
+        seen.push(`${req.headers.authorization ?? ''} ${req.url ?? ''}`);
+        if (status !== 200) return res.writeHead(status).end('{"error_code":"INTERNAL_ERROR"}');
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            req.url?.includes('registered-models')
+              ? '{"registered_models":[{"name":"only"}]}'
+              : '{"model_versions":[]}',
+          );
+      },
+      { port: 0 },
+    );
     const exporter = keep(
       await startModelRegistryExporter({ port: 0, trackingUri: registry.url, auth: { token: 'tok-123' } }),
     );
@@ -255,19 +246,13 @@ void describe('model-registry exporter on the MLflow REST subset', () => {
       seen.join('\n'),
     );
     status = 503;
-    const stderr = captureStderr();
-    let failed: Map<string, number>;
-    try {
-      failed = await scrape(exporter.url);
-    } finally {
-      stderr.restore();
-    }
+    const [failed, stderr] = await withStderr(() => scrape(exporter.url));
     assert.equal(sample(failed, 'model_registry_up'), 0);
     assert.equal(sample(failed, 'model_registry_scrape_errors_total'), 1);
     // The last good figures stay, so a registry blip does not resolve every model alert.
     assert.equal(sample(failed, 'model_registry_production_versions{model="only"}'), 0);
-    assert.match(stderr.text(), /registered-models\/search answered 503/);
-    assert.doesNotMatch(stderr.text(), /tok-123/);
+    assert.match(stderr, /registered-models\/search answered 503/);
+    assert.doesNotMatch(stderr, /tok-123/);
     await registry.close();
   });
 });
@@ -334,13 +319,7 @@ void describe('GPU exporter', () => {
     const broken = keep(
       await startGpuExporter({ port: 0, nvidiaSmi: fakeSmi('smi-broken', `${said}\n`, 9) }),
     );
-    const stderr = captureStderr();
-    let m: Map<string, number>;
-    try {
-      m = await scrape(broken.url);
-    } finally {
-      stderr.restore();
-    }
+    const [m, _stderr] = await withStderr(() => scrape(broken.url));
     const reason = `${join(dir, 'smi-broken')} failed: ${said}`;
     assert.equal(sample(m, `gpu_exporter_state{state="error",reason="${reason}"}`), 1);
     assert.equal(sample(m, 'gpu_exporter_scrape_errors_total'), 1);
@@ -377,32 +356,17 @@ void describe('GPU exporter', () => {
   });
 });
 
-async function listen(
-  handler: Parameters<typeof createServer>[1],
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = await listen(() => undefined);
-  const port = Number(new URL(server.url).port);
-  await server.close();
-  return port;
-}
-
-/** Collects what the exporters write to stderr (their error log) while a scrape runs. */
-function captureStderr(): { text(): string; restore(): void } {
+/** Runs `fn` with stderr (the exporters' error log) collected instead of printed. */
+async function withStderr<T>(fn: () => Promise<T>): Promise<[T, string]> {
   const original = process.stderr.write.bind(process.stderr);
   let text = '';
   process.stderr.write = (chunk: string | Uint8Array) => {
     text += String(chunk);
     return true;
   };
-  return { text: () => text, restore: () => void (process.stderr.write = original) };
+  try {
+    return [await fn(), text];
+  } finally {
+    process.stderr.write = original;
+  }
 }

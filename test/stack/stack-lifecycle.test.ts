@@ -14,9 +14,9 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
 import { freePort } from '../../support/free-port.js';
 import { waitFor } from '../../support/wait.js';
+import { dropSchema } from '../helpers/pg-schema.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SERVICES = [
@@ -64,7 +64,12 @@ interface Result {
 }
 
 function script(name: string, runDir: string, ports: Ports): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RUN_DIR: runDir, STACK_TIMEOUT: '120', FEATURE_STORE_SCHEMA: SCHEMA };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RUN_DIR: runDir,
+    STACK_TIMEOUT: '120',
+    FEATURE_STORE_SCHEMA: SCHEMA,
+  };
   for (const [k, v] of Object.entries(ports)) env[k] = String(v);
   return new Promise((done) => {
     execFile('bash', [join(REPO, 'scripts', name)], { env, cwd: REPO }, (err, stdout, stderr) =>
@@ -117,10 +122,7 @@ after(async () => {
     for (const pgid of recordedGroups(dir).values()) if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-  const client = new pg.Client({ connectionString: process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client.end();
+  await dropSchema(SCHEMA, process.env.PG_URL);
 });
 
 void describe('native stack lifecycle', { timeout: 600_000 }, () => {
