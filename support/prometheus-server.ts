@@ -9,11 +9,18 @@ import { waitFor } from './wait.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
 export interface LocalPrometheus {
   readonly url: string;
   readonly dataDir: string;
   /** The process itself, to read its log or stop and start it again. */
   readonly process: ManagedProcess;
+  /** An instant query's result vector; empty when Prometheus answers without one. */
+  query(expr: string): Promise<PromSample[]>;
   /** Polls an instant query until it returns at least `min` series. */
   waitFor(query: string, min?: number, timeoutMs?: number): Promise<void>;
   /** Stops the process and removes its temp directory. */
@@ -106,6 +113,13 @@ function localPrometheus(
     url,
     dataDir,
     process: proc,
+    async query(expr) {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      const body = (await res.json()) as { data?: { result?: PromSample[] } };
+      return body.data?.result ?? [];
+    },
     async waitFor(query, min = 1, timeoutMs = 20_000) {
       await waitFor(
         async () => {

@@ -31,7 +31,12 @@ import {
 } from '../../support/alertmanager-server.js';
 import { startFakeSlack, SLACK_CHANNEL_ID, type FakeSlack } from '../../support/fake-slack.js';
 import { freePort } from '../../support/free-port.js';
-import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import {
+  PROMETHEUS_BIN,
+  startPrometheus,
+  type LocalPrometheus,
+  type PromSample,
+} from '../../support/prometheus-server.js';
 import { requireBinary } from '../../support/require-binary.js';
 import { sleep, waitFor } from '../../support/wait.js';
 import {
@@ -87,15 +92,7 @@ function featureStoreRules(): string {
   });
 }
 
-async function promQuery(
-  query: string,
-): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as {
-    data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
-  };
-  return body.data?.result ?? [];
-}
+const promQuery = (query: string): Promise<PromSample[]> => prometheus!.query(query);
 
 async function explain<T>(
   fn: () => Promise<T> | T,

@@ -33,7 +33,12 @@ import {
   startAlertmanager,
   type LocalAlertmanager,
 } from '../../support/alertmanager-server.js';
-import { PROMETHEUS_BIN, startPrometheus, type LocalPrometheus } from '../../support/prometheus-server.js';
+import {
+  PROMETHEUS_BIN,
+  startPrometheus,
+  type LocalPrometheus,
+  type PromSample,
+} from '../../support/prometheus-server.js';
 import { requireBinary } from '../../support/require-binary.js';
 import { sleep, waitFor } from '../../support/wait.js';
 import { cleanUp } from '../helpers/clean-up.js';
@@ -100,15 +105,7 @@ let alertmanager: LocalAlertmanager | undefined;
 let promUrl = '';
 let amUrl = '';
 
-async function promQuery(
-  query: string,
-): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as {
-    data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
-  };
-  return body.data?.result ?? [];
-}
+const promQuery = (query: string): Promise<PromSample[]> => prometheus!.query(query);
 
 /** State of every stage, appended to timeout messages so a failure says where the page got stuck. */
 async function diagnostics(): Promise<string> {
